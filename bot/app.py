@@ -1,0 +1,74 @@
+"""The app factory: one Bolt app built from Settings plus injectable pieces (database, Web API client, clock)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+
+from bot.clock import Clock, SystemClock
+from bot.db.engine import SessionFactory, make_engine, make_session_factory
+from config.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Deps:
+    """What every listener needs besides Bolt's own arguments; handlers find it as ``context["deps"]``."""
+
+    settings: Settings
+    session_factory: SessionFactory
+    clock: Clock
+
+    def today(self) -> date:
+        """Today's date in the bot's time zone (BOT_TIMEZONE)."""
+        return self.clock.now().astimezone(ZoneInfo(self.settings.bot_timezone)).date()
+
+
+def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
+    """A Web API client for SLACK_API_URL that retries connection errors, 429s (Retry-After) and 5xx."""
+    client = WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
+    client.retry_handlers = [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
+    return client
+
+
+def create_app(
+    settings: Settings,
+    *,
+    session_factory: SessionFactory | None = None,
+    client: WebClient | None = None,
+    clock: Clock | None = None,
+    process_before_response: bool = False,
+) -> App:
+    """Build the Bolt app with every handler registered.
+
+    ``process_before_response`` holds the HTTP answer until the listener finished: for the
+    console (which prints replies before the next prompt), never for the HTTP server.
+    """
+    from handlers import register_all
+
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database_url))
+    app = App(
+        client=client or make_web_client(settings),
+        signing_secret=settings.slack_signing_secret or "",
+        process_before_response=process_before_response,
+        token_verification_enabled=False,
+        logger=logging.getLogger("covenant_bot.bolt"),
+    )
+    register_all(app, Deps(settings=settings, session_factory=session_factory, clock=clock or SystemClock()))
+    return app

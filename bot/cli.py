@@ -1,0 +1,100 @@
+"""The ``covenant-bot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from config.settings import Settings, SettingsError, load_settings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="covenant-bot", description="Slack bot for IMVO/RBC covenants.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    console = commands.add_parser("console", help="run the bot in this terminal, no Slack workspace needed")
+    console.add_argument("--demo", action="store_true", help="use a fresh database with public and demo data")
+    console.add_argument("--as", dest="as_person", metavar="PERSON", help="act as this demo person")
+
+    commands.add_parser("socket", help="connect to Slack in Socket Mode (SLACK_APP_TOKEN, SLACK_BOT_TOKEN)")
+    serve = commands.add_parser("serve", help="local HTTP server for trying HTTP mode (production: gunicorn)")
+    serve.add_argument("--port", type=int, help="port (default: PORT)")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the migrations")
+    db_commands.add_parser("current", help="show the migration the database is at")
+
+    seed = commands.add_parser("seed", help="load the public covenant list (idempotent)")
+    seed.add_argument("--demo", action="store_true", help="also load the fictional demo data")
+    return parser
+
+
+def _db(settings: Settings, action: str) -> int:
+    from bot.db.engine import make_engine
+    from bot.db.migrate import current_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    if action == "upgrade":
+        upgrade(engine)
+        print(f"database at {current_revision(engine)}: {engine.url.render_as_string(hide_password=True)}")
+    else:
+        print(current_revision(engine) or "not migrated")
+    return 0
+
+
+def _seed(settings: Settings, demo: bool) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services import seed
+
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        count = seed.load_public(session)
+        print(f"{count} covenants and initiatives loaded")
+        if demo:
+            now = SystemClock().now()
+            seed.load_demo(session, now.date(), now)
+            print("demo data loaded")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (2 for a usage or settings error)."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=logging.WARNING if args.command == "console" else settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        if args.command == "console":
+            from bot.console.session import run
+
+            return run(settings, demo=args.demo, as_person=args.as_person, stdin=sys.stdin, out=sys.stdout)
+        if args.command == "socket":
+            from bot import socket_mode
+
+            socket_mode.run(settings)
+            return 0
+        if args.command == "serve":
+            from bot.web import build
+
+            build(settings).run(host="127.0.0.1", port=args.port or settings.port)
+            return 0
+        if args.command == "db":
+            return _db(settings, args.db_command)
+        if args.command == "seed":
+            return _seed(settings, args.demo)
+    except SettingsError as error:
+        print(f"covenant-bot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The console adapter: the whole app in a terminal, no Slack workspace needed."""

@@ -1,0 +1,276 @@
+"""The console: each typed line becomes a signed request to the real Bolt app; every Web API call the
+app makes goes to the in-process stand-in and is printed as text."""
+
+from __future__ import annotations
+
+import json
+import sys
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from slack_bolt import App
+from slack_bolt.request import BoltRequest
+
+from bot.app import create_app, make_web_client
+from bot.clock import Clock, SystemClock
+from bot.console.text import blocks_to_text
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrate import upgrade
+from bot.services import seed
+from bot.standin import Call, StandinSlack
+from bot.standin import requests as slack_requests
+from config.settings import Settings
+
+CONSOLE_SECRET = "console-signing-secret"
+CONSOLE_TOKEN = "xoxb-console"
+CONSOLE_USER = seed.DemoPerson("console", "UCONSOLE01", "Console user", "en-GB", "Europe/Amsterdam")
+CHANNEL = "CCONSOLE01"
+
+HELP = """Type what you would type in Slack:
+  /covenant status textiel      a slash command
+  @bot wat is de status van metaal?   an @mention in a channel
+  !dm <text>                    a direct message to the bot
+  !home                         open the bot's App Home tab
+  !click <n>                    press button [n] of a printed message
+  !as <person>                  act as another demo person (!people lists them)
+  !help                         this text;  !quit (or end of input) leaves"""
+
+
+@dataclass
+class _Button:
+    element: dict[str, Any]
+    block: dict[str, Any]
+    call: Call
+
+
+@dataclass
+class Console:
+    """One console session over an app built on ``settings``."""
+
+    settings: Settings
+    out: TextIO = sys.stdout
+    clock: Clock = field(default_factory=SystemClock)
+    people: list[seed.DemoPerson] = field(default_factory=list)
+    user: seed.DemoPerson = CONSOLE_USER
+    standin: StandinSlack = field(init=False)
+    app: App = field(init=False)
+    _buttons: dict[int, _Button] = field(default_factory=dict)
+
+    def start(self) -> None:
+        self.standin = StandinSlack(on_call=self._print_call).start()
+        for person in [CONSOLE_USER, *self.people]:
+            self.standin.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
+        settings = self.settings.model_copy(
+            update={
+                "slack_signing_secret": CONSOLE_SECRET,
+                "slack_bot_token": CONSOLE_TOKEN,
+                "slack_api_url": self.standin.api_url,
+            }
+        )
+        engine = make_engine(settings.database_url)
+        self.app = create_app(
+            settings,
+            session_factory=make_session_factory(engine),
+            client=make_web_client(settings),
+            clock=self.clock,
+            process_before_response=True,
+        )
+
+    def stop(self) -> None:
+        self.standin.stop()
+
+    # -- input ---------------------------------------------------------------------------------------
+    def handle_line(self, line: str) -> bool:
+        """Act on one typed line; False when the user wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("!quit", "!exit", "exit", "quit"):
+            return False
+        if line.startswith("/"):
+            command, _, text = line.partition(" ")
+            self._slash(command, text)
+        elif line.lower().startswith(("@bot", "@covenant-bot")):
+            text = line.split(" ", 1)[1] if " " in line else ""
+            self._event({"type": "app_mention", "text": f"<@{self.standin.bot_user_id}> {text}", "channel": CHANNEL})
+        elif line.startswith("!dm "):
+            self._event({"type": "message", "channel_type": "im", "text": line[4:], "channel": "DCONSOLE01"})
+        elif line == "!home":
+            self._event({"type": "app_home_opened", "tab": "home", "channel": "DCONSOLE01"})
+        elif line.startswith("!click"):
+            self._click(line.removeprefix("!click").strip())
+        elif line.startswith("!as"):
+            self._switch(line.removeprefix("!as").strip())
+        elif line == "!people":
+            for person in self.people:
+                self._say(f"  {person.key:<10} {person.name} ({person.locale})")
+        elif line == "!help":
+            self._say(HELP)
+        else:
+            self._say("Start with / for a command or @bot for a question; !help shows more.")
+        return True
+
+    def _switch(self, key: str) -> None:
+        for person in self.people:
+            if person.key == key:
+                self.user = person
+                self._say(f"(now acting as {person.name})")
+                return
+        self._say(f"(no person '{key}'; !people lists them)")
+
+    def _dispatch(self, body: str, content_type: str) -> None:
+        headers = {"content-type": content_type, **slack_requests.sign(CONSOLE_SECRET, body)}
+        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        if response.status >= 400:
+            self._say(f"(the app answered HTTP {response.status})")
+        elif response.body and response.headers.get("content-type", [""])[0].startswith("application/json"):
+            self._print_message("reply", json.loads(response.body))
+
+    def _slash(self, command: str, text: str) -> None:
+        body = slack_requests.slash_command(
+            command,
+            text,
+            user_id=self.user.slack_user_id,
+            response_url=self.standin.response_url(),
+            channel_id=CHANNEL,
+            user_name=self.user.key,
+        )
+        self._dispatch(body, slack_requests.FORM)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        event = {"user": self.user.slack_user_id, "ts": f"{time.time():.6f}", **event}
+        self._dispatch(slack_requests.event_callback(event), slack_requests.JSON)
+
+    def _click(self, number: str) -> None:
+        button = self._buttons.get(int(number)) if number.isdigit() else None
+        if button is None:
+            self._say("(no such button: use a number shown as [n ...])")
+            return
+        call = button.call
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {"id": self.user.slack_user_id, "username": self.user.key, "team_id": self.standin.team_id},
+            "api_app_id": "ACOVENANT",
+            "token": "unused-verification-token",
+            "team": {"id": self.standin.team_id, "domain": "covenant"},
+            "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+            "response_url": self.standin.response_url(),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button.element["action_id"],
+                    "block_id": button.block.get("block_id", "b"),
+                    "value": button.element.get("value", ""),
+                    "text": button.element.get("text"),
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        if call.method.startswith("views."):
+            view = call.response.get("view", {})
+            payload["container"] = {"type": "view", "view_id": view.get("id")}
+            payload["view"] = view
+        else:
+            channel = str(call.response.get("channel") or call.args.get("channel") or CHANNEL)
+            ts = str(call.response.get("ts") or call.response.get("message_ts") or "")
+            payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel}
+            payload["channel"] = {"id": channel}
+            payload["message"] = {"ts": ts, "text": call.args.get("text"), "blocks": call.args.get("blocks", [])}
+        self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
+
+    # -- output --------------------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def _user_name(self, user_id: str) -> str:
+        user = self.standin.users.get(user_id)
+        return str(user["real_name"]) if user else user_id
+
+    def _number(self, call: Call) -> Any:
+        def label(element: dict[str, Any], block: dict[str, Any]) -> str:
+            number = len(self._buttons) + 1
+            self._buttons[number] = _Button(element, block, call)
+            return f"{number} "
+
+        return label
+
+    def _print_message(self, where: str, args: dict[str, Any], call: Call | None = None) -> None:
+        call = call or Call("reply", args)
+        text = blocks_to_text(args.get("blocks") or [], str(args.get("text", "")), self._user_name, self._number(call))
+        self._say(f"--- {where} ---\n{text}\n")
+
+    def _print_call(self, call: Call) -> None:
+        args = call.args
+        if not call.ok:
+            self._say(f"(Slack refused {call.method}: {call.response.get('error')})")
+            return
+        if call.method == "response_url":
+            self._print_message("only visible to you", args, call)
+        elif call.method == "chat.postEphemeral":
+            self._print_message(f"only visible to you in {args.get('channel')}", args, call)
+        elif call.method == "chat.postMessage":
+            self._print_message(f"message in {args.get('channel')}", args, call)
+        elif call.method == "chat.update":
+            self._print_message(f"updated message in {args.get('channel')}", args, call)
+        elif call.method in ("views.open", "views.push", "views.update", "views.publish"):
+            view = args.get("view") or {}
+            title = view.get("title", {}).get("text", "App Home" if call.method == "views.publish" else "")
+            self._print_message(f"{call.method.split('.')[1]}: {title}", {"blocks": view.get("blocks", [])}, call)
+
+
+def prepare_database(settings: Settings, demo: bool, clock: Clock) -> Settings:
+    """Migrate (and seed) the console's database; ``--demo`` uses a fresh temporary SQLite file."""
+    if demo:
+        folder = Path(tempfile.mkdtemp(prefix="covenant-bot-demo-"))
+        settings = settings.model_copy(update={"database_url": f"sqlite:///{folder / 'demo.sqlite3'}"})
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    factory = make_session_factory(engine)
+    with factory() as session:
+        seed.load_public(session)
+        if demo:
+            now = clock.now()
+            seed.load_demo(session, now.date(), now)
+    engine.dispose()
+    return settings
+
+
+def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO, out: TextIO) -> int:
+    """Run the console until end of input or !quit; returns the process exit code."""
+    clock = SystemClock()
+    settings = prepare_database(settings, demo, clock)
+    people = seed.demo_people() if demo else []
+    console = Console(settings=settings, out=out, clock=clock, people=people)
+    if people:
+        console.user = people[0]
+    console.start()
+    try:
+        if as_person:
+            match = [p for p in people if p.key == as_person]
+            if not match:
+                keys = ", ".join(p.key for p in people) or "none (use --demo)"
+                print(f"covenant-bot: no demo person '{as_person}'; choose one of: {keys}", file=sys.stderr)
+                return 2
+            console.user = match[0]
+        interactive = stdin.isatty()
+        if interactive:
+            print(f"covenant-bot console — acting as {console.user.name}. !help for help.", file=out)
+        while True:
+            if interactive:
+                try:
+                    line = input("> ")
+                except EOFError:
+                    break
+            else:
+                line = stdin.readline()
+                if not line:
+                    break
+            if not console.handle_line(line):
+                break
+    finally:
+        console.stop()
+    return 0

@@ -1,0 +1,1 @@
+"""Database layer: engine and sessions, typed ORM models, Alembic migrations."""

@@ -1,0 +1,42 @@
+"""Message catalogs (one TOML file per language) and the language a user gets."""
+
+from __future__ import annotations
+
+import tomllib
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+LANGUAGES: Final = ("nl", "en")
+CATALOG_DIR = Path(__file__).resolve().parent
+
+
+def _flatten(table: dict[str, object], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        else:
+            flat[name] = str(value)
+    return flat
+
+
+@cache
+def catalog(lang: str) -> dict[str, str]:
+    """All messages of one language, keyed by dotted name (``covenant.status.signed``)."""
+    with (CATALOG_DIR / f"{lang}.toml").open("rb") as handle:
+        return _flatten(tomllib.load(handle))
+
+
+def t(lang: str, key: str, **values: object) -> str:
+    """The message ``key`` in ``lang`` (English when the language is unknown), filled with ``values``."""
+    messages = catalog(lang if lang in LANGUAGES else "en")
+    return messages[key].format(**values) if values else messages[key]
+
+
+def language_for(locale: str | None, default: str) -> str:
+    """Dutch for an nl-* Slack locale, English for any other known locale, else ``default``."""
+    if not locale:
+        return default
+    return "nl" if locale.lower().startswith("nl") else "en"

@@ -1,0 +1,117 @@
+"""Block Kit for /covenant: help, the list of covenants and one covenant's status."""
+
+from __future__ import annotations
+
+from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
+from bot.db.models import Covenant
+from bot.i18n import t
+from bot.render.blocks import Reply, context, divider, escape, fields_section, header, lines_to_sections, section
+from bot.render.time import date_token, plain_date
+from bot.services.covenants import CovenantStatus
+
+
+def phase_names(lang: str) -> str:
+    """All phases in the user's language, for help and error messages."""
+    return ", ".join(f"`{phase.value}` ({t(lang, f'phase.{phase.value}')})" for phase in CovenantPhase)
+
+
+def help_reply(lang: str) -> Reply:
+    """The overview of every command the bot understands."""
+    return Reply(
+        text=t(lang, "help.title"),
+        blocks=[
+            header(t(lang, "help.title")),
+            section(t(lang, "help.intro")),
+            section(t(lang, "help.commands").strip()),
+            context(t(lang, "help.mention"), t(lang, "help.phases", phases=phase_names(lang))),
+        ],
+    )
+
+
+def _list_line(covenant: Covenant, lang: str) -> str:
+    line = f"• *{escape(covenant.name(lang))}* (`{covenant.slug}`) — {t(lang, f'phase.{covenant.phase.value}')}"
+    if covenant.signed_on:
+        line += ", " + t(lang, "covenant.list.line_signed", date=date_token(covenant.signed_on, covenant.timezone, lang))
+    elif covenant.phase in (CovenantPhase.EXPLORING, CovenantPhase.NEGOTIATING):
+        line += ", " + t(lang, "covenant.list.line_not_signed")
+    return line
+
+
+def covenant_list(covenants: list[Covenant], lang: str, phase: CovenantPhase | None = None) -> Reply:
+    """The covenants (then related initiatives), one line each: name, slug, phase, signing date."""
+    agreements = [c for c in covenants if c.kind == CovenantKind.COVENANT]
+    others = [c for c in covenants if c.kind != CovenantKind.COVENANT]
+    title = (
+        t(lang, "covenant.list.title_phase", phase=t(lang, f"phase.{phase.value}"), count=len(agreements))
+        if phase
+        else t(lang, "covenant.list.title", count=len(agreements))
+    )
+    blocks = [header(title)]
+    if not covenants:
+        blocks.append(section(t(lang, "covenant.list.empty")))
+    blocks += lines_to_sections([_list_line(c, lang) for c in agreements], budget=20)
+    if others:
+        blocks.append(section(f"*{t(lang, 'covenant.list.initiatives')}*"))
+        blocks += lines_to_sections(
+            [_list_line(c, lang) + f" · _{t(lang, f'kind.{c.kind.value}')}_" for c in others], budget=20
+        )
+    blocks.append(context(t(lang, "covenant.list.hint")))
+    fallback = title + "\n" + "\n".join(f"{c.slug}: {c.name(lang)}" for c in covenants)
+    return Reply(text=fallback, blocks=blocks)
+
+
+def covenant_status(status: CovenantStatus, lang: str) -> Reply:
+    """One covenant's public status: phase, dates, term, secretariat, participants and facts."""
+    covenant = status.covenant
+    tz = covenant.timezone
+    name = covenant.name(lang)
+    other_name = covenant.name("en" if lang == "nl" else "nl")
+    fields = [f"*{t(lang, 'covenant.status.phase')}*\n{t(lang, f'phase.{covenant.phase.value}')}"]
+    if covenant.kind != CovenantKind.COVENANT:
+        fields.append(f"*{t(lang, 'covenant.status.kind_label')}*\n{t(lang, f'kind.{covenant.kind.value}')}")
+    if covenant.signed_on:
+        fields.append(f"*{t(lang, 'covenant.status.signed')}*\n{date_token(covenant.signed_on, tz, lang)}")
+    if covenant.in_force_on:
+        fields.append(f"*{t(lang, 'covenant.status.in_force')}*\n{date_token(covenant.in_force_on, tz, lang)}")
+    if covenant.ends_on:
+        ended = covenant.ends_on <= status.today
+        label = t(lang, "covenant.status.ended" if ended else "covenant.status.ends")
+        fields.append(f"*{label}*\n{date_token(covenant.ends_on, tz, lang)}")
+    term = covenant.term_nl if lang == "nl" else covenant.term_en
+    if term:
+        fields.append(f"*{t(lang, 'covenant.status.term')}*\n{escape(term)}")
+    if covenant.secretariat:
+        fields.append(f"*{t(lang, 'covenant.status.secretariat')}*\n{escape(covenant.secretariat)}")
+    if covenant.facilitator and covenant.facilitator != covenant.secretariat:
+        fields.append(f"*{t(lang, 'covenant.status.facilitator')}*\n{escape(covenant.facilitator)}")
+
+    blocks = [header(name), context(f"_{escape(other_name)}_ · `{covenant.slug}`"), fields_section(fields)]
+
+    if status.parties_by_kind:
+        parts = [
+            f"{count} {t(lang, f'orgkind.{kind.value}')}"
+            for kind in OrganisationKind
+            if (count := status.parties_by_kind.get(kind, 0))
+        ]
+        participants = f"*{t(lang, 'covenant.status.participants')}:* " + ", ".join(parts)
+    else:
+        participants = f"*{t(lang, 'covenant.status.participants')}:* {t(lang, 'covenant.status.no_participants')}"
+    if status.left:
+        participants += "\n" + t(lang, "covenant.status.left", count=status.left)
+    blocks.append(section(participants))
+
+    if status.facts:
+        marker = t(lang, "common.uncertain")
+        lines = [
+            f"• {escape(fact.text(lang))}" + (f" _({marker})_" if fact.uncertain else "") for fact in status.facts
+        ]
+        blocks.append(divider())
+        blocks.append(section(f"*{t(lang, 'covenant.status.facts')}*"))
+        blocks += lines_to_sections(lines, budget=10)
+        if status.has_uncertain_facts:
+            blocks.append(context(t(lang, "covenant.status.uncertain_note")))
+
+    fallback_lines = [f"{name} ({t(lang, f'phase.{covenant.phase.value}')})"]
+    if covenant.signed_on:
+        fallback_lines.append(f"{t(lang, 'covenant.status.signed')}: {plain_date(covenant.signed_on, lang)}")
+    return Reply(text="\n".join(fallback_lines), blocks=blocks)

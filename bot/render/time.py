@@ -1,0 +1,36 @@
+"""The one helper for showing times: a Slack date token, with a fallback in the covenant's zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date, format_datetime
+
+_BABEL_LOCALE = {"nl": "nl_NL", "en": "en_GB"}
+
+
+def _fallback_date(day: date, lang: str) -> str:
+    return str(format_date(day, format="long", locale=_BABEL_LOCALE.get(lang, "en_GB")))
+
+
+def date_token(day: date, tz: str, lang: str) -> str:
+    """A calendar date as ``<!date^...^{date_long}|fallback>`` (pinned to noon in ``tz`` so no reader sees
+    the day before or after)."""
+    moment = datetime.combine(day, time(12, 0), tzinfo=ZoneInfo(tz))
+    return f"<!date^{int(moment.timestamp())}^{{date_long}}|{_fallback_date(day, lang)}>"
+
+
+def datetime_token(moment: datetime, tz: str, lang: str) -> str:
+    """A moment as ``<!date^EPOCH^{date_short_pretty} {time}|fallback>``; fallback in ``tz``."""
+    if moment.tzinfo is None:
+        raise ValueError("datetime_token needs an aware datetime")
+    local = moment.astimezone(ZoneInfo(tz))
+    fallback = format_datetime(local, format="d MMM y HH:mm", locale=_BABEL_LOCALE.get(lang, "en_GB"))
+    zone = local.tzname() or tz
+    return f"<!date^{int(moment.astimezone(UTC).timestamp())}^{{date_short_pretty}} {{time}}|{fallback} {zone}>"
+
+
+def plain_date(day: date, lang: str) -> str:
+    """A date as plain text (for CSV, the console and fallbacks)."""
+    return _fallback_date(day, lang)

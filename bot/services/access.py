@@ -1,0 +1,62 @@
+"""Who is asking, and what they may see: the one place confidentiality rules are decided."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy.orm import Session
+
+from bot.db.enums import RoleKind
+from bot.i18n import language_for
+from bot.services.people import Profile, person_by_slack_id
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The Slack user behind a request, with their roles per covenant and their language."""
+
+    slack_user_id: str
+    language: str
+    timezone: str
+    person_id: int | None = None
+    name: str | None = None
+    organisation_id: int | None = None
+    organisation_name: str | None = None
+    roles: dict[int, frozenset[RoleKind]] = field(default_factory=dict)
+
+    def has_role(self, covenant_id: int, kind: RoleKind) -> bool:
+        return kind in self.roles.get(covenant_id, frozenset())
+
+    def is_secretariat(self, covenant_id: int) -> bool:
+        return self.has_role(covenant_id, RoleKind.SECRETARIAT)
+
+    def may_see_company(self, covenant_id: int, organisation_id: int) -> bool:
+        """Company-specific plan and assessment data: that covenant's secretariat and the company's contacts."""
+        if self.is_secretariat(covenant_id):
+            return True
+        return self.organisation_id == organisation_id and self.has_role(covenant_id, RoleKind.COMPANY_CONTACT)
+
+
+def viewer_for(
+    session: Session, slack_user_id: str, profile: Profile | None, default_language: str, default_tz: str
+) -> Viewer:
+    """Build the viewer: a language chosen in the bot wins over the Slack locale, which wins over the default."""
+    person = person_by_slack_id(session, slack_user_id)
+    locale = profile.locale if profile else None
+    language = language_for(locale, default_language)
+    timezone = (profile.tz if profile and profile.tz else None) or default_tz
+    if person is None:
+        return Viewer(slack_user_id=slack_user_id, language=language, timezone=timezone)
+    roles: dict[int, set[RoleKind]] = {}
+    for role in person.roles:
+        roles.setdefault(role.covenant_id, set()).add(role.kind)
+    return Viewer(
+        slack_user_id=slack_user_id,
+        language=person.language or language,
+        timezone=timezone,
+        person_id=person.id,
+        name=person.name,
+        organisation_id=person.organisation_id,
+        organisation_name=person.organisation.name if person.organisation else None,
+        roles={covenant_id: frozenset(kinds) for covenant_id, kinds in roles.items()},
+    )

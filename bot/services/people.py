@@ -1,0 +1,52 @@
+"""People and their Slack profiles (time zone, locale) cached from users.info."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Person, SlackProfile
+
+PROFILE_MAX_AGE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Slack says about a user: the parts the bot needs."""
+
+    slack_user_id: str
+    real_name: str | None
+    tz: str | None
+    locale: str | None
+
+
+def cached_profile(session: Session, slack_user_id: str, now: datetime) -> Profile | None:
+    """The stored profile when it is fresh enough, else None (the caller asks Slack)."""
+    row = session.get(SlackProfile, slack_user_id)
+    if row is None or now - row.fetched_at > PROFILE_MAX_AGE:
+        return None
+    return Profile(row.slack_user_id, row.real_name, row.tz, row.locale)
+
+
+def stale_profile(session: Session, slack_user_id: str) -> Profile | None:
+    """Whatever profile is stored, however old (used when Slack cannot be asked)."""
+    row = session.get(SlackProfile, slack_user_id)
+    return None if row is None else Profile(row.slack_user_id, row.real_name, row.tz, row.locale)
+
+
+def store_profile(session: Session, profile: Profile, now: datetime) -> None:
+    """Insert or refresh the cached profile."""
+    row = session.get(SlackProfile, profile.slack_user_id)
+    if row is None:
+        row = SlackProfile(slack_user_id=profile.slack_user_id, fetched_at=now)
+        session.add(row)
+    row.real_name, row.tz, row.locale, row.fetched_at = profile.real_name, profile.tz, profile.locale, now
+    session.commit()
+
+
+def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
+    """The person linked to a Slack user, if any."""
+    return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))

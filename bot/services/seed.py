@@ -1,0 +1,311 @@
+"""Loading the public covenant list and the fictional demo data, idempotently (safe to run again)."""
+
+from __future__ import annotations
+
+import re
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.enums import (
+    AssessmentOutcome,
+    CovenantKind,
+    CovenantPhase,
+    DeadlineKind,
+    DeadlineStatus,
+    GroupKind,
+    OrganisationKind,
+    ParticipationType,
+    RoleKind,
+)
+from bot.db.models import (
+    ActionPlan,
+    Covenant,
+    CovenantAlias,
+    CovenantFact,
+    Deadline,
+    Meeting,
+    Organisation,
+    Participation,
+    Person,
+    Role,
+    SlackProfile,
+    WorkingGroup,
+    WorkingGroupMember,
+)
+from config import CONFIG_DIR
+
+SEED_DIR = CONFIG_DIR / "seed"
+PUBLIC_FILES = ("covenants.yml", "initiatives.yml")
+DEMO_FILE = "demo.yml"
+_RELATIVE = re.compile(r"^([+-]\d+)d(?:\s+(\d{1,2}):(\d{2}))?$")
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    """A demo person the console can act as (``--as key``)."""
+
+    key: str
+    slack_user_id: str
+    name: str
+    locale: str
+    tz: str
+
+
+def _read(name: str) -> dict[str, Any]:
+    with (SEED_DIR / name).open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    return data
+
+
+def _date(value: Any, today: date) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    match = _RELATIVE.match(str(value).strip())
+    if match:
+        return today + timedelta(days=int(match.group(1)))
+    return date.fromisoformat(str(value))
+
+
+def _year(value: Any, today: date) -> int:
+    text = str(value).strip()
+    return today.year + int(text) if text[0] in "+-" else int(text)
+
+
+def _moment(value: str, today: date, tz: str) -> datetime:
+    match = _RELATIVE.match(value.strip())
+    if not match or match.group(2) is None:
+        raise ValueError(f"meeting start must look like '+7d 14:00', got {value!r}")
+    day = today + timedelta(days=int(match.group(1)))
+    return datetime.combine(day, time(int(match.group(2)), int(match.group(3))), tzinfo=ZoneInfo(tz))
+
+
+def load_public(session: Session) -> int:
+    """Insert or update the public covenants and initiatives; returns how many there are."""
+    count = 0
+    for name in PUBLIC_FILES:
+        for entry in _read(name)["covenants"]:
+            _upsert_covenant(session, entry)
+            count += 1
+    session.commit()
+    return count
+
+
+def _upsert_covenant(session: Session, entry: dict[str, Any]) -> Covenant:
+    covenant = session.scalar(select(Covenant).where(Covenant.slug == entry["slug"]))
+    if covenant is None:
+        covenant = Covenant(slug=entry["slug"])
+        session.add(covenant)
+    covenant.kind = CovenantKind(entry.get("kind", "covenant"))
+    covenant.name_nl, covenant.name_en = entry["name_nl"], entry["name_en"]
+    covenant.sector = entry.get("sector")
+    covenant.phase = CovenantPhase(entry["phase"])
+    covenant.signed_on = _date(entry.get("signed_on"), date.today())
+    covenant.in_force_on = _date(entry.get("in_force_on"), date.today())
+    covenant.ends_on = _date(entry.get("ends_on"), date.today())
+    covenant.term_nl, covenant.term_en = entry.get("term_nl"), entry.get("term_en")
+    covenant.facilitator, covenant.secretariat = entry.get("facilitator"), entry.get("secretariat")
+    wanted_aliases = sorted({str(alias).lower() for alias in entry.get("aliases", [])})
+    if [a.alias for a in covenant.aliases] != wanted_aliases:
+        covenant.aliases.clear()
+        session.flush()
+        covenant.aliases.extend(CovenantAlias(alias=alias) for alias in wanted_aliases)
+    facts = entry.get("facts", [])
+    current = [(f.topic, f.text_nl, f.text_en, f.uncertain) for f in covenant.facts]
+    wanted = [(f["topic"], f["nl"], f["en"], bool(f.get("uncertain", False))) for f in facts]
+    if current != wanted:
+        covenant.facts.clear()
+        session.flush()
+        covenant.facts.extend(
+            CovenantFact(position=i, topic=topic, text_nl=nl, text_en=en, uncertain=uncertain)
+            for i, (topic, nl, en, uncertain) in enumerate(wanted)
+        )
+    return covenant
+
+
+def demo_people() -> list[DemoPerson]:
+    """The fictional people of the demo data, in file order."""
+    return [
+        DemoPerson(p["key"], p["slack_user_id"], p["name"], p.get("locale", "nl-NL"), p.get("tz", "Europe/Amsterdam"))
+        for p in _read(DEMO_FILE)["people"]
+    ]
+
+
+def load_demo(session: Session, today: date, now: datetime) -> None:
+    """Insert the fictional demo organisations, people, groups, meetings, plans and deadlines (once)."""
+    data = _read(DEMO_FILE)
+    slugs = {c.slug: c for c in session.scalars(select(Covenant))}
+    orgs = {o.name: o for o in session.scalars(select(Organisation))}
+    for entry in data["organisations"]:
+        org = orgs.get(entry["name"])
+        if org is None:
+            org = Organisation(name=entry["name"], kind=OrganisationKind(entry["kind"]), fictional=True)
+            session.add(org)
+            orgs[org.name] = org
+            session.flush()
+            for part in entry.get("participations", []):
+                session.add(
+                    Participation(
+                        organisation_id=org.id,
+                        covenant_id=slugs[part["covenant"]].id,
+                        type=ParticipationType(part["type"]),
+                        joined_on=_date(part.get("joined_on"), today),
+                        left_on=_date(part.get("left_on"), today),
+                        left_reason=part.get("left_reason"),
+                    )
+                )
+    people: dict[str, Person] = {}
+    for entry in data["people"]:
+        person = session.scalar(select(Person).where(Person.slack_user_id == entry["slack_user_id"]))
+        if person is None:
+            person = Person(
+                slack_user_id=entry["slack_user_id"],
+                name=entry["name"],
+                organisation_id=orgs[entry["organisation"]].id if entry.get("organisation") else None,
+                fictional=True,
+            )
+            session.add(person)
+            session.flush()
+            for role in entry.get("roles", []):
+                session.add(
+                    Role(person_id=person.id, covenant_id=slugs[role["covenant"]].id, kind=RoleKind(role["kind"]))
+                )
+            if session.get(SlackProfile, entry["slack_user_id"]) is None:
+                session.add(
+                    SlackProfile(
+                        slack_user_id=entry["slack_user_id"],
+                        real_name=entry["name"],
+                        tz=entry.get("tz"),
+                        locale=entry.get("locale"),
+                        fetched_at=now,
+                    )
+                )
+        people[entry["key"]] = person
+    groups: dict[str, WorkingGroup] = {}
+    for entry in data["working_groups"]:
+        covenant = slugs[entry["covenant"]]
+        group = session.scalar(
+            select(WorkingGroup).where(WorkingGroup.covenant_id == covenant.id, WorkingGroup.name == entry["name"])
+        )
+        if group is None:
+            group = WorkingGroup(
+                covenant_id=covenant.id,
+                name=entry["name"],
+                name_en=entry.get("name_en"),
+                kind=GroupKind(entry.get("kind", "working_group")),
+                channel_id=entry.get("channel_id"),
+                calendar_token=secrets.token_urlsafe(24),
+            )
+            session.add(group)
+            session.flush()
+            for member in entry.get("members", []):
+                session.add(
+                    WorkingGroupMember(
+                        group_id=group.id, person_id=people[member["person"]].id, is_chair=bool(member.get("chair"))
+                    )
+                )
+        groups[entry["name"]] = group
+    session.flush()
+    if session.scalar(select(Meeting.id).where(Meeting.uid.like("demo-%")).limit(1)) is None:
+        _demo_meetings(session, data.get("meetings", []), groups, people, today)
+        _demo_plans_and_deadlines(session, data, slugs, orgs, people, today)
+    session.commit()
+
+
+def _demo_meetings(
+    session: Session,
+    meetings: list[dict[str, Any]],
+    groups: dict[str, WorkingGroup],
+    people: dict[str, Person],
+    today: date,
+) -> None:
+    for entry in meetings:
+        group = groups[entry["group"]]
+        tz = entry.get("timezone", "Europe/Amsterdam")
+        starts = _moment(entry["start"], today, tz)
+        session.add(
+            Meeting(
+                uid=f"demo-{uuid.uuid4()}",
+                working_group_id=group.id,
+                title=entry["title"],
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=int(entry.get("duration_minutes", 60))),
+                timezone=tz,
+                rrule=entry.get("rrule"),
+                location=entry.get("location"),
+                video_url=entry.get("video_url"),
+                agenda=entry.get("agenda"),
+                minute_taker_id=people[entry["minute_taker"]].id if entry.get("minute_taker") else None,
+            )
+        )
+
+
+def _demo_plans_and_deadlines(
+    session: Session,
+    data: dict[str, Any],
+    slugs: dict[str, Covenant],
+    orgs: dict[str, Organisation],
+    people: dict[str, Person],
+    today: date,
+) -> None:
+    for entry in data.get("action_plans", []):
+        org, covenant = orgs[entry["organisation"]], slugs[entry["covenant"]]
+        year = _year(entry["cycle_year"], today)
+        due = _date(entry["due"], today)
+        assert due is not None
+        submitted = _date(entry.get("submitted"), today)
+        deadline = Deadline(
+            ref=f"plan:{org.id}:{covenant.id}:{year}",
+            covenant_id=covenant.id,
+            kind=DeadlineKind.ACTION_PLAN,
+            title=f"Plan van aanpak {year}",
+            organisation_id=org.id,
+            due_on=due,
+        )
+        if submitted is not None:
+            deadline.status = DeadlineStatus.DONE
+        session.add(deadline)
+        session.flush()
+        outcome = entry.get("outcome")
+        session.add(
+            ActionPlan(
+                organisation_id=org.id,
+                covenant_id=covenant.id,
+                cycle_year=year,
+                due_on=due,
+                submitted_on=submitted,
+                submitted_confirmed=submitted is not None,
+                assessment_outcome=AssessmentOutcome(outcome) if outcome else None,
+                assessed_on=submitted + timedelta(days=14) if outcome and submitted else None,
+                assessment_notes=entry.get("notes"),
+                deadline_id=deadline.id,
+            )
+        )
+    for entry in data.get("deadlines", []):
+        due = _date(entry["due"], today)
+        assert due is not None
+        owner = people.get(entry["owner"]) if entry.get("owner") else None
+        session.add(
+            Deadline(
+                covenant_id=slugs[entry["covenant"]].id,
+                kind=DeadlineKind(entry["kind"]),
+                title=entry["title"],
+                organisation_id=orgs[entry["organisation"]].id if entry.get("organisation") else None,
+                owner_person_id=owner.id if owner else None,
+                owner_slack_id=owner.slack_user_id if owner else None,
+                due_on=due,
+            )
+        )
+
+
+def seed_files() -> list[Path]:
+    """The seed files shipped in config/seed (for docs and tests)."""
+    return [SEED_DIR / name for name in (*PUBLIC_FILES, DEMO_FILE)]

@@ -1,0 +1,58 @@
+"""HTTP mode: a Flask app for gunicorn (``POST /slack/events``, ``GET /healthz``)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from flask import Flask, Response, request
+from slack_bolt import App
+from slack_bolt.adapter.flask import SlackRequestHandler
+from sqlalchemy import text
+
+from bot.app import create_app
+from bot.db.engine import SessionFactory, make_engine, make_session_factory
+from config.settings import Settings, SettingsError, load_settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_flask_app(bolt_app: App, session_factory: SessionFactory) -> Flask:
+    """Wrap a built Bolt app in Flask, with a health check that asks the database."""
+    flask_app = Flask("covenant_bot")
+    handler = SlackRequestHandler(bolt_app)
+
+    @flask_app.post("/slack/events")
+    def slack_events() -> Response:
+        return handler.handle(request)  # type: ignore[no-any-return]
+
+    @flask_app.get("/healthz")
+    def healthz() -> tuple[dict[str, str], int]:
+        try:
+            with session_factory() as session:
+                session.execute(text("SELECT 1"))
+        except Exception as exc:
+            logger.error("health check failed: %s", exc)
+            return {"status": "database unavailable"}, 503
+        return {"status": "ok"}, 200
+
+    return flask_app
+
+
+def build(settings: Settings) -> Flask:
+    """The production WSGI app for ``settings`` (tokens required, signatures always verified)."""
+    settings.require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
+    session_factory = make_session_factory(make_engine(settings.database_url))
+    return create_flask_app(create_app(settings, session_factory=session_factory), session_factory)
+
+
+def create_wsgi_app() -> Flask:
+    """gunicorn entry point (``gunicorn 'bot.web:create_wsgi_app()'``): a settings error is one line, not a trace."""
+    try:
+        settings = load_settings()
+        logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return build(settings)
+    except SettingsError as error:
+        print(f"covenant-bot: {error}", file=sys.stderr, flush=True)
+        # Exit code 3 tells gunicorn's arbiter the app cannot boot, so it stops instead of respawning.
+        sys.exit(3)

@@ -1,0 +1,111 @@
+"""Typed, validated settings read from environment variables and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_PATH = Path.home() / ".local" / "share" / "covenant-bot" / "covenant-bot.sqlite3"
+
+# Where an operator finds each value: shown in the one-line error when it is missing or wrong.
+WHERE_TO_GET = {
+    "SLACK_BOT_TOKEN": "api.slack.com/apps -> your app -> OAuth & Permissions -> Bot User OAuth Token (xoxb-...)",
+    "SLACK_SIGNING_SECRET": "api.slack.com/apps -> your app -> Basic Information -> App Credentials -> Signing Secret",
+    "SLACK_APP_TOKEN": "api.slack.com/apps -> your app -> Basic Information -> App-Level Tokens "
+    "(scope connections:write, xapp-...)",
+    "SLACK_API_URL": "leave unset for Slack; a Web API base URL ending in /api/ (e.g. GovSlack or a test server)",
+    "DATABASE_URL": "a SQLAlchemy URL: postgresql+psycopg://user:pass@host/db or sqlite:///path/file.db",
+    "BOT_TIMEZONE": "an IANA zone name such as Europe/Amsterdam",
+    "BOT_LANGUAGE": "nl or en",
+    "PORT": "a TCP port number (1-65535)",
+    "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+}
+
+
+class SettingsError(Exception):
+    """A setting is missing or malformed; ``str()`` is the one line an operator reads."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    slack_bot_token: str | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: str | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: str | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    slack_api_url: str = Field(default="https://slack.com/api/", alias="SLACK_API_URL")
+    database_url: str = Field(default=f"sqlite:///{DEFAULT_DATABASE_PATH}", alias="DATABASE_URL")
+    bot_timezone: str = Field(default="Europe/Amsterdam", alias="BOT_TIMEZONE")
+    bot_language: Literal["nl", "en"] = Field(default="nl", alias="BOT_LANGUAGE")
+    port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
+
+    @field_validator("slack_bot_token")
+    @classmethod
+    def _bot_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xoxb-"):
+            raise ValueError("must start with xoxb-")
+        return value
+
+    @field_validator("slack_app_token")
+    @classmethod
+    def _app_token(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("xapp-"):
+            raise ValueError("must start with xapp-")
+        return value
+
+    @field_validator("slack_api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if value.startswith("postgres://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgres://")
+        elif value.startswith("postgresql://"):
+            value = "postgresql+psycopg://" + value.removeprefix("postgresql://")
+        if not value.startswith(("sqlite:", "postgresql+psycopg:")):
+            raise ValueError("must be a sqlite:/// or postgresql:// URL")
+        return value
+
+    @field_validator("bot_timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError("is not a known IANA time zone") from exc
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    def require(self, *names: str) -> None:
+        """Stop with a clear :class:`SettingsError` unless every named variable is set."""
+        for name in names:
+            if not getattr(self, name.lower()):
+                raise SettingsError(f"{name} is not set: get it from {WHERE_TO_GET[name]}")
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings; raise :class:`SettingsError` naming the first bad variable."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]) if error["loc"] else "settings"
+        name = name.upper()
+        message = str(error["msg"]).removeprefix("Value error, ")
+        hint = WHERE_TO_GET.get(name, "")
+        raise SettingsError(f"{name} {message}" + (f": {hint}" if hint else "")) from None

@@ -1,0 +1,19 @@
+"""Thin Slack listeners, one module per surface, each with ``register(app)``."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from handlers import commands, events, middleware
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.app import Deps
+
+
+def register_all(app: App, deps: Deps) -> None:
+    """Wire the middleware and every surface's listeners onto ``app``."""
+    middleware.register(app, deps)
+    commands.register(app)
+    events.register(app)
