@@ -12,4 +12,4 @@ def run(settings: Settings) -> None:
     """Connect to Slack over a WebSocket and serve until interrupted."""
     settings.require("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")
     app = create_app(settings)
-    SocketModeHandler(app, settings.slack_app_token).start()
+    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]

@@ -37,11 +37,12 @@ def covenant_command(
     respond(response_type="ephemeral", **reply.as_message())
 
 
-def later_command(
-    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-) -> None:
+def later_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
     ack()
     reply, _ = produce_reply(
-        context["deps"], client, command["user_id"], lambda _session, viewer: not_yet(command["command"], viewer.language)
+        context["deps"],
+        client,
+        command["user_id"],
+        lambda _session, viewer: not_yet(command["command"], viewer.language),
     )
     respond(response_type="ephemeral", **reply.as_message())

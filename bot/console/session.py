@@ -3,11 +3,13 @@ app makes goes to the in-process stand-in and is printed as text."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -62,7 +64,7 @@ class Console:
 
     def start(self) -> None:
         self.standin = StandinSlack(on_call=self._print_call).start()
-        for person in [CONSOLE_USER, *self.people]:
+        for person in [self.user, *self.people]:
             self.standin.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
         settings = self.settings.model_copy(
             update={
@@ -123,7 +125,10 @@ class Console:
         self._say(f"(no person '{key}'; !people lists them)")
 
     def _dispatch(self, body: str, content_type: str) -> None:
-        headers = {"content-type": content_type, **slack_requests.sign(CONSOLE_SECRET, body)}
+        headers: dict[str, str | Sequence[str]] = {
+            "content-type": content_type,
+            **slack_requests.sign(CONSOLE_SECRET, body),
+        }
         response = self.app.dispatch(BoltRequest(body=body, headers=headers))
         if response.status >= 400:
             self._say(f"(the app answered HTTP {response.status})")
@@ -153,7 +158,11 @@ class Console:
         call = button.call
         payload: dict[str, Any] = {
             "type": "block_actions",
-            "user": {"id": self.user.slack_user_id, "username": self.user.key, "team_id": self.standin.team_id},
+            "user": {
+                "id": self.user.slack_user_id,
+                "username": self.user.key,
+                "team_id": self.standin.team_id,
+            },
             "api_app_id": "ACOVENANT",
             "token": "unused-verification-token",
             "team": {"id": self.standin.team_id, "domain": "covenant"},
@@ -179,7 +188,11 @@ class Console:
             ts = str(call.response.get("ts") or call.response.get("message_ts") or "")
             payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel}
             payload["channel"] = {"id": channel}
-            payload["message"] = {"ts": ts, "text": call.args.get("text"), "blocks": call.args.get("blocks", [])}
+            payload["message"] = {
+                "ts": ts,
+                "text": call.args.get("text"),
+                "blocks": call.args.get("blocks", []),
+            }
         self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
 
     # -- output --------------------------------------------------------------------------------------
@@ -245,8 +258,8 @@ def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO,
     settings = prepare_database(settings, demo, clock)
     people = seed.demo_people() if demo else []
     console = Console(settings=settings, out=out, clock=clock, people=people)
-    if people:
-        console.user = people[0]
+    locale = "nl-NL" if settings.bot_language == "nl" else "en-GB"
+    console.user = people[0] if people else dataclasses.replace(CONSOLE_USER, locale=locale)
     console.start()
     try:
         if as_person:

@@ -67,9 +67,7 @@ def blocks_to_text(
         elif kind == "divider":
             lines.append("-" * 40)
         elif kind == "actions":
-            buttons = [
-                f"[{button_label(e, block)}]" for e in block.get("elements", []) if e.get("type") == "button"
-            ]
+            buttons = [f"[{button_label(e, block)}]" for e in block.get("elements", []) if e.get("type") == "button"]
             others = [_plain(e.get("placeholder")) for e in block.get("elements", []) if e.get("type") != "button"]
             lines.append("  " + " ".join(buttons + [f"<{o}>" for o in others if o]))
         elif kind == "input":

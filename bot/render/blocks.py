@@ -37,7 +37,10 @@ class Reply:
 
 
 def header(text: str) -> Block:
-    return {"type": "header", "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_TEXT), "emoji": True}}
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_TEXT), "emoji": True},
+    }
 
 
 def section(text: str, accessory: Block | None = None) -> Block:

@@ -5,7 +5,16 @@ from __future__ import annotations
 from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
 from bot.db.models import Covenant
 from bot.i18n import t
-from bot.render.blocks import Reply, context, divider, escape, fields_section, header, lines_to_sections, section
+from bot.render.blocks import (
+    Reply,
+    context,
+    divider,
+    escape,
+    fields_section,
+    header,
+    lines_to_sections,
+    section,
+)
 from bot.render.time import date_token, plain_date
 from bot.services.covenants import CovenantStatus
 
@@ -31,7 +40,9 @@ def help_reply(lang: str) -> Reply:
 def _list_line(covenant: Covenant, lang: str) -> str:
     line = f"• *{escape(covenant.name(lang))}* (`{covenant.slug}`) — {t(lang, f'phase.{covenant.phase.value}')}"
     if covenant.signed_on:
-        line += ", " + t(lang, "covenant.list.line_signed", date=date_token(covenant.signed_on, covenant.timezone, lang))
+        line += ", " + t(
+            lang, "covenant.list.line_signed", date=date_token(covenant.signed_on, covenant.timezone, lang)
+        )
     elif covenant.phase in (CovenantPhase.EXPLORING, CovenantPhase.NEGOTIATING):
         line += ", " + t(lang, "covenant.list.line_not_signed")
     return line
@@ -102,9 +113,7 @@ def covenant_status(status: CovenantStatus, lang: str) -> Reply:
 
     if status.facts:
         marker = t(lang, "common.uncertain")
-        lines = [
-            f"• {escape(fact.text(lang))}" + (f" _({marker})_" if fact.uncertain else "") for fact in status.facts
-        ]
+        lines = [f"• {escape(fact.text(lang))}" + (f" _({marker})_" if fact.uncertain else "") for fact in status.facts]
         blocks.append(divider())
         blocks.append(section(f"*{t(lang, 'covenant.status.facts')}*"))
         blocks += lines_to_sections(lines, budget=10)

@@ -6,7 +6,16 @@ from typing import Any
 
 from bot.db.models import Covenant
 from bot.i18n import t
-from bot.render.blocks import MAX_VIEW_BLOCKS, Block, context, divider, escape, header, lines_to_sections, section
+from bot.render.blocks import (
+    MAX_VIEW_BLOCKS,
+    Block,
+    context,
+    divider,
+    escape,
+    header,
+    lines_to_sections,
+    section,
+)
 from bot.services.access import Viewer
 
 
@@ -22,7 +31,8 @@ def home_view(viewer: Viewer, mine: list[Covenant], everything: list[Covenant]) 
     blocks += [divider(), section(f"*{t(lang, 'home.your_covenants')}*")]
     if mine:
         blocks += lines_to_sections(
-            [f"• *{escape(c.name(lang))}* (`{c.slug}`) — {t(lang, f'phase.{c.phase.value}')}" for c in mine], 20
+            [f"• *{escape(c.name(lang))}* (`{c.slug}`) — {t(lang, f'phase.{c.phase.value}')}" for c in mine],
+            20,
         )
     else:
         blocks.append(section(t(lang, "home.no_covenants")))

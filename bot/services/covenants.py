@@ -42,7 +42,11 @@ def resolve(session: Session, name: str) -> Covenant:
     covenants = all_covenants(session)
     candidates: list[tuple[int, str]] = []
     for covenant in covenants:
-        candidates += [(covenant.id, covenant.slug), (covenant.id, covenant.name_nl), (covenant.id, covenant.name_en)]
+        candidates += [
+            (covenant.id, covenant.slug),
+            (covenant.id, covenant.name_nl),
+            (covenant.id, covenant.name_en),
+        ]
         candidates += [(covenant.id, alias.alias) for alias in covenant.aliases]
     by_id = {covenant.id: covenant for covenant in covenants}
     query = name.strip()
@@ -53,7 +57,9 @@ def resolve(session: Session, name: str) -> Covenant:
         match = best_match(_strip_generic(query), candidates)
     if match.key is None:
         raise UsageError(
-            "covenant.unknown", name=query, suggestions=", ".join(by_id[key].slug for key in match.suggestions)
+            "covenant.unknown",
+            name=query,
+            suggestions=", ".join(by_id[key].slug for key in match.suggestions),
         )
     return by_id[match.key]
 

@@ -176,7 +176,11 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
             session.flush()
             for role in entry.get("roles", []):
                 session.add(
-                    Role(person_id=person.id, covenant_id=slugs[role["covenant"]].id, kind=RoleKind(role["kind"]))
+                    Role(
+                        person_id=person.id,
+                        covenant_id=slugs[role["covenant"]].id,
+                        kind=RoleKind(role["kind"]),
+                    )
                 )
             if session.get(SlackProfile, entry["slack_user_id"]) is None:
                 session.add(
@@ -209,7 +213,9 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
             for member in entry.get("members", []):
                 session.add(
                     WorkingGroupMember(
-                        group_id=group.id, person_id=people[member["person"]].id, is_chair=bool(member.get("chair"))
+                        group_id=group.id,
+                        person_id=people[member["person"]].id,
+                        is_chair=bool(member.get("chair")),
                     )
                 )
         groups[entry["name"]] = group

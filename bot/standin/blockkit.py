@@ -38,9 +38,10 @@ def _check_element(element: dict[str, Any], where: str, problems: list[str]) -> 
             problems.append(f"{where}: button text longer than {LIMITS['button_text']}")
         if len(str(element.get("value", ""))) > LIMITS["button_value"]:
             problems.append(f"{where}: button value longer than {LIMITS['button_value']}")
-    if kind in ("static_select", "multi_static_select") and len(element.get("options", [])) > LIMITS[
-        "static_select_options"
-    ]:
+    if (
+        kind in ("static_select", "multi_static_select")
+        and len(element.get("options", [])) > LIMITS["static_select_options"]
+    ):
         problems.append(f"{where}: more than {LIMITS['static_select_options']} options")
     if kind == "plain_text_input" and int(element.get("max_length", 0)) > LIMITS["plain_text_input_max"]:
         problems.append(f"{where}: plain_text_input max_length over {LIMITS['plain_text_input_max']}")

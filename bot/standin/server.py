@@ -26,6 +26,7 @@ class Call:
     method: str
     args: dict[str, Any]
     response: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
     at: float = field(default_factory=time.monotonic)
 
     @property
@@ -94,7 +95,12 @@ class StandinSlack:
 
     # -- test helpers ----------------------------------------------------------------------------
     def add_user(
-        self, user_id: str, name: str, tz: str | None = "Europe/Amsterdam", locale: str = "en-GB", **extra: Any
+        self,
+        user_id: str,
+        name: str,
+        tz: str | None = "Europe/Amsterdam",
+        locale: str = "en-GB",
+        **extra: Any,
     ) -> None:
         """Make users.info know ``user_id``."""
         self.users[user_id] = {
@@ -125,6 +131,20 @@ class StandinSlack:
                     raise AssertionError(f"expected {count} call(s) to {methods}, saw {seen}")
                 self._lock.wait(remaining)
 
+    def wait_until(self, predicate: Callable[[Call], bool], count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` recorded calls satisfy ``predicate``; return them."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [call for call in self.calls if predicate(call)]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [(call.method, call.path) for call in self.calls]
+                    raise AssertionError(f"expected {count} matching call(s), saw {seen}")
+                self._lock.wait(remaining)
+
     def limit_violations(self) -> list[Call]:
         """Calls Slack would have refused for breaking Block Kit limits."""
         with self._lock:
@@ -149,11 +169,11 @@ class StandinSlack:
         fault = self.fault(method, args) if self.fault else None
         if fault is not None:
             status, headers, body = fault
-            self._record(Call(method, args, {"ok": False, "fault": status, **body}))
+            self._record(Call(method, args, {"ok": False, "fault": status, **body}, parsed.path))
             self._send(request, status, body, headers)
             return
         body = self._answer(method, args)
-        self._record(Call(method, args, body))
+        self._record(Call(method, args, body, parsed.path))
         self._send(request, 200, body, {})
 
     @staticmethod
@@ -250,7 +270,10 @@ class StandinSlack:
 
     def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
         ts = str(args.get("message_ts", "")).replace(".", "")
-        return {"ok": True, "permalink": f"https://covenant.example.slack.com/archives/{args.get('channel')}/p{ts}"}
+        return {
+            "ok": True,
+            "permalink": f"https://covenant.example.slack.com/archives/{args.get('channel')}/p{ts}",
+        }
 
     def _view(self, args: dict[str, Any]) -> dict[str, Any]:
         view = dict(args.get("view") or {})

@@ -115,9 +115,7 @@ class Person(Timestamped, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     slack_user_id: Mapped[str | None] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="SET NULL"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     # Set by `/covenant lang`; overrides the Slack locale.
     language: Mapped[str | None] = mapped_column(String(8))
     fictional: Mapped[bool] = mapped_column(default=False)

@@ -27,9 +27,7 @@ class WorkingGroup(Timestamped, Base):
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
 
     covenant: Mapped[Covenant] = relationship()
-    members: Mapped[list[WorkingGroupMember]] = relationship(
-        back_populates="group", cascade="all, delete-orphan"
-    )
+    members: Mapped[list[WorkingGroupMember]] = relationship(back_populates="group", cascade="all, delete-orphan")
 
 
 class WorkingGroupMember(Timestamped, Base):
@@ -74,9 +72,7 @@ class Meeting(Timestamped, Base):
     group: Mapped[WorkingGroup] = relationship()
     minute_taker: Mapped[Person | None] = relationship()
     organisation: Mapped[Organisation | None] = relationship()
-    exceptions: Mapped[list[MeetingException]] = relationship(
-        back_populates="meeting", cascade="all, delete-orphan"
-    )
+    exceptions: Mapped[list[MeetingException]] = relationship(back_populates="meeting", cascade="all, delete-orphan")
 
 
 class MeetingException(Timestamped, Base):

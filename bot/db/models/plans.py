@@ -25,9 +25,7 @@ class Deadline(Timestamped, Base):
     covenant_id: Mapped[int] = mapped_column(ForeignKey("covenant.id", ondelete="CASCADE"), index=True)
     kind: Mapped[DeadlineKind] = mapped_column(enum_column(DeadlineKind))
     title: Mapped[str] = mapped_column(String(300))
-    organisation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisation.id", ondelete="CASCADE"), index=True
-    )
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="CASCADE"), index=True)
     owner_person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     owner_slack_id: Mapped[str | None] = mapped_column(String(32))
     due_on: Mapped[date]

@@ -1,0 +1,127 @@
+"""Fixtures: a migrated database (SQLite always; PostgreSQL when TEST_DATABASE_URL is set), the
+stand-in Slack Web API, and the real app served over HTTP."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from bot.app import create_app, make_web_client
+from bot.clock import ManualClock
+from bot.db.engine import SessionFactory, make_engine, make_session_factory
+from bot.db.migrate import upgrade
+from bot.db.models import Base
+from bot.services import seed
+from bot.standin import StandinSlack
+from bot.web import create_flask_app
+from config.settings import Settings
+from tests.harness import AppServer, SlackHarness
+
+SIGNING_SECRET = "test-signing-secret"
+# Monday 23 November 2026, 10:00 in Amsterdam.
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def pytest_report_header() -> str:
+    return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite'}"
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database migrated to head and seeded with public and demo data, made once per run."""
+    if POSTGRES_URL:
+        engine = make_engine(POSTGRES_URL)
+        with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        upgrade(engine)
+        engine.dispose()
+        return POSTGRES_URL
+    path = tmp_path_factory.mktemp("db") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    _seed(make_session_factory(engine))
+    engine.dispose()
+    return str(path)
+
+
+def _seed(factory: SessionFactory) -> None:
+    with factory() as session:
+        seed.load_public(session)
+        seed.load_demo(session, NOW.date(), NOW)
+
+
+def _truncate(engine: Engine) -> None:
+    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def engine(template_database: str, tmp_path: Path) -> Iterator[Engine]:
+    """A fresh seeded database for one test."""
+    if POSTGRES_URL:
+        engine = make_engine(POSTGRES_URL)
+        _truncate(engine)
+        _seed(make_session_factory(engine))
+    else:
+        path = tmp_path / "test.sqlite3"
+        shutil.copyfile(template_database, path)
+        engine = make_engine(f"sqlite:///{path}")
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def session_factory(engine: Engine) -> SessionFactory:
+    return make_session_factory(engine)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(NOW)
+
+
+@pytest.fixture
+def standin() -> Iterator[StandinSlack]:
+    server = StandinSlack().start()
+    for person in seed.demo_people():
+        server.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
+    server.add_user("UNKNOWN001", "Unknown Person", locale="en-US", tz="America/New_York")
+    yield server
+    violations = server.limit_violations()
+    server.stop()
+    assert not violations, f"Slack would have refused: {[v.response for v in violations]}"
+
+
+@pytest.fixture
+def settings(standin: StandinSlack, engine: Engine) -> Settings:
+    return Settings(
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=standin.api_url,
+        DATABASE_URL=engine.url.render_as_string(hide_password=False),
+    )
+
+
+@pytest.fixture
+def slack(
+    settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
+) -> Iterator[SlackHarness]:
+    """The real app behind the production Flask entry point, on a real HTTP server."""
+    app = create_app(settings, session_factory=session_factory, client=make_web_client(settings), clock=clock)
+    server = AppServer(create_flask_app(app, session_factory))
+    yield SlackHarness(server, standin, SIGNING_SECRET)
+    server.stop()
+
+
+def person(key: str) -> seed.DemoPerson:
+    """A demo person by key (``sanne``, ``pieter``, ``emma``...)."""
+    return next(p for p in seed.demo_people() if p.key == key)

@@ -1,0 +1,91 @@
+"""Drive the real app over HTTP exactly as Slack does, and read what it sent back to the stand-in."""
+
+from __future__ import annotations
+
+import json
+import threading
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask
+from werkzeug.serving import BaseWSGIServer, make_server
+
+from bot.standin import Call, StandinSlack
+from bot.standin import requests as slack_requests
+
+
+@dataclass
+class HttpAnswer:
+    status: int
+    body: str
+
+
+class AppServer:
+    """The Flask app (production entry point) served on 127.0.0.1 by a real WSGI server thread."""
+
+    def __init__(self, flask_app: Flask) -> None:
+        self._server: BaseWSGIServer = make_server("127.0.0.1", 0, flask_app, threaded=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_port}"
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class SlackHarness:
+    """Signed requests in (slash commands, events, interactions), recorded Web API calls out."""
+
+    def __init__(self, server: AppServer, standin: StandinSlack, signing_secret: str) -> None:
+        self.server = server
+        self.standin = standin
+        self.secret = signing_secret
+
+    def post(self, body: str, content_type: str, headers: dict[str, str] | None = None) -> HttpAnswer:
+        """POST ``body`` to /slack/events with exactly the given extra ``headers`` (no signing added)."""
+        request = urllib.request.Request(
+            self.server.url + "/slack/events",
+            data=body.encode(),
+            headers={"Content-Type": content_type, **(headers or {})},
+            method="POST",
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                return HttpAnswer(response.status, response.read().decode())
+        except urllib.error.HTTPError as error:
+            return HttpAnswer(error.code, error.read().decode())
+
+    def signed(self, body: str, content_type: str, timestamp: int | None = None, **headers: str) -> HttpAnswer:
+        return self.post(body, content_type, {**slack_requests.sign(self.secret, body, timestamp), **headers})
+
+    def command(self, command: str, text: str, user: str, channel: str = "CGENERAL01") -> Call:
+        """Send ``/command text`` as ``user``; return the reply posted to its response_url."""
+        response_url = self.standin.response_url()
+        body = slack_requests.slash_command(command, text, user_id=user, response_url=response_url, channel_id=channel)
+        answer = self.signed(body, slack_requests.FORM)
+        assert answer.status == 200, answer
+        return self.wait_response(response_url)
+
+    def wait_response(self, response_url: str, timeout: float = 5.0) -> Call:
+        """The (first) message posted to ``response_url``."""
+        path = response_url.removeprefix(self.standin.base_url)
+        return self.standin.wait_until(lambda call: call.path == path, timeout=timeout)[0]
+
+    def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None) -> HttpAnswer:
+        body = slack_requests.event_callback(event, event_id=event_id)
+        extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
+        return self.signed(body, slack_requests.JSON, **extra)
+
+    def interaction(self, payload: dict[str, Any]) -> HttpAnswer:
+        return self.signed(slack_requests.interaction(payload), slack_requests.FORM)
+
+
+def reply_text(call: Call) -> str:
+    """Everything a reader sees in a recorded message: fallback text plus all block text."""
+    return call.args.get("text", "") + "\n" + json.dumps(call.args.get("blocks", []), ensure_ascii=False)

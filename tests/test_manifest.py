@@ -1,0 +1,73 @@
+"""config/manifest.yml declares exactly what the app registers, and the app handles all of it."""
+
+from __future__ import annotations
+
+import yaml
+
+from bot.standin import requests as slack_requests
+from config import CONFIG_DIR
+from handlers.commands import COMMANDS
+from handlers.events import EVENTS
+from tests.conftest import person
+from tests.harness import SlackHarness
+
+
+def _manifest() -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((CONFIG_DIR / "manifest.yml").read_text())
+
+
+def test_manifest_commands_are_the_registered_commands() -> None:
+    declared = {c["command"] for c in _manifest()["features"]["slash_commands"]}
+    assert declared == set(COMMANDS)
+
+
+def test_manifest_events_are_the_registered_events() -> None:
+    declared = set(_manifest()["settings"]["event_subscriptions"]["bot_events"])
+    # message.channels and message.im arrive as the one "message" event type.
+    assert {event.split(".")[0] for event in declared} == set(EVENTS)
+
+
+def test_manifest_has_home_tab_interactivity_and_scopes() -> None:
+    manifest = _manifest()
+    assert manifest["features"]["app_home"]["home_tab_enabled"] is True
+    assert manifest["settings"]["interactivity"]["is_enabled"] is True
+    scopes = set(manifest["oauth_config"]["scopes"]["bot"])
+    needed = {"commands", "chat:write", "app_mentions:read", "users:read", "im:history", "channels:history"}
+    assert needed <= scopes
+
+
+def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> None:
+    user = person("emma").slack_user_id
+    for entry in _manifest()["features"]["slash_commands"]:
+        body = slack_requests.slash_command(
+            entry["command"], "", user_id=user, response_url=slack.standin.response_url()
+        )
+        assert slack.signed(body, slack_requests.FORM).status == 200, entry["command"]
+    events = {
+        "app_home_opened": {"type": "app_home_opened", "user": user, "tab": "home", "channel": "D1"},
+        "app_mention": {
+            "type": "app_mention",
+            "user": user,
+            "text": "<@UBOTCOVENANT> help",
+            "channel": "C1",
+            "ts": "1",
+        },
+        "message.channels": {
+            "type": "message",
+            "channel_type": "channel",
+            "user": user,
+            "text": "x",
+            "channel": "C1",
+            "ts": "2",
+        },
+        "message.im": {
+            "type": "message",
+            "channel_type": "im",
+            "user": user,
+            "text": "help",
+            "channel": "D1",
+            "ts": "3",
+        },
+    }
+    for name in _manifest()["settings"]["event_subscriptions"]["bot_events"]:
+        assert slack.event(events[name]).status == 200, name
