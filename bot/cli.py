@@ -70,6 +70,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             level=logging.WARNING if args.command == "console" else settings.log_level,
             format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         )
+        if settings.log_level != "DEBUG":
+            logging.getLogger("alembic").setLevel(logging.WARNING)
         if args.command == "console":
             from bot.console.session import run
 

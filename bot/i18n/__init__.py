@@ -1,4 +1,4 @@
-"""Message catalogs (one TOML file per language) and the language a user gets."""
+"""Message catalogs (``<lang>/<area>.toml``, one file per feature area) and the language a user gets."""
 
 from __future__ import annotations
 
@@ -25,8 +25,15 @@ def _flatten(table: dict[str, object], prefix: str = "") -> dict[str, str]:
 @cache
 def catalog(lang: str) -> dict[str, str]:
     """All messages of one language, keyed by dotted name (``covenant.status.signed``)."""
-    with (CATALOG_DIR / f"{lang}.toml").open("rb") as handle:
-        return _flatten(tomllib.load(handle))
+    messages: dict[str, str] = {}
+    for path in sorted((CATALOG_DIR / lang).glob("*.toml")):
+        with path.open("rb") as handle:
+            area = _flatten(tomllib.load(handle))
+        clashes = messages.keys() & area.keys()
+        if clashes:
+            raise ValueError(f"{path}: keys defined twice: {sorted(clashes)}")
+        messages.update(area)
+    return messages
 
 
 def t(lang: str, key: str, **values: object) -> str:

@@ -1,0 +1,15 @@
+"""Slash-command listeners, one module per command."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.commands import covenant, later
+
+# Every command the app registers; config/manifest.yml must declare exactly these.
+COMMANDS = (*covenant.COMMANDS, *later.COMMANDS)
+
+
+def register(app: App) -> None:
+    covenant.register(app)
+    later.register(app)

@@ -1,0 +1,95 @@
+"""HTTP mode: the health check, and the Procfile's web process (gunicorn) serving signed requests."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from bot.standin import StandinSlack
+from bot.standin import requests as slack_requests
+from tests.conftest import SIGNING_SECRET, person
+from tests.harness import SlackHarness
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_healthz_checks_the_database(slack: SlackHarness) -> None:
+    with urllib.request.urlopen(slack.server.url + "/healthz", timeout=5) as response:
+        assert response.status == 200
+        assert b'"ok"' in response.read()
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_procfile_web_process_serves_signed_commands(engine: Engine, standin: StandinSlack, tmp_path: Path) -> None:
+    procfile = (ROOT / "Procfile").read_text()
+    web = re.search(r"^web: (.+)$", procfile, re.MULTILINE)
+    assert web is not None
+    port = _free_port()
+    command = web.group(1).replace("${PORT:-3000}", str(port)).replace("0.0.0.0", "127.0.0.1")
+    command = command.replace("gunicorn", f"{sys.executable} -m gunicorn", 1)
+    env = {
+        **os.environ,
+        "SLACK_BOT_TOKEN": "xoxb-test",
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": standin.api_url,
+        "DATABASE_URL": engine.url.render_as_string(hide_password=False),
+        "WEB_CONCURRENCY": "2",
+    }
+    server = subprocess.Popen(command, shell=True, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.1)
+        response_url = standin.response_url()
+        body = slack_requests.slash_command(
+            "/covenant", "status textiel", user_id=person("emma").slack_user_id, response_url=response_url
+        )
+        request = urllib.request.Request(
+            base + "/slack/events",
+            data=body.encode(),
+            headers={"Content-Type": slack_requests.FORM, **slack_requests.sign(SIGNING_SECRET, body)},
+        )
+        with urllib.request.urlopen(request, timeout=5) as response:
+            assert response.status == 200
+        path = response_url.removeprefix(standin.base_url)
+        reply = standin.wait_until(lambda call: call.path == path, timeout=10)[0]
+        assert "Agreement on Sustainable Garments and Textile" in str(reply.args)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_web_process_with_missing_secret_stops_with_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SLACK_")}
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'x.sqlite3'}"
+    env["SLACK_BOT_TOKEN"] = "xoxb-1"
+    result = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{_free_port()}", "bot.web:create_wsgi_app()"],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode != 0
+    assert "covenant-bot: SLACK_SIGNING_SECRET is not set" in result.stderr
+    assert "Traceback" not in result.stderr
