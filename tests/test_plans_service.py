@@ -1,0 +1,40 @@
+"""Plan aggregates and per-company reads over the demo data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from bot.db.engine import SessionFactory
+from bot.db.models import Covenant, Organisation
+from bot.services import plans
+
+TODAY = date(2026, 11, 23)
+
+
+def test_cycle_summary_counts_submitted_assessed_and_overdue(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        energy = session.scalar(select(Covenant).where(Covenant.slug == "hernieuwbare-energie"))
+        assert energy is not None
+        summary = plans.cycle_summary(session, energy.id, TODAY)
+        assert summary.cycle_year == 2026
+        assert summary.total >= 4
+        assert 0 < summary.submitted < summary.total
+        assert summary.overdue >= 1
+        assert summary.assessed == sum(summary.outcomes.values())
+
+
+def test_overdue_plans_are_past_due_and_not_submitted(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        overdue = plans.overdue_plans(session, TODAY)
+        assert overdue
+        assert all(plan.submitted_on is None and plan.due_on < TODAY for plan in overdue)
+
+
+def test_company_plans_newest_first(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        company = session.scalar(select(Organisation).where(Organisation.name.like("Windkracht%")))
+        assert company is not None
+        years = [plan.cycle_year for plan in plans.company_plans(session, company.id)]
+        assert years == sorted(years, reverse=True) and years
