@@ -35,14 +35,23 @@ class Deps:
         return self.clock.now().astimezone(ZoneInfo(self.settings.bot_timezone)).date()
 
 
-def make_web_client(settings: Settings, token: str | None = None) -> WebClient:
-    """A Web API client for SLACK_API_URL that retries connection errors, 429s (Retry-After) and 5xx."""
+def make_web_client(settings: Settings, token: str | None = None, retries: bool = True) -> WebClient:
+    """A Web API client for SLACK_API_URL.
+
+    With ``retries`` it retries connection errors, 429s (sleeping Retry-After) and 5xx in the calling
+    thread: right for answering users. The reminder sweep passes ``retries=False`` and reschedules
+    failed deliveries itself, so one slow recipient never holds up the others.
+    """
     client = WebClient(token=token or settings.slack_bot_token, base_url=settings.slack_api_url, timeout=10)
-    client.retry_handlers = [
-        ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
-    ]
+    client.retry_handlers = (
+        [
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ]
+        if retries
+        else []
+    )
     return client
 
 

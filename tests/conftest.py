@@ -17,6 +17,7 @@ from bot.clock import ManualClock
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import Base
+from bot.delivery import Sweeper
 from bot.services import seed
 from bot.standin import StandinSlack
 from bot.web import create_flask_app
@@ -125,3 +126,9 @@ def slack(
 def person(key: str) -> seed.DemoPerson:
     """A demo person by key (``sanne``, ``pieter``, ``emma``...)."""
     return next(p for p in seed.demo_people() if p.key == key)
+
+
+@pytest.fixture
+def sweeper(settings: Settings, session_factory: SessionFactory, clock: ManualClock) -> Sweeper:
+    """A reminder sweeper on the test database, sending through the stand-in."""
+    return Sweeper(session_factory, make_web_client(settings, retries=False), clock, settings, threads=2)

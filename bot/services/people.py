@@ -50,3 +50,16 @@ def store_profile(session: Session, profile: Profile, now: datetime) -> None:
 def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
     """The person linked to a Slack user, if any."""
     return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+
+
+def language_of(session: Session, slack_id: str, default: str) -> str:
+    """The language to write to a user in (their choice, else their Slack locale); ``default`` for channels."""
+    from bot.i18n import language_for
+
+    if not slack_id.startswith(("U", "W")):
+        return default
+    person = person_by_slack_id(session, slack_id)
+    if person is not None and person.language:
+        return person.language
+    profile = session.get(SlackProfile, slack_id)
+    return language_for(profile.locale if profile else None, default)

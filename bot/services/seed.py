@@ -143,6 +143,10 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
     """Insert the fictional demo organisations, people, groups, meetings, plans and deadlines (once)."""
     data = _read(DEMO_FILE)
     slugs = {c.slug: c for c in session.scalars(select(Covenant))}
+    for slug, values in (data.get("covenant_settings") or {}).items():
+        for name, value in values.items():
+            if getattr(slugs[slug], name) is None:
+                setattr(slugs[slug], name, value)
     orgs = {o.name: o for o in session.scalars(select(Organisation))}
     for entry in data["organisations"]:
         org = orgs.get(entry["name"])

@@ -52,6 +52,7 @@ class StandinSlack:
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._dm_channels: dict[str, str] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> StandinSlack:
@@ -208,6 +209,7 @@ class StandinSlack:
         request.wfile.write(payload)
 
     def _next_ts(self) -> str:
+        # Monotonic and unique, like Slack's; seconds follow the wall clock so `oldest` filters work.
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -257,7 +259,27 @@ class StandinSlack:
         if channel.startswith("U"):
             channel = self._m_conversations_open({"users": channel})["channel"]["id"]
         ts = self._next_ts()
-        return {"ok": True, "channel": channel, "ts": ts, "message": {"text": args.get("text"), "ts": ts}}
+        message = {
+            "type": "message",
+            "text": args.get("text"),
+            "ts": ts,
+            "blocks": args.get("blocks", []),
+            "bot_id": "BCOVENANT",
+            "thread_ts": args.get("thread_ts"),
+        }
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
+        with self._lock:
+            self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            found = [m for m in self.messages.get(str(args.get("channel")), []) if float(m["ts"]) >= oldest]
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return {"ok": True, "messages": list(reversed(found))[: int(args.get("limit") or 100)], "has_more": False}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "message_ts": self._next_ts()}

@@ -33,7 +33,7 @@ class Deadline(Timestamped, Base):
     snoozed_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set when reminders were (re)planned; the sweep plans only deadlines changed since.
-    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    planned_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
 
     covenant: Mapped[Covenant] = relationship()
     organisation: Mapped[Organisation | None] = relationship()

@@ -1,0 +1,121 @@
+"""Reminder messages: a deadline coming up or overdue, escalations and notices for the secretariat."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from bot.db.enums import DeadlineKind
+from bot.db.models import Deadline
+from bot.i18n import t
+from bot.render.blocks import Reply, actions, button, context, escape, section
+from bot.render.time import date_token, plain_date
+
+ACTION_DONE = "reminder_done"
+ACTION_SNOOZE = "reminder_snooze"
+ACTION_NOT_FOR_ME = "reminder_not_for_me"
+ACTION_CONFIRM = "plan_confirm_received"
+ACTION_NOT_RECEIVED = "plan_not_received"
+
+
+def _what(deadline: Deadline, lang: str) -> str:
+    company = f" — *{escape(deadline.organisation.name)}*" if deadline.organisation else ""
+    return f"*{escape(deadline.title)}*{company} ({escape(deadline.covenant.name(lang))})"
+
+
+def _when(deadline: Deadline, today: date, lang: str) -> str:
+    due = date_token(deadline.due_on, deadline.covenant.timezone, lang)
+    days = (deadline.due_on - today).days
+    if days == 0:
+        return t(lang, "reminder.due_today", date=due)
+    if days > 0:
+        return t(lang, "reminder.due_in", date=due, days=days)
+    return t(lang, "reminder.overdue", date=due, days=-days)
+
+
+def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> Reply:
+    """The DM a company contact (or action-item owner) gets: what, when, what to do, and buttons."""
+    what, when = _what(deadline, lang), _when(deadline, today, lang)
+    is_plan = deadline.kind == DeadlineKind.ACTION_PLAN
+    todo = t(lang, "reminder.todo_plan" if is_plan else "reminder.todo_other")
+    value = str(deadline.id)
+    buttons = [
+        button(t(lang, "reminder.mark_submitted" if is_plan else "reminder.mark_done"), ACTION_DONE, value, "primary")
+    ]
+    if deadline.due_on > today:
+        buttons += [
+            button(t(lang, "reminder.snooze_1"), f"{ACTION_SNOOZE}_1", f"{value}:1"),
+            button(t(lang, "reminder.snooze_3"), f"{ACTION_SNOOZE}_3", f"{value}:3"),
+        ]
+    buttons.append(button(t(lang, "reminder.not_for_me"), ACTION_NOT_FOR_ME, value))
+    headline = f":bell: {what}\n{when}"
+    return Reply(
+        text=f"{t(lang, 'reminder.fallback', title=deadline.title)} — {plain_date(deadline.due_on, lang)}",
+        blocks=[section(headline), section(todo), actions(*buttons, block_id=f"reminder:{deadline.id}")],
+    )
+
+
+def escalation(deadline: Deadline, contacts: list[str], today: date, lang: str) -> Reply:
+    """For the secretariat channel: a deadline is overdue past the escalation threshold."""
+    who = ", ".join(f"<@{c}>" for c in contacts) if contacts else t(lang, "reminder.no_contact_short")
+    text = t(lang, "reminder.escalation", what=_what(deadline, lang), when=_when(deadline, today, lang))
+    return Reply(
+        text=t(lang, "reminder.escalation_fallback", title=deadline.title),
+        blocks=[section(f":rotating_light: {text}"), context(t(lang, "reminder.contacts", who=who))],
+    )
+
+
+def no_contact(deadline: Deadline, lang: str) -> Reply:
+    """For the secretariat channel, once per deadline: a company has nobody to remind."""
+    company = deadline.organisation.name if deadline.organisation else "?"
+    text = t(
+        lang,
+        "reminder.nocontact",
+        company=escape(company),
+        what=_what(deadline, lang),
+        date=date_token(deadline.due_on, deadline.covenant.timezone, lang),
+    )
+    return Reply(text=t(lang, "reminder.nocontact_fallback", company=company), blocks=[section(f":warning: {text}")])
+
+
+def delivery_failed(title: str, recipient: str, error: str, lang: str) -> Reply:
+    """For the secretariat channel: a reminder could not be delivered (permanent Slack error)."""
+    who = f"<#{recipient}>" if recipient.startswith(("C", "G")) else f"<@{recipient}>"
+    text = t(lang, "reminder.failed", title=escape(title), who=who, error=escape(error))
+    return Reply(text=t(lang, "reminder.failed_fallback", title=title), blocks=[section(f":x: {text}")])
+
+
+def submitted_notice(deadline: Deadline, by: str, on: date, lang: str) -> Reply:
+    """For the secretariat: a contact marked a plan submitted; confirm or say it was not received."""
+    text = t(
+        lang,
+        "reminder.submitted_notice",
+        who=f"<@{by}>",
+        what=_what(deadline, lang),
+        date=date_token(on, deadline.covenant.timezone, lang),
+    )
+    value = str(deadline.id)
+    return Reply(
+        text=t(lang, "reminder.submitted_fallback", title=deadline.title),
+        blocks=[
+            section(f":inbox_tray: {text}"),
+            actions(
+                button(t(lang, "reminder.confirm_received"), ACTION_CONFIRM, value, "primary"),
+                button(t(lang, "reminder.not_received"), ACTION_NOT_RECEIVED, value),
+                block_id=f"submitted:{deadline.id}",
+            ),
+        ],
+    )
+
+
+def forwarded_notice(deadline: Deadline, by: str, lang: str) -> Reply:
+    """For the secretariat: someone said a reminder is not for them."""
+    text = t(lang, "reminder.forwarded", who=f"<@{by}>", what=_what(deadline, lang))
+    return Reply(
+        text=t(lang, "reminder.forwarded_fallback", title=deadline.title),
+        blocks=[section(f":leftwards_arrow_with_hook: {text}")],
+    )
+
+
+def outcome_line(text: str) -> Reply:
+    """A one-line replacement for a reminder once acted on (buttons removed)."""
+    return Reply(text=text, blocks=[section(text)])

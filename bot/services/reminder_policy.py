@@ -1,0 +1,106 @@
+"""When reminders go out: the policy (config/reminder_policy.yml, overridable per covenant and kind)
+and the delivery window (business days, local working hours of the recipient)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import holidays
+import yaml
+
+from bot.db.enums import DeadlineKind
+from config import CONFIG_DIR
+
+POLICY_FILE = CONFIG_DIR / "reminder_policy.yml"
+
+
+@dataclass(frozen=True)
+class ReminderPolicy:
+    """How one kind of deadline is reminded."""
+
+    before_days: tuple[int, ...] = (30, 14, 7, 1)
+    on_due_date: bool = True
+    overdue_every_days: int = 7
+    escalate_after_days: int | None = 3
+    window_start: time = time(9, 0)
+    window_end: time = time(17, 0)
+    business_days: str = "NL"
+
+
+def _coerce(raw: dict[str, Any]) -> dict[str, Any]:
+    known = {f.name for f in fields(ReminderPolicy)}
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"unknown reminder policy setting(s): {sorted(unknown)}")
+    values = dict(raw)
+    for key in ("window_start", "window_end"):
+        if isinstance(values.get(key), str):
+            values[key] = time.fromisoformat(values[key])
+    if "before_days" in values:
+        values["before_days"] = tuple(sorted({int(d) for d in values["before_days"]}, reverse=True))
+    return values
+
+
+@cache
+def _defaults() -> dict[str, Any]:
+    with POLICY_FILE.open(encoding="utf-8") as handle:
+        data: dict[str, Any] = yaml.safe_load(handle)
+    return data
+
+
+def policy_for(kind: DeadlineKind, covenant_overrides: dict[str, Any] | None = None) -> ReminderPolicy:
+    """The policy for ``kind``: file defaults, then the kind's, then the covenant's default and kind overrides."""
+    data = _defaults()
+    overrides = covenant_overrides or {}
+    layers = [
+        data.get("default") or {},
+        (data.get("kinds") or {}).get(kind.value) or {},
+        overrides.get("default") or {},
+        (overrides.get("kinds") or {}).get(kind.value) or {},
+    ]
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        merged.update(_coerce(layer))
+    return ReminderPolicy(**merged)
+
+
+@cache
+def _holidays(country: str, year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, years=year)
+
+
+def is_business_day(day: date, country: str = "NL") -> bool:
+    """Monday to Friday and not a public holiday of ``country`` (King's Day, Christmas, ...)."""
+    return day.weekday() < 5 and day not in _holidays(country, day.year)
+
+
+def next_allowed_moment(moment: datetime, tz: str, policy: ReminderPolicy) -> datetime:
+    """The first moment at or after ``moment`` that is a business day within the window in zone ``tz``."""
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    day = local.date()
+    for _ in range(40):
+        if is_business_day(day, policy.business_days):
+            start = datetime.combine(day, policy.window_start, tzinfo=zone)
+            end = datetime.combine(day, policy.window_end, tzinfo=zone)
+            if local < start:
+                return start.astimezone(UTC)
+            if local < end:
+                return local.astimezone(UTC)
+        day += timedelta(days=1)
+        local = datetime.combine(day, time(0, 0), tzinfo=zone)
+    raise ValueError("no business day within 40 days")  # pragma: no cover - holidays never span 40 days
+
+
+def within_window(moment: datetime, tz: str, policy: ReminderPolicy) -> bool:
+    """True when ``moment`` may deliver a reminder to someone in zone ``tz``."""
+    return next_allowed_moment(moment, tz, policy) == moment.astimezone(UTC)
+
+
+def day_start(day: date, tz: str, policy: ReminderPolicy) -> datetime:
+    """The start of the delivery window on ``day`` in ``tz`` (not moved to a business day)."""
+    return datetime.combine(day, policy.window_start, tzinfo=ZoneInfo(tz)).astimezone(UTC)
