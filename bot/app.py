@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
@@ -18,6 +19,9 @@ from slack_sdk.http_retry.builtin_handlers import (
 from bot.clock import Clock, SystemClock
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
 from config.settings import Settings
+
+if TYPE_CHECKING:
+    from bot.delivery import Sweeper
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +57,26 @@ def make_web_client(settings: Settings, token: str | None = None, retries: bool 
         else []
     )
     return client
+
+
+def build_sweeper(
+    settings: Settings,
+    *,
+    session_factory: SessionFactory | None = None,
+    client: WebClient | None = None,
+    clock: Clock | None = None,
+) -> Sweeper:
+    """The reminder sweeper, with a Web API client that never sleeps on a 429 (the sweep reschedules)."""
+    from bot.delivery import Sweeper
+
+    if session_factory is None:
+        session_factory = make_session_factory(make_engine(settings.database_url))
+    return Sweeper(
+        session_factory=session_factory,
+        client=client or make_web_client(settings, retries=False),
+        clock=clock or SystemClock(),
+        settings=settings,
+    )
 
 
 def create_app(

@@ -18,7 +18,10 @@ def _parser() -> argparse.ArgumentParser:
     console.add_argument("--demo", action="store_true", help="use a fresh database with public and demo data")
     console.add_argument("--as", dest="as_person", metavar="PERSON", help="act as this demo person")
 
-    commands.add_parser("socket", help="connect to Slack in Socket Mode (SLACK_APP_TOKEN, SLACK_BOT_TOKEN)")
+    commands.add_parser(
+        "socket", help="connect to Slack in Socket Mode, scheduler included (SLACK_APP_TOKEN, SLACK_BOT_TOKEN)"
+    )
+    commands.add_parser("scheduler", help="send reminders and digests (the Procfile's clock process)")
     serve = commands.add_parser("serve", help="local HTTP server for trying HTTP mode (production: gunicorn)")
     serve.add_argument("--port", type=int, help="port (default: PORT)")
 
@@ -80,6 +83,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot import socket_mode
 
             socket_mode.run(settings)
+            return 0
+        if args.command == "scheduler":
+            from bot.app import build_sweeper
+            from bot.scheduler import run_blocking
+
+            settings.require("SLACK_BOT_TOKEN")
+            run_blocking(build_sweeper(settings))
             return 0
         if args.command == "serve":
             from bot.web import build

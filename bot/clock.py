@@ -41,3 +41,24 @@ class ManualClock:
         with self._lock:
             self._now += delta
             return self._now
+
+
+class OffsetClock:
+    """The wall clock moved by an offset the user controls (the console's ``!advance``)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return datetime.now(UTC) + self._offset
+
+    def advance(self, delta: timedelta) -> datetime:
+        with self._lock:
+            self._offset += delta
+        return self.now()
+
+    def set(self, when: datetime) -> None:
+        with self._lock:
+            self._offset = when.astimezone(UTC) - datetime.now(UTC)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 
-from bot.app import create_app
+from bot.app import build_sweeper, create_app
+from bot.db.engine import make_engine, make_session_factory
+from bot.scheduler import start_background
 from config.settings import Settings
 
 
 def run(settings: Settings) -> None:
-    """Connect to Slack over a WebSocket and serve until interrupted."""
+    """Connect to Slack over a WebSocket and serve until interrupted, with the scheduler in-process."""
     settings.require("SLACK_APP_TOKEN", "SLACK_BOT_TOKEN")
-    app = create_app(settings)
-    SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    session_factory = make_session_factory(make_engine(settings.database_url))
+    app = create_app(settings, session_factory=session_factory)
+    scheduler = start_background(build_sweeper(settings, session_factory=session_factory))
+    try:
+        SocketModeHandler(app, settings.slack_app_token).start()  # type: ignore[no-untyped-call]
+    finally:
+        scheduler.shutdown(wait=False)

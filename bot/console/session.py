@@ -11,17 +11,20 @@ import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from slack_bolt import App
 from slack_bolt.request import BoltRequest
 
-from bot.app import create_app, make_web_client
-from bot.clock import Clock, SystemClock
+from bot.app import build_sweeper, create_app, make_web_client
+from bot.clock import Clock, OffsetClock
 from bot.console.text import blocks_to_text
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
+from bot.delivery import Sweeper
 from bot.services import seed
 from bot.standin import Call, StandinSlack
 from bot.standin import requests as slack_requests
@@ -38,6 +41,9 @@ HELP = """Type what you would type in Slack:
   !dm <text>                    a direct message to the bot
   !home                         open the bot's App Home tab
   !click <n>                    press button [n] of a printed message
+  !sweep                        send the reminders and digests that are due now
+  !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
+  !time                         show the console's clock
   !as <person>                  act as another demo person (!people lists them)
   !help                         this text;  !quit (or end of input) leaves"""
 
@@ -55,11 +61,12 @@ class Console:
 
     settings: Settings
     out: TextIO = sys.stdout
-    clock: Clock = field(default_factory=SystemClock)
+    clock: OffsetClock = field(default_factory=OffsetClock)
     people: list[seed.DemoPerson] = field(default_factory=list)
     user: seed.DemoPerson = CONSOLE_USER
     standin: StandinSlack = field(init=False)
     app: App = field(init=False)
+    sweeper: Sweeper = field(init=False)
     _buttons: dict[int, _Button] = field(default_factory=dict)
 
     def start(self) -> None:
@@ -73,14 +80,15 @@ class Console:
                 "slack_api_url": self.standin.api_url,
             }
         )
-        engine = make_engine(settings.database_url)
+        session_factory = make_session_factory(make_engine(settings.database_url))
         self.app = create_app(
             settings,
-            session_factory=make_session_factory(engine),
+            session_factory=session_factory,
             client=make_web_client(settings),
             clock=self.clock,
             process_before_response=True,
         )
+        self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock)
 
     def stop(self) -> None:
         self.standin.stop()
@@ -107,6 +115,12 @@ class Console:
             self._click(line.removeprefix("!click").strip())
         elif line.startswith("!as"):
             self._switch(line.removeprefix("!as").strip())
+        elif line == "!sweep":
+            self._sweep()
+        elif line.startswith("!advance"):
+            self._advance(line.removeprefix("!advance").strip())
+        elif line == "!time":
+            self._say(f"(console time: {self._local_now()})")
         elif line == "!people":
             for person in self.people:
                 self._say(f"  {person.key:<10} {person.name} ({person.locale})")
@@ -115,6 +129,25 @@ class Console:
         else:
             self._say("Start with / for a command or @bot for a question; !help shows more.")
         return True
+
+    def _local_now(self) -> str:
+        local = self.clock.now().astimezone(ZoneInfo(self.settings.bot_timezone))
+        return local.strftime("%A %d %B %Y %H:%M %Z")
+
+    def _sweep(self) -> None:
+        result = self.sweeper.run_once()
+        self._say(
+            f"(sweep at {self._local_now()}: {result.sent + result.recovered} sent, {result.retried} to retry, "
+            f"{result.failed} failed)"
+        )
+
+    def _advance(self, amount: str) -> None:
+        units = {"d": "days", "h": "hours", "m": "minutes"}
+        if len(amount) < 2 or amount[-1] not in units or not amount[:-1].isdigit():
+            self._say("(use e.g. !advance 3d, !advance 2h or !advance 30m)")
+            return
+        self.clock.advance(timedelta(**{units[amount[-1]]: int(amount[:-1])}))
+        self._sweep()
 
     def _switch(self, key: str) -> None:
         for person in self.people:
@@ -226,7 +259,9 @@ class Console:
         elif call.method == "chat.postEphemeral":
             self._print_message(f"only visible to you in {args.get('channel')}", args, call)
         elif call.method == "chat.postMessage":
-            self._print_message(f"message in {args.get('channel')}", args, call)
+            channel = str(args.get("channel", ""))
+            where = f"DM to {self._user_name(channel)}" if channel.startswith("U") else f"message in {channel}"
+            self._print_message(where, args, call)
         elif call.method == "chat.update":
             self._print_message(f"updated message in {args.get('channel')}", args, call)
         elif call.method in ("views.open", "views.push", "views.update", "views.publish"):
@@ -254,7 +289,7 @@ def prepare_database(settings: Settings, demo: bool, clock: Clock) -> Settings:
 
 def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO, out: TextIO) -> int:
     """Run the console until end of input or !quit; returns the process exit code."""
-    clock = SystemClock()
+    clock = OffsetClock()
     settings = prepare_database(settings, demo, clock)
     people = seed.demo_people() if demo else []
     console = Console(settings=settings, out=out, clock=clock, people=people)
