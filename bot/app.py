@@ -33,6 +33,7 @@ class Deps:
     settings: Settings
     session_factory: SessionFactory
     clock: Clock
+    sweeper: Sweeper
 
     def today(self) -> date:
         """Today's date in the bot's time zone (BOT_TIMEZONE)."""
@@ -103,5 +104,9 @@ def create_app(
         token_verification_enabled=False,
         logger=logging.getLogger("covenant_bot.bolt"),
     )
-    register_all(app, Deps(settings=settings, session_factory=session_factory, clock=clock or SystemClock()))
+    clock = clock or SystemClock()
+    # Notices a user waits for (e.g. "plan submitted" to the secretariat) are sent at once by the
+    # same engine as reminders, with a client that never sleeps on a 429.
+    sweeper = build_sweeper(settings, session_factory=session_factory, clock=clock)
+    register_all(app, Deps(settings=settings, session_factory=session_factory, clock=clock, sweeper=sweeper))
     return app

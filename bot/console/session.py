@@ -255,7 +255,8 @@ class Console:
             self._say(f"(Slack refused {call.method}: {call.response.get('error')})")
             return
         if call.method == "response_url":
-            self._print_message("only visible to you", args, call)
+            where = "the message is now" if args.get("replace_original") in (True, "true") else "only visible to you"
+            self._print_message(where, args, call)
         elif call.method == "chat.postEphemeral":
             self._print_message(f"only visible to you in {args.get('channel')}", args, call)
         elif call.method == "chat.postMessage":

@@ -107,3 +107,10 @@ def lines_to_sections(lines: list[str], budget: int) -> list[Block]:
     if chunk:
         sections.append(section(chunk))
     return sections[:budget]
+
+
+def progress_bar(done: int, total: int, width: int = 10) -> str:
+    """A text bar such as ``▓▓▓▓▓▓░░░░ 60%`` (empty bar at 0 of 0)."""
+    share = done / total if total else 0.0
+    filled = round(share * width)
+    return "▓" * filled + "░" * (width - filled) + f" {round(share * 100)}%"

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
 from bot.db.models import Covenant, CovenantFact, Organisation, Participation
 from bot.services.errors import UsageError
-from bot.services.matching import best_match
+from bot.services.matching import best_match, normalise
 
 # Words that say "covenant" rather than which one; dropped before matching ("textielconvenant").
 _GENERIC_WORDS = ("convenant", "agreement", "imvo", "rbc", "sector", "het", "de", "the")
@@ -62,6 +62,19 @@ def resolve(session: Session, name: str) -> Covenant:
             suggestions=", ".join(by_id[key].slug for key in match.suggestions),
         )
     return by_id[match.key]
+
+
+def match_exact(session: Session, name: str) -> Covenant | None:
+    """The covenant whose slug, name or alias is exactly ``name`` (normalised), else None: for splitting
+    arguments such as "<company> <covenant>", where a fuzzy match would swallow company words."""
+    wanted = normalise(name)
+    if not wanted:
+        return None
+    for covenant in all_covenants(session):
+        names = [covenant.slug, covenant.name_nl, covenant.name_en, *(a.alias for a in covenant.aliases)]
+        if wanted in {normalise(n) for n in names}:
+            return covenant
+    return None
 
 
 @dataclass(frozen=True)

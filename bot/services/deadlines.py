@@ -41,6 +41,27 @@ def company_contacts(session: Session, organisation_id: int, covenant_id: int) -
     )
 
 
+def secretariat_recipients(session: Session, covenant_id: int) -> list[str]:
+    """Where notices for a covenant's secretariat go: its channel, else each secretariat member's DM."""
+    from bot.db.models import Covenant
+
+    covenant = session.get(Covenant, covenant_id)
+    if covenant is not None and covenant.secretariat_channel:
+        return [covenant.secretariat_channel]
+    return [
+        slack_id
+        for slack_id in session.scalars(
+            select(Person.slack_user_id)
+            .join(Role, Role.person_id == Person.id)
+            .where(
+                Role.covenant_id == covenant_id, Role.kind == RoleKind.SECRETARIAT, Person.slack_user_id.is_not(None)
+            )
+            .order_by(Person.id)
+        )
+        if slack_id
+    ]
+
+
 def user_timezone(session: Session, slack_user_id: str, fallback: str) -> str:
     """The user's Slack time zone (cached from users.info), else ``fallback``."""
     tz = session.scalar(select(SlackProfile.tz).where(SlackProfile.slack_user_id == slack_user_id))

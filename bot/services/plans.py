@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db.enums import AssessmentOutcome, DeadlineStatus
-from bot.db.models import ActionPlan, Deadline
+from bot.db.enums import AssessmentOutcome, DeadlineKind, DeadlineStatus
+from bot.db.models import ActionPlan, Covenant, Deadline, Participation
+from bot.services import audit, deadlines
+from bot.services.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -102,3 +105,194 @@ def company_deadlines(
     if covenant_id is not None:
         query = query.where(Deadline.covenant_id == covenant_id)
     return list(session.scalars(query))
+
+
+# -- changes -------------------------------------------------------------------------------------------
+
+
+def plan_ref(organisation_id: int, covenant_id: int, cycle_year: int) -> str:
+    """The stable key of a plan's deadline."""
+    return f"plan:{organisation_id}:{covenant_id}:{cycle_year}"
+
+
+def default_due(session: Session, organisation_id: int, covenant_id: int) -> date:
+    """When the company's next plan is due: 12 months (per covenant) after joining for the first one,
+    the covenant's yearly date (or a year after the last one) for later ones."""
+    covenant = session.get(Covenant, covenant_id)
+    if covenant is None:
+        raise UsageError("covenant.unknown", name=str(covenant_id), suggestions="")
+    last = session.scalar(
+        select(ActionPlan)
+        .where(ActionPlan.organisation_id == organisation_id, ActionPlan.covenant_id == covenant_id)
+        .order_by(ActionPlan.cycle_year.desc())
+        .limit(1)
+    )
+    if last is None:
+        joined = session.scalar(
+            select(Participation.joined_on)
+            .where(Participation.organisation_id == organisation_id, Participation.covenant_id == covenant_id)
+            .order_by(Participation.joined_on.desc())
+        )
+        if joined is None:
+            raise UsageError("plan.not_participating")
+        due: date = joined + relativedelta(months=covenant.first_plan_months)
+        return due
+    if covenant.plan_cycle_month and covenant.plan_cycle_day:
+        candidate = date(last.due_on.year + 1, covenant.plan_cycle_month, covenant.plan_cycle_day)
+        return candidate
+    following: date = last.due_on + relativedelta(years=1)
+    return following
+
+
+def set_due(
+    session: Session, organisation_id: int, covenant_id: int, due_on: date, now: datetime, actor: str
+) -> ActionPlan:
+    """Create or move the plan (cycle = the due date's year) and its deadline; audited, reminders re-planned."""
+
+    plan = session.scalar(
+        select(ActionPlan).where(
+            ActionPlan.organisation_id == organisation_id,
+            ActionPlan.covenant_id == covenant_id,
+            ActionPlan.cycle_year == due_on.year,
+        )
+    )
+    if plan is None:
+        plan = ActionPlan(
+            organisation_id=organisation_id, covenant_id=covenant_id, cycle_year=due_on.year, due_on=due_on
+        )
+        session.add(plan)
+        session.flush()
+    plan.due_on = due_on
+    deadline = plan.deadline
+    if deadline is None:
+        deadline = deadlines.create(
+            session,
+            covenant_id=covenant_id,
+            kind=DeadlineKind.ACTION_PLAN,
+            title=f"Plan van aanpak {due_on.year}",
+            due_on=due_on,
+            now=now,
+            actor=actor,
+            organisation_id=organisation_id,
+            ref=plan_ref(organisation_id, covenant_id, due_on.year),
+        )
+        plan.deadline_id = deadline.id
+    elif deadline.due_on != due_on:
+        deadlines.set_due(session, deadline, due_on, now, actor)
+    if plan.submitted_on is None and deadline.status != DeadlineStatus.OPEN:
+        deadlines.reopen(session, deadline, now, actor)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="plan.due_set",
+        entity="action_plan",
+        entity_id=plan.id,
+        detail={"due_on": due_on.isoformat()},
+    )
+    return plan
+
+
+def current_plan(
+    session: Session, organisation_id: int, covenant_id: int | None, unsubmitted_first: bool = False
+) -> ActionPlan:
+    """The company's most recent plan (in ``covenant_id`` when given); with ``unsubmitted_first`` the
+    oldest plan still to be submitted, if any. UsageError ``plan.none`` without plans."""
+    query = select(ActionPlan).where(ActionPlan.organisation_id == organisation_id)
+    if covenant_id is not None:
+        query = query.where(ActionPlan.covenant_id == covenant_id)
+    if unsubmitted_first:
+        waiting = session.scalar(
+            query.where(ActionPlan.submitted_on.is_(None)).order_by(ActionPlan.due_on, ActionPlan.id).limit(1)
+        )
+        if waiting is not None:
+            return waiting
+    plan = session.scalar(query.order_by(ActionPlan.cycle_year.desc(), ActionPlan.due_on.desc()).limit(1))
+    if plan is None:
+        raise UsageError("plan.none")
+    return plan
+
+
+def plan_of_deadline(session: Session, deadline_id: int) -> ActionPlan | None:
+    """The plan a deadline belongs to (None for other deadlines)."""
+    return session.scalar(select(ActionPlan).where(ActionPlan.deadline_id == deadline_id))
+
+
+def mark_submitted(session: Session, plan: ActionPlan, on: date, now: datetime, actor: str, confirmed: bool) -> bool:
+    """Record the plan as submitted on ``on`` (closing its deadline); False when it already was."""
+
+    if plan.submitted_on is not None:
+        if confirmed and not plan.submitted_confirmed:
+            plan.submitted_confirmed = True
+            audit.record(
+                session, at=now, actor=actor, action="plan.receipt_confirmed", entity="action_plan", entity_id=plan.id
+            )
+            return True
+        return False
+    plan.submitted_on = on
+    plan.submitted_confirmed = confirmed
+    if plan.deadline is not None:
+        deadlines.close(session, plan.deadline, DeadlineStatus.DONE, now, actor)
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="plan.submitted",
+        entity="action_plan",
+        entity_id=plan.id,
+        detail={"on": on.isoformat(), "confirmed": confirmed},
+    )
+    return True
+
+
+def confirm_received(session: Session, plan: ActionPlan, now: datetime, actor: str) -> bool:
+    """The secretariat confirms receipt; False when already confirmed (or nothing was submitted)."""
+
+    if plan.submitted_on is None or plan.submitted_confirmed:
+        return False
+    plan.submitted_confirmed = True
+    audit.record(session, at=now, actor=actor, action="plan.receipt_confirmed", entity="action_plan", entity_id=plan.id)
+    return True
+
+
+def not_received(session: Session, plan: ActionPlan, now: datetime, actor: str) -> bool:
+    """The secretariat did not receive it: the plan is open again and reminders resume."""
+
+    if plan.submitted_on is None or plan.submitted_confirmed:
+        return False
+    plan.submitted_on = None
+    if plan.deadline is not None:
+        deadlines.reopen(session, plan.deadline, now, actor)
+    audit.record(session, at=now, actor=actor, action="plan.not_received", entity="action_plan", entity_id=plan.id)
+    return True
+
+
+def assess(
+    session: Session,
+    plan: ActionPlan,
+    outcome: AssessmentOutcome,
+    notes: str | None,
+    on: date,
+    now: datetime,
+    actor: str,
+) -> None:
+    """Record the assessment outcome and (confidential) notes; audited without the notes' text."""
+
+    previous = plan.assessment_outcome
+    plan.assessment_outcome = outcome
+    plan.assessed_on = on
+    if notes:
+        plan.assessment_notes = notes
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="plan.assessed",
+        entity="action_plan",
+        entity_id=plan.id,
+        detail={
+            "outcome": outcome.value,
+            "previous": previous.value if previous else None,
+            "notes_changed": bool(notes),
+        },
+    )

@@ -91,36 +91,38 @@ def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> int:
     policy = policy_for(deadline.kind, covenant.reminder_policy)
     added = 0
     people = deadlines.recipients(session, deadline)
-    if not people and deadline.organisation_id is not None and covenant.secretariat_channel:
+    secretariat = deadlines.secretariat_recipients(session, covenant.id)
+    if not people and deadline.organisation_id is not None:
         moment = next_allowed_moment(now, covenant.timezone, policy)
-        added += insert_once(
-            session,
-            dedupe_key=f"nocontact:{deadline.id}:{covenant.secretariat_channel}",
-            deadline_id=deadline.id,
-            covenant_id=covenant.id,
-            rule="nocontact",
-            recipient=covenant.secretariat_channel,
-            planned_for=moment,
-            created_at=now,
-        )
+        for target in secretariat:
+            added += insert_once(
+                session,
+                dedupe_key=f"nocontact:{deadline.id}:{target}",
+                deadline_id=deadline.id,
+                covenant_id=covenant.id,
+                rule="nocontact",
+                recipient=target,
+                planned_for=moment,
+                created_at=now,
+            )
     opted_out = deadlines.opted_out(session, deadline.id)
     for person in people:
         if person.slack_id not in opted_out:
             added += _plan_next_for(session, deadline, person, policy, now)
-    if policy.escalate_after_days is not None and covenant.secretariat_channel:
+    if policy.escalate_after_days is not None:
         rule = Rule("escalate", deadline.due_on + timedelta(days=policy.escalate_after_days))
-        added += insert_once(
-            session,
-            dedupe_key=_key(deadline, "escalate", covenant.secretariat_channel),
-            deadline_id=deadline.id,
-            covenant_id=covenant.id,
-            rule="escalate",
-            recipient=covenant.secretariat_channel,
-            planned_for=max(
-                _rule_moment(rule, covenant.timezone, policy), next_allowed_moment(now, covenant.timezone, policy)
-            ),
-            created_at=now,
-        )
+        moment = max(_rule_moment(rule, covenant.timezone, policy), next_allowed_moment(now, covenant.timezone, policy))
+        for target in secretariat:
+            added += insert_once(
+                session,
+                dedupe_key=_key(deadline, "escalate", target),
+                deadline_id=deadline.id,
+                covenant_id=covenant.id,
+                rule="escalate",
+                recipient=target,
+                planned_for=moment,
+                created_at=now,
+            )
     return added
 
 
@@ -311,11 +313,13 @@ def mark_failed(session: Session, delivery: ReminderDelivery, worker: str, now: 
         entity_id=delivery.id,
         detail={"error": error, "recipient": delivery.recipient},
     )
-    channel = _secretariat_channel(session, delivery)
-    if channel and delivery.rule != "failure" and channel != delivery.recipient:
+    targets = deadlines.secretariat_recipients(session, delivery.covenant_id) if delivery.covenant_id else []
+    for channel in targets:
+        if delivery.rule == "failure" or channel == delivery.recipient:
+            continue
         insert_once(
             session,
-            dedupe_key=f"failure:{delivery.id}",
+            dedupe_key=f"failure:{delivery.id}:{channel}",
             covenant_id=delivery.covenant_id,
             deadline_id=delivery.deadline_id,
             rule="failure",
@@ -330,15 +334,6 @@ def mark_failed(session: Session, delivery: ReminderDelivery, worker: str, now: 
             created_at=now,
         )
     session.commit()
-
-
-def _secretariat_channel(session: Session, delivery: ReminderDelivery) -> str | None:
-    from bot.db.models import Covenant
-
-    if delivery.covenant_id is None:
-        return None
-    covenant = session.get(Covenant, delivery.covenant_id)
-    return covenant.secretariat_channel if covenant else None
 
 
 def pending_for(session: Session, deadline_ids: Sequence[int]) -> list[ReminderDelivery]:

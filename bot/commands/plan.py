@@ -1,0 +1,265 @@
+"""``/plan``: action-plan deadlines, submissions, assessments and overdue lists.
+
+Company-specific answers only for the covenant's secretariat and the company's own contacts;
+everyone else gets the covenant's aggregate figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.enums import AssessmentOutcome
+from bot.db.models import ActionPlan, Covenant, Organisation, Participation
+from bot.render import plans as render
+from bot.render.blocks import Reply
+from bot.services import audit, covenants, organisations, plans
+from bot.services.access import Viewer
+from bot.services.errors import UsageError
+
+from .dates import looks_like_date, parse_date
+from .parsing import split_command
+
+OUTCOME_WORDS = {
+    "meets": AssessmentOutcome.MEETS,
+    "voldoet": AssessmentOutcome.MEETS,
+    "on_track": AssessmentOutcome.ON_TRACK,
+    "on-track": AssessmentOutcome.ON_TRACK,
+    "ontrack": AssessmentOutcome.ON_TRACK,
+    "op_koers": AssessmentOutcome.ON_TRACK,
+    "op-koers": AssessmentOutcome.ON_TRACK,
+    "lagging": AssessmentOutcome.LAGGING,
+    "achter": AssessmentOutcome.LAGGING,
+    "achterstand": AssessmentOutcome.LAGGING,
+}
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """Who asks, from where, and when."""
+
+    viewer: Viewer
+    channel_id: str
+    today: date
+    now: datetime
+
+
+def run(session: Session, text: str, ctx: PlanContext) -> Reply:
+    """Answer ``/plan <text>``."""
+    command = split_command(text)
+    lang = ctx.viewer.language
+    handlers = {
+        "due": _due,
+        "deadline": _due,
+        "submitted": _submitted,
+        "ingediend": _submitted,
+        "assessed": _assessed,
+        "beoordeeld": _assessed,
+        "overdue": _overdue,
+        "achterstallig": _overdue,
+        "status": _status,
+        "channel": _channel,
+        "kanaal": _channel,
+    }
+    if command.sub in ("", "help", "hulp"):
+        return render.help_reply(lang)
+    handler = handlers.get(command.sub)
+    if handler is None:
+        raise UsageError("plan.unknown_subcommand", sub=command.sub)
+    return handler(session, command.args, ctx)
+
+
+# -- argument splitting ----------------------------------------------------------------------------------
+
+
+_DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
+
+
+def _take_date(words: list[str], today: date) -> tuple[list[str], date | None]:
+    """Split a trailing date (1-3 words: ``2027-03-01``, ``1 maart 2027``) off ``words``.
+
+    A last word shaped like a date that is not one (``31-02-2027``) is an error, not part of a name.
+    """
+    if words and _DATE_LIKE.match(words[-1]):
+        return words[:-1], parse_date(words[-1], today)
+    for size in (3, 2, 1):
+        if len(words) > size - 1 and len(words) >= size:
+            tail = " ".join(words[-size:])
+            if looks_like_date(tail):
+                return words[:-size], parse_date(tail, today)
+    return words, None
+
+
+def _take_covenant(session: Session, words: list[str]) -> tuple[list[str], Covenant | None]:
+    """Split a trailing covenant name (exact slug, alias or name, 1-4 words) off ``words``."""
+    for size in (4, 3, 2, 1):
+        if len(words) > size:
+            covenant = covenants.match_exact(session, " ".join(words[-size:]))
+            if covenant is not None:
+                return words[:-size], covenant
+    return words, None
+
+
+def _company(session: Session, words: list[str]) -> Organisation:
+    if not words:
+        raise UsageError("organisation.missing_name")
+    return organisations.resolve(session, " ".join(words))
+
+
+def _covenant_of(session: Session, company: Organisation, covenant: Covenant | None, ctx: PlanContext) -> Covenant:
+    """The covenant meant: the one named, else the company's only (or only one the viewer runs)."""
+    if covenant is not None:
+        return covenant
+    ids = list(session.scalars(select(Participation.covenant_id).where(Participation.organisation_id == company.id)))
+    run_by_viewer = [i for i in ids if ctx.viewer.is_secretariat(i)]
+    candidates = run_by_viewer or ids
+    if len(set(candidates)) == 1:
+        found = session.get(Covenant, candidates[0])
+        assert found is not None
+        return found
+    if not candidates:
+        raise UsageError("plan.not_participating")
+    raise UsageError("plan.which_covenant", company=company.name)
+
+
+def _require_secretariat(ctx: PlanContext, covenant: Covenant) -> None:
+    if not ctx.viewer.is_secretariat(covenant.id):
+        raise UsageError("plan.secretariat_only", covenant=covenant.name(ctx.viewer.language))
+
+
+# -- subcommands --------------------------------------------------------------------------------------------
+
+
+def _due(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+    words, due = _take_date(args, ctx.today)
+    words, covenant = _take_covenant(session, words)
+    company = _company(session, words)
+    covenant = _covenant_of(session, company, covenant, ctx)
+    _require_secretariat(ctx, covenant)
+    if due is None:
+        due = plans.default_due(session, company.id, covenant.id)
+    plan = plans.set_due(session, company.id, covenant.id, due, ctx.now, ctx.viewer.slack_user_id)
+    session.commit()
+    return render.due_set(plan, ctx.viewer.language)
+
+
+def _submitted(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+    words, on = _take_date(args, ctx.today)
+    words, covenant = _take_covenant(session, words)
+    if words:
+        company = _company(session, words)
+    elif ctx.viewer.organisation_id is not None:
+        company = _own_company(session, ctx)
+    else:
+        raise UsageError("organisation.missing_name")
+    covenant = _covenant_of(session, company, covenant, ctx)
+    secretariat = ctx.viewer.is_secretariat(covenant.id)
+    if not secretariat and not ctx.viewer.may_see_company(covenant.id, company.id):
+        raise UsageError("plan.secretariat_only", covenant=covenant.name(ctx.viewer.language))
+    plan = plans.current_plan(session, company.id, covenant.id, unsubmitted_first=True)
+    changed = plans.mark_submitted(session, plan, on or ctx.today, ctx.now, ctx.viewer.slack_user_id, secretariat)
+    session.commit()
+    return render.submitted(plan, changed, secretariat, ctx.viewer.language)
+
+
+def _assessed(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+    position = next((i for i, word in enumerate(args) if word.lower() in OUTCOME_WORDS), None)
+    if position is None:
+        raise UsageError("plan.outcome_missing")
+    words, covenant = _take_covenant(session, args[:position])
+    company = _company(session, words)
+    covenant = _covenant_of(session, company, covenant, ctx)
+    _require_secretariat(ctx, covenant)
+    plan = plans.current_plan(session, company.id, covenant.id)
+    notes = " ".join(args[position + 1 :]).strip() or None
+    plans.assess(
+        session, plan, OUTCOME_WORDS[args[position].lower()], notes, ctx.today, ctx.now, ctx.viewer.slack_user_id
+    )
+    session.commit()
+    return render.assessed(plan, ctx.viewer.language)
+
+
+def _overdue(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+    covenant = covenants.resolve(session, " ".join(args)) if args else None
+    scope = [covenant] if covenant else _viewer_covenants(session, ctx.viewer)
+    mine = [c for c in scope if ctx.viewer.is_secretariat(c.id)]
+    others = [c for c in scope if not ctx.viewer.is_secretariat(c.id)]
+    overdue = plans.overdue_plans(session, ctx.today, [c.id for c in mine]) if mine else []
+    summaries = [plans.cycle_summary(session, c.id, ctx.today) for c in others]
+    return render.overdue(overdue, mine, summaries, others, ctx.today, ctx.viewer.language)
+
+
+def _status(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+    lang = ctx.viewer.language
+    words, covenant = _take_covenant(session, args)
+    company = _company(session, words) if words else _own_company(session, ctx)
+    visible = _visible_plans(session, company, covenant, ctx)
+    if visible is not None:
+        secretariat_of = {p.covenant_id for p in visible if ctx.viewer.is_secretariat(p.covenant_id)}
+        deadlines_ = [
+            d
+            for d in plans.company_deadlines(session, company.id, covenant.id if covenant else None)
+            if ctx.viewer.may_see_company(d.covenant_id, company.id)
+        ]
+        return render.company_status(company, visible, deadlines_, secretariat_of, ctx.today, lang)
+    # Not theirs to see: the covenants' aggregate figures only.
+    scope = [covenant] if covenant else _company_covenants(session, company)
+    summaries = [plans.cycle_summary(session, c.id, ctx.today) for c in scope]
+    return render.aggregate_only(company, scope, summaries, lang)
+
+
+def _channel(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+    covenant = covenants.resolve(session, " ".join(args))
+    _require_secretariat(ctx, covenant)
+    if not ctx.channel_id.startswith(("C", "G")):
+        raise UsageError("plan.channel_needs_channel")
+    previous = covenant.secretariat_channel
+    covenant.secretariat_channel = ctx.channel_id
+    audit.record(
+        session,
+        at=ctx.now,
+        actor=ctx.viewer.slack_user_id,
+        action="covenant.secretariat_channel",
+        entity="covenant",
+        entity_id=covenant.id,
+        detail={"from": previous, "to": ctx.channel_id},
+    )
+    session.commit()
+    return render.channel_set(covenant, ctx.channel_id, ctx.viewer.language)
+
+
+# -- helpers --------------------------------------------------------------------------------------------------
+
+
+def _own_company(session: Session, ctx: PlanContext) -> Organisation:
+    if ctx.viewer.organisation_id is None:
+        raise UsageError("plan.no_company")
+    company = session.get(Organisation, ctx.viewer.organisation_id)
+    assert company is not None
+    return company
+
+
+def _visible_plans(
+    session: Session, company: Organisation, covenant: Covenant | None, ctx: PlanContext
+) -> list[ActionPlan] | None:
+    """The company's plans the viewer may see, or None when they may see none of them."""
+    all_plans = plans.company_plans(session, company.id, covenant.id if covenant else None)
+    covenant_ids = {p.covenant_id for p in all_plans} | {c.id for c in _company_covenants(session, company)}
+    if not any(ctx.viewer.may_see_company(cid, company.id) for cid in covenant_ids):
+        return None
+    return [p for p in all_plans if ctx.viewer.may_see_company(p.covenant_id, company.id)]
+
+
+def _company_covenants(session: Session, company: Organisation) -> list[Covenant]:
+    ids = set(session.scalars(select(Participation.covenant_id).where(Participation.organisation_id == company.id)))
+    return [c for c in covenants.all_covenants(session) if c.id in ids]
+
+
+def _viewer_covenants(session: Session, viewer: Viewer) -> list[Covenant]:
+    found = covenants.covenants_of(session, viewer.organisation_id, set(viewer.roles))
+    running = [c for c in covenants.all_covenants(session) if c.phase.value in ("implementing", "signed")]
+    return found or running

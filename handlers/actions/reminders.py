@@ -1,0 +1,137 @@
+"""Buttons on reminder messages and on the secretariat's notices."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext, Respond
+from slack_sdk import WebClient
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.commands import reminder_actions as act
+from bot.db.models import ReminderDelivery
+from bot.render import reminders as render
+from bot.render.blocks import Reply, section
+from bot.render.errors import apology, usage_error
+from bot.services.access import Viewer
+from bot.services.errors import UsageError
+from handlers.common import load_viewer
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.action(render.ACTION_DONE)(on_done)
+    app.action(re.compile(rf"^{render.ACTION_SNOOZE}_\d+$"))(on_snooze)
+    app.action(render.ACTION_NOT_FOR_ME)(on_not_for_me)
+    app.action(render.ACTION_CONFIRM)(on_confirm)
+    app.action(render.ACTION_NOT_RECEIVED)(on_not_received)
+
+
+def _run(
+    body: dict[str, Any],
+    respond: Respond,
+    client: WebClient,
+    context: BoltContext,
+    action: Callable[[Session, Viewer], act.ActionOutcome],
+) -> None:
+    deps = context["deps"]
+    lang = deps.settings.bot_language
+    notices: list[str] = []
+    try:
+        with deps.session_factory() as session:
+            viewer = load_viewer(session, client, deps, body["user"]["id"])
+            lang = viewer.language
+            try:
+                outcome = action(session, viewer)
+            except UsageError as error:
+                session.rollback()
+                respond(response_type="ephemeral", replace_original=False, **usage_error(error, lang).as_message())
+                return
+            notices = outcome.notices
+            ids = list(session.scalars(select(ReminderDelivery.id).where(ReminderDelivery.dedupe_key.in_(notices))))
+    except Exception:
+        logger.exception("button %s failed", body.get("actions", [{}])[0].get("action_id"))
+        respond(response_type="ephemeral", replace_original=False, **apology(lang).as_message())
+        return
+    if outcome.replace_with:
+        respond(
+            replace_original=True,
+            **Reply(text=outcome.replace_with, blocks=[section(outcome.replace_with)]).as_message(),
+        )
+    if outcome.note:
+        respond(response_type="ephemeral", replace_original=False, text=outcome.note)
+    for delivery_id in ids:
+        deps.sweeper.deliver_now(delivery_id)
+
+
+def _deadline_id(body: dict[str, Any]) -> int:
+    value = str(body["actions"][0].get("value", ""))
+    return int(value.split(":", 1)[0])
+
+
+def on_done(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = context["deps"]
+    _run(
+        body,
+        respond,
+        client,
+        context,
+        lambda session, viewer: act.mark_done(
+            session, _deadline_id(body), viewer, deps.clock.now(), act.local_today(viewer, deps.clock.now())
+        ),
+    )
+
+
+def on_snooze(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = context["deps"]
+    days = int(str(body["actions"][0]["value"]).split(":", 1)[1])
+    _run(
+        body,
+        respond,
+        client,
+        context,
+        lambda session, viewer: act.snooze(session, _deadline_id(body), min(days, 3), viewer, deps.clock.now()),
+    )
+
+
+def on_not_for_me(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = context["deps"]
+    _run(
+        body,
+        respond,
+        client,
+        context,
+        lambda session, viewer: act.not_for_me(session, _deadline_id(body), viewer, deps.clock.now()),
+    )
+
+
+def on_confirm(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = context["deps"]
+    _run(
+        body,
+        respond,
+        client,
+        context,
+        lambda session, viewer: act.confirm_received(session, _deadline_id(body), viewer, deps.clock.now()),
+    )
+
+
+def on_not_received(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+    ack()
+    deps = context["deps"]
+    _run(
+        body,
+        respond,
+        client,
+        context,
+        lambda session, viewer: act.not_received(session, _deadline_id(body), viewer, deps.clock.now()),
+    )
