@@ -89,3 +89,40 @@ class SlackHarness:
 def reply_text(call: Call) -> str:
     """Everything a reader sees in a recorded message: fallback text plus all block text."""
     return call.args.get("text", "") + "\n" + json.dumps(call.args.get("blocks", []), ensure_ascii=False)
+
+
+def block_actions_payload(call: Call, action_id: str, user_id: str, response_url: str) -> dict[str, Any]:
+    """The block_actions payload Slack sends when ``user_id`` presses ``action_id`` on a recorded message."""
+    for block in call.args.get("blocks", []):
+        for element in [*block.get("elements", []), block.get("accessory") or {}]:
+            if element.get("action_id") == action_id:
+                channel = str(call.response.get("channel") or call.args.get("channel"))
+                ts = str(call.response.get("ts") or "")
+                return {
+                    "type": "block_actions",
+                    "user": {"id": user_id, "username": user_id.lower(), "team_id": "TCOVENANT"},
+                    "api_app_id": "ACOVENANT",
+                    "token": "unused-verification-token",
+                    "team": {"id": "TCOVENANT", "domain": "covenant"},
+                    "container": {"type": "message", "message_ts": ts, "channel_id": channel},
+                    "channel": {"id": channel},
+                    "message": {"ts": ts, "text": call.args.get("text"), "blocks": call.args.get("blocks")},
+                    "trigger_id": "1.2.trigger",
+                    "response_url": response_url,
+                    "actions": [{"type": "button", "action_id": action_id, "block_id": block.get("block_id", "b"),
+                                 "value": element.get("value", ""), "action_ts": "1.1"}],
+                }
+    raise AssertionError(f"no button {action_id} in {call.args.get('blocks')}")
+
+
+def click(slack: SlackHarness, call: Call, action_id: str, user_id: str) -> list[Call]:
+    """Press a button; return what the app posted to that interaction's response_url."""
+    response_url = slack.standin.response_url()
+    answer = slack.interaction(block_actions_payload(call, action_id, user_id, response_url))
+    assert answer.status == 200, answer
+    path = response_url.removeprefix(slack.standin.base_url)
+    slack.standin.wait_until(lambda c: c.path == path)
+    import time
+
+    time.sleep(0.2)  # a second response (an ephemeral note after the replacement) may follow
+    return [c for c in slack.standin.calls if c.path == path]
