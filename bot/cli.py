@@ -22,6 +22,11 @@ def _parser() -> argparse.ArgumentParser:
         "socket", help="connect to Slack in Socket Mode, scheduler included (SLACK_APP_TOKEN, SLACK_BOT_TOKEN)"
     )
     commands.add_parser("scheduler", help="send reminders and digests (the Procfile's clock process)")
+    sweep = commands.add_parser("sweep", help="run one reminder sweep now and print what it did")
+    sweep.add_argument("--until-idle", action="store_true", help="sweep again until nothing is due or claimed")
+    sweep.add_argument("--lease", type=float, default=300.0, metavar="SECONDS", help="claim lease (default 300)")
+    sweep.add_argument("--max-seconds", type=float, default=600.0, help="stop --until-idle after this long")
+    sweep.add_argument("--batch", type=int, default=200, help="deliveries claimed at a time (default 200)")
     serve = commands.add_parser("serve", help="local HTTP server for trying HTTP mode (production: gunicorn)")
     serve.add_argument("--port", type=int, help="port (default: PORT)")
 
@@ -64,6 +69,34 @@ def _seed(settings: Settings, demo: bool) -> int:
     return 0
 
 
+def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: float, batch: int) -> int:
+    import time
+    from datetime import timedelta
+
+    from bot.app import build_sweeper
+    from bot.services import reminders
+
+    settings.require("SLACK_BOT_TOKEN")
+    sweeper = build_sweeper(settings)
+    sweeper.lease = timedelta(seconds=lease)
+    sweeper.batch = batch
+    deadline = time.monotonic() + max_seconds
+    while True:
+        result = sweeper.run_once()
+        print(f"sweep: {result}", flush=True)
+        if not until_idle:
+            return 0
+        with sweeper.session_factory() as session:
+            busy = reminders.outstanding(session, sweeper.clock.now())
+        if result.claimed == 0 and not busy:
+            return 0
+        if time.monotonic() > deadline:
+            print("covenant-bot: still busy after --max-seconds", file=sys.stderr)
+            return 1
+        if result.claimed == 0:
+            time.sleep(0.2)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (2 for a usage or settings error)."""
     args = _parser().parse_args(argv)
@@ -91,6 +124,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             settings.require("SLACK_BOT_TOKEN")
             run_blocking(build_sweeper(settings))
             return 0
+        if args.command == "sweep":
+            return _sweep(settings, args.until_idle, args.lease, args.max_seconds, args.batch)
         if args.command == "serve":
             from bot.web import build
 

@@ -398,3 +398,35 @@ register("nocontact", build_no_contact)
 register("failure", build_failure)
 register("submitted", build_submitted)
 register("forwarded", build_forwarded)
+
+
+# -- digests ---------------------------------------------------------------------------------------------------
+
+
+def build_digest(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
+    from bot.db.models import Covenant, WorkingGroup
+    from bot.render import digests as render_digests
+    from bot.services import digests
+
+    if delivery.rule == "digest-secretariat" and delivery.covenant_id is not None:
+        covenant = session.get(Covenant, delivery.covenant_id)
+        if covenant is None:
+            return None
+        secretariat = digests.secretariat_digest(session, covenant, now)
+        return None if secretariat.empty else render_digests.secretariat(secretariat, lang)
+    if delivery.rule == "digest-group" and delivery.working_group_id is not None:
+        group = session.get(WorkingGroup, delivery.working_group_id)
+        if group is None:
+            return None
+        week = digests.group_digest(session, group, now)
+        return None if week.empty else render_digests.group(week, lang)
+    return None
+
+
+def _plan_digests(session: Session, now: datetime) -> int:
+    from bot.services import digests
+
+    return digests.plan_digests(session, now)
+
+
+register("digest", build_digest, planner=_plan_digests)

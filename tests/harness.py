@@ -109,8 +109,15 @@ def block_actions_payload(call: Call, action_id: str, user_id: str, response_url
                     "message": {"ts": ts, "text": call.args.get("text"), "blocks": call.args.get("blocks")},
                     "trigger_id": "1.2.trigger",
                     "response_url": response_url,
-                    "actions": [{"type": "button", "action_id": action_id, "block_id": block.get("block_id", "b"),
-                                 "value": element.get("value", ""), "action_ts": "1.1"}],
+                    "actions": [
+                        {
+                            "type": "button",
+                            "action_id": action_id,
+                            "block_id": block.get("block_id", "b"),
+                            "value": element.get("value", ""),
+                            "action_ts": "1.1",
+                        }
+                    ],
                 }
     raise AssertionError(f"no button {action_id} in {call.args.get('blocks')}")
 

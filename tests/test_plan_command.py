@@ -55,16 +55,23 @@ def test_contact_sees_own_company_without_naming_it(slack: SlackHarness) -> None
 
 
 def test_secretariat_sets_a_deadline_with_a_dutch_date(slack: SlackHarness, session_factory: SessionFactory) -> None:
-    text = reply_text(slack.command("/plan", "due Noordzee Wind Services hernieuwbare-energie 15 maart 2027",
-                                    person("sanne").slack_user_id))
+    text = reply_text(
+        slack.command(
+            "/plan", "due Noordzee Wind Services hernieuwbare-energie 15 maart 2027", person("sanne").slack_user_id
+        )
+    )
     assert "15 maart 2027" in text
     with session_factory() as session:
-        plan = session.scalar(select(ActionPlan).join(Organisation).where(
-            Organisation.name.like("Noordzee%"), ActionPlan.cycle_year == 2027))
+        plan = session.scalar(
+            select(ActionPlan)
+            .join(Organisation)
+            .where(Organisation.name.like("Noordzee%"), ActionPlan.cycle_year == 2027)
+        )
         assert plan is not None and plan.deadline is not None
         assert plan.deadline.due_on.isoformat() == "2027-03-15" and plan.deadline.planned_at is None
-        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action == "plan.due_set")) == 1
+        assert (
+            session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "plan.due_set")) == 1
+        )
 
 
 def test_default_due_date_is_a_year_after_the_last_plan(slack: SlackHarness) -> None:
@@ -100,31 +107,49 @@ def test_only_this_covenants_secretariat_may_set_deadlines_or_assess(
         text = reply_text(slack.command("/plan", typed, _user(key)))
         assert "Only the secretariat" in text or "Alleen het secretariaat" in text
     with session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(AuditEntry).where(
-            AuditEntry.action.in_(["plan.due_set", "plan.assessed"]))) == 0
+        assert (
+            session.scalar(
+                select(func.count())
+                .select_from(AuditEntry)
+                .where(AuditEntry.action.in_(["plan.due_set", "plan.assessed"]))
+            )
+            == 0
+        )
         notes = session.scalars(select(ActionPlan.assessment_notes)).all()
         assert not any("secret note" in (n or "") for n in notes)
 
 
-def test_assessment_notes_are_recorded_for_the_secretariat(slack: SlackHarness, session_factory: SessionFactory) -> None:
-    reply = reply_text(slack.command("/plan", "assessed Windkracht lagging Leefbaar loon ontbreekt nog",
-                                     person("sanne").slack_user_id))
+def test_assessment_notes_are_recorded_for_the_secretariat(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    reply = reply_text(
+        slack.command("/plan", "assessed Windkracht lagging Leefbaar loon ontbreekt nog", person("sanne").slack_user_id)
+    )
     assert "loopt achter" in reply
     with session_factory() as session:
-        plan = session.scalar(select(ActionPlan).join(Organisation).where(Organisation.name.like("Windkracht%"))
-                              .order_by(ActionPlan.cycle_year.desc()))
+        plan = session.scalar(
+            select(ActionPlan)
+            .join(Organisation)
+            .where(Organisation.name.like("Windkracht%"))
+            .order_by(ActionPlan.cycle_year.desc())
+        )
         assert plan is not None and plan.assessment_notes == "Leefbaar loon ontbreekt nog"
         audit = session.scalar(select(AuditEntry).where(AuditEntry.action == "plan.assessed"))
         assert audit is not None and "Leefbaar" not in str(audit.detail)  # notes stay out of the audit trail
 
 
-def test_contact_records_own_plan_as_submitted_pending_confirmation(slack: SlackHarness,
-                                                                    session_factory: SessionFactory) -> None:
+def test_contact_records_own_plan_as_submitted_pending_confirmation(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
     text = reply_text(slack.command("/plan", "submitted", person("emma").slack_user_id))
     assert "secretariat will confirm" in text
     with session_factory() as session:
-        plan = session.scalar(select(ActionPlan).join(Organisation).where(Organisation.name.like("Delta Alloys%"))
-                              .order_by(ActionPlan.cycle_year.desc()))
+        plan = session.scalar(
+            select(ActionPlan)
+            .join(Organisation)
+            .where(Organisation.name.like("Delta Alloys%"))
+            .order_by(ActionPlan.cycle_year.desc())
+        )
         assert plan is not None and plan.submitted_on is not None and not plan.submitted_confirmed
 
 

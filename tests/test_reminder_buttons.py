@@ -20,30 +20,41 @@ from tests.harness import SlackHarness, click
 def _reminder(slack: SlackHarness, sweeper: Sweeper, key: str, title_part: str) -> Call:
     sweeper.run_once()
     user = person(key).slack_user_id
-    found = [c for c in slack.standin.calls_to("chat.postMessage")
-             if c.ok and c.args["channel"] == user and title_part in c.args["text"]]
+    found = [
+        c
+        for c in slack.standin.calls_to("chat.postMessage")
+        if c.ok and c.args["channel"] == user and title_part in c.args["text"]
+    ]
     assert found, f"no reminder about {title_part} for {key}"
     return found[-1]
 
 
 def _secretariat_message(slack: SlackHarness, words: str) -> Call:
     return slack.standin.wait_until(
-        lambda c: c.method == "chat.postMessage" and c.args.get("channel") == "CDEMOSECMT"
-        and words in str(c.args.get("text", "")).lower()
+        lambda c: (
+            c.method == "chat.postMessage"
+            and c.args.get("channel") == "CDEMOSECMT"
+            and words in str(c.args.get("text", "")).lower()
+        )
     )[0]
 
 
 def _delta_plan(session_factory: SessionFactory) -> ActionPlan:
     with session_factory() as session:
-        plan = session.scalar(select(ActionPlan).join(Organisation).where(Organisation.name.like("Delta Alloys%"))
-                              .order_by(ActionPlan.cycle_year.desc()))
+        plan = session.scalar(
+            select(ActionPlan)
+            .join(Organisation)
+            .where(Organisation.name.like("Delta Alloys%"))
+            .order_by(ActionPlan.cycle_year.desc())
+        )
         assert plan is not None
         session.expunge(plan)
         return plan
 
 
-def test_mark_submitted_tells_the_secretariat_who_confirms(slack: SlackHarness, sweeper: Sweeper,
-                                                           session_factory: SessionFactory) -> None:
+def test_mark_submitted_tells_the_secretariat_who_confirms(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
+) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
     replies = click(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
     assert replies[0].args["replace_original"] in (True, "true")
@@ -67,8 +78,9 @@ def test_mark_submitted_tells_the_secretariat_who_confirms(slack: SlackHarness, 
         assert {"plan.submitted", "plan.receipt_confirmed", "deadline.done"} <= actions
 
 
-def test_not_received_reopens_and_reminders_resume(slack: SlackHarness, sweeper: Sweeper,
-                                                   session_factory: SessionFactory) -> None:
+def test_not_received_reopens_and_reminders_resume(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
+) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
     click(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
     notice = _secretariat_message(slack, "ingediend")
@@ -80,9 +92,9 @@ def test_not_received_reopens_and_reminders_resume(slack: SlackHarness, sweeper:
         assert deadline is not None and deadline.status == DeadlineStatus.OPEN and deadline.planned_at is None
 
 
-def test_snooze_holds_reminders_but_never_past_the_due_date(slack: SlackHarness, sweeper: Sweeper,
-                                                            session_factory: SessionFactory,
-                                                            clock: ManualClock) -> None:
+def test_snooze_holds_reminders_but_never_past_the_due_date(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
+) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
     replies = click(slack, reminder, f"{render.ACTION_SNOOZE}_3", person("emma").slack_user_id)
     assert "Snoozed" in replies[-1].args["text"]
@@ -97,19 +109,22 @@ def test_snooze_holds_reminders_but_never_past_the_due_date(slack: SlackHarness,
     assert "before its due date" in refused[-1].args["text"]
 
 
-def test_wrong_person_cannot_act_on_someone_elses_reminder(slack: SlackHarness, sweeper: Sweeper,
-                                                           session_factory: SessionFactory) -> None:
+def test_wrong_person_cannot_act_on_someone_elses_reminder(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
+) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
     for action in (render.ACTION_DONE, f"{render.ACTION_SNOOZE}_1"):
         replies = click(slack, reminder, action, person("pieter").slack_user_id)
-        assert "company's own contacts" in replies[-1].args["text"] or "eigen contactpersonen" in replies[-1].args["text"]
+        assert (
+            "company's own contacts" in replies[-1].args["text"] or "eigen contactpersonen" in replies[-1].args["text"]
+        )
     plan = _delta_plan(session_factory)
     assert plan.submitted_on is None
 
 
-def test_not_for_me_stops_reminders_and_forwards_to_the_secretariat(slack: SlackHarness, sweeper: Sweeper,
-                                                                    session_factory: SessionFactory,
-                                                                    clock: ManualClock) -> None:
+def test_not_for_me_stops_reminders_and_forwards_to_the_secretariat(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
+) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
     click(slack, reminder, render.ACTION_NOT_FOR_ME, person("emma").slack_user_id)
     _secretariat_message(slack, "niet voor")
@@ -119,7 +134,13 @@ def test_not_for_me_stops_reminders_and_forwards_to_the_secretariat(slack: Slack
     sweeper.run_once()
     plan = _delta_plan(session_factory)
     with session_factory() as session:
-        later = session.scalar(select(func.count()).select_from(ReminderDelivery).where(
-            ReminderDelivery.deadline_id == plan.deadline_id, ReminderDelivery.recipient == person("emma").slack_user_id,
-            ReminderDelivery.status == "sent"))
+        later = session.scalar(
+            select(func.count())
+            .select_from(ReminderDelivery)
+            .where(
+                ReminderDelivery.deadline_id == plan.deadline_id,
+                ReminderDelivery.recipient == person("emma").slack_user_id,
+                ReminderDelivery.status == "sent",
+            )
+        )
         assert later == 1  # only the first reminder, none after "not for me"

@@ -346,3 +346,22 @@ def pending_for(session: Session, deadline_ids: Sequence[int]) -> list[ReminderD
             )
         )
     )
+
+
+def outstanding(session: Session, now: datetime) -> int:
+    """Deliveries due now that are not finished: planned and due, or claimed (perhaps by a process that died)."""
+    from sqlalchemy import func
+
+    return int(
+        session.scalar(
+            select(func.count())
+            .select_from(ReminderDelivery)
+            .where(
+                or_(
+                    and_(ReminderDelivery.status == DeliveryStatus.PLANNED, ReminderDelivery.planned_for <= now),
+                    ReminderDelivery.status == DeliveryStatus.CLAIMED,
+                )
+            )
+        )
+        or 0
+    )

@@ -47,6 +47,8 @@ class StandinSlack:
         self.team_id = "TCOVENANT"
         self.on_call = on_call
         self.fault: Fault | None = None
+        # Seconds each chat.postMessage takes (to make concurrent senders overlap in tests).
+        self.latency = 0.0
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -173,6 +175,8 @@ class StandinSlack:
             self._record(Call(method, args, {"ok": False, "fault": status, **body}, parsed.path))
             self._send(request, status, body, headers)
             return
+        if self.latency and method == "chat.postMessage":
+            time.sleep(self.latency)
         body = self._answer(method, args)
         self._record(Call(method, args, body, parsed.path))
         self._send(request, 200, body, {})

@@ -1,0 +1,149 @@
+"""Digests: the secretariat's daily overview (08:30) and each working group's weekly one (Monday 09:00).
+
+They are deliveries like reminders, planned once per day (or week) and recipient, so a scheduler
+that misses its cron trigger or runs twice neither loses nor repeats a digest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.db.enums import DeadlineStatus, MinutesStatus
+from bot.db.models import ActionPlan, Covenant, Deadline, Meeting, Minutes, WorkingGroup
+from bot.services import deadlines, occurrences, plans
+from bot.services.occurrences import Occurrence
+from bot.services.reminder_policy import is_business_day
+from bot.services.reminders import insert_once
+
+SECRETARIAT_AT = time(8, 30)
+GROUP_AT = time(9, 0)
+LATEST = time(17, 0)
+
+
+@dataclass
+class SecretariatDigest:
+    """What a covenant's secretariat should know this morning."""
+
+    covenant: Covenant
+    today: date
+    overdue_plans: list[ActionPlan] = field(default_factory=list)
+    due_this_week: list[Deadline] = field(default_factory=list)
+    meetings: list[Occurrence] = field(default_factory=list)
+    awaiting_approval: list[Minutes] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue_plans or self.due_this_week or self.meetings or self.awaiting_approval)
+
+
+@dataclass
+class GroupDigest:
+    """A working group's week: its meetings and minutes waiting for approval."""
+
+    group: WorkingGroup
+    today: date
+    meetings: list[Occurrence] = field(default_factory=list)
+    awaiting_approval: list[Minutes] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.meetings or self.awaiting_approval)
+
+
+def _local(now: datetime, tz: str) -> datetime:
+    return now.astimezone(ZoneInfo(tz))
+
+
+def plan_digests(session: Session, now: datetime) -> int:
+    """Plan today's secretariat digests and this week's group digests that are due and not yet planned."""
+    added = 0
+    for covenant in session.scalars(select(Covenant)):
+        local = _local(now, covenant.timezone)
+        if not (SECRETARIAT_AT <= local.time() < LATEST and is_business_day(local.date())):
+            continue
+        planned_for = datetime.combine(local.date(), SECRETARIAT_AT, tzinfo=ZoneInfo(covenant.timezone))
+        for target in deadlines.secretariat_recipients(session, covenant.id):
+            added += insert_once(
+                session,
+                dedupe_key=f"digest:secretariat:{covenant.id}:{local.date().isoformat()}:{target}",
+                covenant_id=covenant.id,
+                rule="digest-secretariat",
+                recipient=target,
+                planned_for=planned_for,
+                created_at=now,
+            )
+    groups = session.scalars(
+        select(WorkingGroup).options(selectinload(WorkingGroup.covenant)).where(WorkingGroup.channel_id.is_not(None))
+    )
+    for group in groups:
+        local = _local(now, group.covenant.timezone)
+        if local.weekday() != 0 or not (GROUP_AT <= local.time() < LATEST):
+            continue
+        assert group.channel_id is not None
+        week = local.date().isocalendar()
+        added += insert_once(
+            session,
+            dedupe_key=f"digest:group:{group.id}:{week.year}-W{week.week:02d}",
+            covenant_id=group.covenant_id,
+            working_group_id=group.id,
+            rule="digest-group",
+            recipient=group.channel_id,
+            planned_for=datetime.combine(local.date(), GROUP_AT, tzinfo=ZoneInfo(group.covenant.timezone)),
+            created_at=now,
+        )
+    return added
+
+
+def _awaiting(session: Session, group_ids: list[int]) -> list[Minutes]:
+    if not group_ids:
+        return []
+    return list(
+        session.scalars(
+            select(Minutes)
+            .options(selectinload(Minutes.meeting))
+            .join(Meeting, Minutes.meeting_id == Meeting.id)
+            .where(Minutes.status == MinutesStatus.CIRCULATED, Meeting.working_group_id.in_(group_ids))
+            .order_by(Minutes.comments_until)
+        )
+    )
+
+
+def secretariat_digest(session: Session, covenant: Covenant, now: datetime) -> SecretariatDigest:
+    """The covenant's digest as of ``now`` (its own time zone decides 'today')."""
+    today = _local(now, covenant.timezone).date()
+    group_ids = list(session.scalars(select(WorkingGroup.id).where(WorkingGroup.covenant_id == covenant.id)))
+    return SecretariatDigest(
+        covenant=covenant,
+        today=today,
+        overdue_plans=plans.overdue_plans(session, today, [covenant.id]),
+        due_this_week=list(
+            session.scalars(
+                select(Deadline)
+                .options(selectinload(Deadline.organisation), selectinload(Deadline.covenant))
+                .where(
+                    Deadline.covenant_id == covenant.id,
+                    Deadline.status == DeadlineStatus.OPEN,
+                    Deadline.due_on >= today,
+                    Deadline.due_on < today + timedelta(days=7),
+                )
+                .order_by(Deadline.due_on)
+            )
+        ),
+        meetings=occurrences.between(session, now, now + timedelta(days=7), group_ids) if group_ids else [],
+        awaiting_approval=_awaiting(session, group_ids),
+    )
+
+
+def group_digest(session: Session, group: WorkingGroup, now: datetime) -> GroupDigest:
+    """The group's week as of ``now``."""
+    return GroupDigest(
+        group=group,
+        today=_local(now, group.covenant.timezone).date(),
+        meetings=occurrences.between(session, now, now + timedelta(days=7), [group.id]),
+        awaiting_approval=_awaiting(session, [group.id]),
+    )
