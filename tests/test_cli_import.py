@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from bot import cli
+from bot.services.imports import KINDS
 
 HEADER = "ref,covenant,kind,title,organisation,owner_slack_id,due_on,status"
 GOOD = [
@@ -128,3 +129,11 @@ def test_import_help_documents_every_column(capsys: pytest.CaptureFixture[str]) 
     for column in ("name*", "participation", "slack_user_id*", "role*", "language", "ref*", "due_on*", "status"):
         assert f"\n  {column} " in text
     assert "2027-03-15 or 15-03-2027" in text
+
+
+def test_readme_documents_every_column() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    for kind in KINDS.values():
+        assert f"| {kind.name}.csv |" in readme
+        for column in kind.columns:
+            assert f"`{column.name}`" + ("\\*" if column.required else "") in readme, column.name
