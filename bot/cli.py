@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
 
 from config.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -37,6 +43,26 @@ def _parser() -> argparse.ArgumentParser:
 
     seed = commands.add_parser("seed", help="load the public covenant list (idempotent)")
     seed.add_argument("--demo", action="store_true", help="also load the fictional demo data")
+
+    from bot.services.imports import KINDS, file_formats
+
+    load = commands.add_parser(
+        "import",
+        help="load organisations, contacts or deadlines from a CSV file (all rows or none)",
+        description="Check every row of FILE.csv, then insert or update them all in one transaction. When any row "
+        "is wrong nothing is written and each problem is reported by row and column (exit code 1). Importing the "
+        "same file again changes nothing.",
+        epilog=file_formats(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    load.add_argument("what", choices=list(KINDS), help="what the file holds")
+    load.add_argument("file", metavar="FILE.csv", help="the CSV file")
+    load.add_argument("--dry-run", action="store_true", help="check and count what would change; write nothing")
+
+    export = commands.add_parser("export", help="write deadlines as CSV, in the columns `import deadlines` reads")
+    export.add_argument("what", choices=["deadlines"], help="what to export")
+    export.add_argument("--covenant", metavar="X", help="only this covenant's deadlines (slug or name)")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
     return parser
 
 
@@ -97,6 +123,82 @@ def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: floa
             time.sleep(0.2)
 
 
+def _progress_bar(rows: Sequence[T], /) -> Iterable[T]:
+    """A progress bar on stderr while rows are written, shown only to a person watching a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(rows, desc="importing", unit="row", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+
+
+def _import(settings: Settings, what: str, file: str, dry_run: bool) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services.imports import import_csv
+
+    try:
+        data = Path(file).read_bytes()
+    except OSError as error:
+        print(f"covenant-bot: cannot read {file}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        report = import_csv(
+            session, what, data, source=file, now=SystemClock().now(), dry_run=dry_run, progress=_progress_bar
+        )
+    for problem in report.errors:
+        print(problem, file=sys.stderr)
+    print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _export(settings: Settings, covenant_name: str | None, output: str | None) -> int:
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services import exports
+    from bot.services.imports import resolve_covenant
+
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        covenant = None
+        if covenant_name is not None:
+            found = resolve_covenant(session, covenant_name)
+            if isinstance(found, str):
+                print(f"covenant-bot: {found}", file=sys.stderr)
+                return 2
+            covenant = found
+        if output is None:
+            exports.export_deadlines(session, sys.stdout, covenant)
+            return 0
+        target = Path(output)
+        # Written beside the target and renamed over it: a failed export never leaves half a file.
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+                count = exports.export_deadlines(session, handle, covenant)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    print(f"{count} deadlines written to {output}", file=sys.stderr)
+    return 0
+
+
+def _data_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Run ``import`` or ``export``; a database that cannot be read is one line and exit code 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        if args.command == "import":
+            return _import(settings, args.what, args.file, args.dry_run)
+        return _export(settings, args.covenant, args.output)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(f"covenant-bot: database error: {reason} (is it migrated? covenant-bot db upgrade)", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"covenant-bot: {error}", file=sys.stderr)
+        return 2
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (2 for a usage or settings error)."""
     args = _parser().parse_args(argv)
@@ -135,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(settings, args.db_command)
         if args.command == "seed":
             return _seed(settings, args.demo)
+        if args.command in ("import", "export"):
+            return _data_command(settings, args)
     except SettingsError as error:
         print(f"covenant-bot: {error}", file=sys.stderr)
         return 2

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeadlineKind, DeadlineStatus, DeliveryStatus, RoleKind
@@ -266,6 +267,37 @@ def drop_pending(session: Session, deadline_id: int) -> None:
             ReminderDelivery.deadline_id == deadline_id,
             ReminderDelivery.status == DeliveryStatus.PLANNED,
             ReminderDelivery.rule != "optout",
+        )
+        .values(status=DeliveryStatus.SKIPPED, last_error="deadline changed")
+    )
+
+
+def drop_stale(
+    session: Session,
+    deadline_id: int,
+    *,
+    former_due_on: date | None = None,
+    former_recipients: Collection[str] = (),
+) -> None:
+    """Skip planned reminders that a change made wrong: those for a former due date or a former recipient.
+
+    Unlike ``drop_pending`` it leaves the rest planned, so a recipient who stays loses no reminder.
+    """
+    stale: list[ColumnElement[bool]] = []
+    if former_due_on is not None:
+        # The due date is part of every reminder's dedupe key (see reminders._key).
+        stale.append(ReminderDelivery.dedupe_key.startswith(f"deadline:{deadline_id}:{former_due_on.isoformat()}:"))
+    if former_recipients:
+        stale.append(ReminderDelivery.recipient.in_(sorted(former_recipients)))
+    if not stale:
+        return
+    session.execute(
+        update(ReminderDelivery)
+        .where(
+            ReminderDelivery.deadline_id == deadline_id,
+            ReminderDelivery.status == DeliveryStatus.PLANNED,
+            ReminderDelivery.rule != "optout",
+            or_(*stale),
         )
         .values(status=DeliveryStatus.SKIPPED, last_error="deadline changed")
     )
