@@ -325,6 +325,11 @@ def _deadline(session: Session, delivery: ReminderDelivery) -> Deadline | None:
     )
 
 
+def _for_current_due_date(deadline: Deadline, delivery: ReminderDelivery) -> bool:
+    """An open deadline whose due date is still the one this reminder was planned for."""
+    return deadline.status.value == "open" and f":{deadline.due_on.isoformat()}:" in delivery.dedupe_key
+
+
 def _local_today(deadline: Deadline, session: Session, recipient: str, now: datetime) -> Any:
     from zoneinfo import ZoneInfo
 
@@ -334,7 +339,7 @@ def _local_today(deadline: Deadline, session: Session, recipient: str, now: date
 
 def build_deadline_reminder(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
     deadline = _deadline(session, delivery)
-    if deadline is None or deadline.status.value != "open":
+    if deadline is None or not _for_current_due_date(deadline, delivery):
         return None
     if deadline.snoozed_until is not None and deadline.snoozed_until > now:
         return None
@@ -354,7 +359,7 @@ def replan_after_deadline_reminder(session: Session, delivery: ReminderDelivery,
 
 def build_escalation(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
     deadline = _deadline(session, delivery)
-    if deadline is None or deadline.status.value != "open":
+    if deadline is None or not _for_current_due_date(deadline, delivery):
         return None
     today, _ = _local_today(deadline, session, delivery.recipient, now)
     contacts = [r.slack_id for r in deadlines.recipients(session, deadline)]

@@ -38,3 +38,14 @@ def test_company_plans_newest_first(session_factory: SessionFactory) -> None:
         assert company is not None
         years = [plan.cycle_year for plan in plans.company_plans(session, company.id)]
         assert years == sorted(years, reverse=True) and years
+
+
+def test_dates_in_both_languages() -> None:
+    from bot.commands.dates import parse_date
+
+    today = date(2026, 11, 23)
+    assert parse_date("2027-03-05", today) == date(2027, 3, 5)  # year first is never day first
+    assert parse_date("5-3-2027", today) == date(2027, 3, 5)
+    assert parse_date("5 maart 2027", today) == date(2027, 3, 5)
+    assert parse_date("March 5 2027", today) == date(2027, 3, 5)
+    assert parse_date("morgen", today) == date(2026, 11, 24)

@@ -259,3 +259,50 @@ def test_closed_deadline_is_not_reminded(
         session.commit()
     sweeper.run_once()
     assert _sent(standin, "Closed") == []
+
+
+def test_moving_the_due_date_drops_the_old_reminders_and_escalation(
+    sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
+) -> None:
+    deadline_id = _windkracht_deadline(session_factory, date(2026, 11, 18), "Moved")  # overdue: escalation planned
+    sweeper.run_once()
+    with session_factory() as session:
+        deadline = session.get(Deadline, deadline_id)
+        assert deadline is not None
+        deadlines.set_due(session, deadline, date(2027, 2, 1), clock.now(), "test")
+        session.commit()
+        stale = session.scalars(
+            select(ReminderDelivery).where(
+                ReminderDelivery.deadline_id == deadline_id,
+                ReminderDelivery.status == DeliveryStatus.PLANNED,
+                ReminderDelivery.dedupe_key.contains("2026-11-18"),
+            )
+        ).all()
+        assert stale == []
+    clock.set(clock.now() + timedelta(days=10))
+    sweeper.run_once()
+    escalations = [
+        c
+        for c in standin.calls_to("chat.postMessage")
+        if "Moved" in str(c.args.get("blocks")) and c.args["channel"].startswith("CDEMOSEC")
+    ]
+    assert len(escalations) == 1  # the one sent before the move; none for the old date afterwards
+
+
+def test_reopened_deadline_escalates_again(
+    sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
+) -> None:
+    deadline_id = _windkracht_deadline(session_factory, date(2026, 11, 30), "Reopened")
+    with session_factory() as session:
+        deadline = session.get(Deadline, deadline_id)
+        assert deadline is not None
+        deadlines.close(session, deadline, DeadlineStatus.DONE, clock.now(), "test")
+        deadlines.reopen(session, deadline, clock.now(), "test")
+        session.commit()
+    clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # due + 3 days
+    sweeper.run_once()
+    assert any(
+        "Reopened" in str(c.args.get("blocks"))
+        for c in standin.calls_to("chat.postMessage")
+        if c.args["channel"] == "CDEMOSECHE"
+    )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -47,6 +48,7 @@ class BilingualParserInfo(dateutil_parser.parserinfo):
 
 
 PARSER_INFO = BilingualParserInfo()
+_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _RELATIVE_WORDS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
 
 
@@ -67,6 +69,13 @@ def parse_date(text: str, today: date) -> date:
     # A bare number ("12") is too easily part of a name: a date needs a month or a separator.
     if not cleaned or not any(ch.isdigit() for ch in cleaned) or cleaned.isdigit():
         raise UsageError("date.invalid", text=text)
+    iso = _ISO.match(cleaned)
+    if iso:
+        # Year first is never day first: dateutil's dayfirst would read 2027-03-05 as 3 May.
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError as exc:
+            raise UsageError("date.invalid", text=text) from exc
     default = datetime(today.year, today.month, today.day)
     try:
         parsed = dateutil_parser.parse(cleaned, parserinfo=PARSER_INFO, default=default)

@@ -6,7 +6,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeadlineKind, DeadlineStatus, DeliveryStatus, RoleKind
@@ -182,6 +182,7 @@ def set_due(session: Session, deadline: Deadline, due_on: date, now: datetime, a
     deadline.due_on = due_on
     deadline.snoozed_until = None
     needs_planning(deadline)
+    drop_stale(session, deadline.id, former_due_on=previous)
     audit.record(
         session,
         at=now,
@@ -260,15 +261,13 @@ def opted_out(session: Session, deadline_id: int) -> set[str]:
 
 
 def drop_pending(session: Session, deadline_id: int) -> None:
-    """Skip reminders of a deadline that were planned but not yet claimed."""
+    """Forget reminders of a deadline that were planned but not yet claimed (re-planning may add them again)."""
     session.execute(
-        update(ReminderDelivery)
-        .where(
+        delete(ReminderDelivery).where(
             ReminderDelivery.deadline_id == deadline_id,
             ReminderDelivery.status == DeliveryStatus.PLANNED,
             ReminderDelivery.rule != "optout",
         )
-        .values(status=DeliveryStatus.SKIPPED, last_error="deadline changed")
     )
 
 
@@ -279,7 +278,7 @@ def drop_stale(
     former_due_on: date | None = None,
     former_recipients: Collection[str] = (),
 ) -> None:
-    """Skip planned reminders that a change made wrong: those for a former due date or a former recipient.
+    """Forget planned reminders that a change made wrong: those for a former due date or a former recipient.
 
     Unlike ``drop_pending`` it leaves the rest planned, so a recipient who stays loses no reminder.
     """
@@ -292,12 +291,10 @@ def drop_stale(
     if not stale:
         return
     session.execute(
-        update(ReminderDelivery)
-        .where(
+        delete(ReminderDelivery).where(
             ReminderDelivery.deadline_id == deadline_id,
             ReminderDelivery.status == DeliveryStatus.PLANNED,
             ReminderDelivery.rule != "optout",
             or_(*stale),
         )
-        .values(status=DeliveryStatus.SKIPPED, last_error="deadline changed")
     )
