@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Any
 
 from flask import Flask, Response, request
 from slack_bolt import App
 from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 
 from bot.app import create_app
@@ -17,13 +19,18 @@ from config.settings import Settings, SettingsError, load_settings
 logger = logging.getLogger(__name__)
 
 
-def create_flask_app(bolt_app: App, session_factory: SessionFactory) -> Flask:
+def create_flask_app(bolt_app: App, session_factory: SessionFactory, signing_secret: str) -> Flask:
     """Wrap a built Bolt app in Flask, with a health check that asks the database."""
     flask_app = Flask("covenant_bot")
     handler = SlackRequestHandler(bolt_app)
+    verifier = SignatureVerifier(signing_secret)
 
     @flask_app.post("/slack/events")
-    def slack_events() -> Response:
+    def slack_events() -> Response | tuple[dict[str, str], int]:
+        # Bolt verifies too, but only after parsing the body: a forged, unparsable body would reach its
+        # parser (and answer 500). Checking the signature first answers every forgery with 401.
+        if not _signed(verifier, request.get_data(as_text=True), request.headers):
+            return {"error": "invalid signature"}, 401
         return handler.handle(request)
 
     @flask_app.get("/healthz")
@@ -39,11 +46,20 @@ def create_flask_app(bolt_app: App, session_factory: SessionFactory) -> Flask:
     return flask_app
 
 
+def _signed(verifier: SignatureVerifier, body: str, headers: Any) -> bool:
+    try:
+        return verifier.is_valid(body, headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature"))
+    except (ValueError, TypeError):  # e.g. a timestamp that is not a number
+        return False
+
+
 def build(settings: Settings) -> Flask:
     """The production WSGI app for ``settings`` (tokens required, signatures always verified)."""
     settings.require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
     session_factory = make_session_factory(make_engine(settings.database_url))
-    return create_flask_app(create_app(settings, session_factory=session_factory), session_factory)
+    return create_flask_app(
+        create_app(settings, session_factory=session_factory), session_factory, settings.slack_signing_secret or ""
+    )
 
 
 def create_wsgi_app() -> Flask:
