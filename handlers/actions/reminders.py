@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
@@ -25,11 +26,11 @@ logger = logging.getLogger(__name__)
 
 
 def register(app: App) -> None:
-    app.action(render.ACTION_DONE)(on_done)
-    app.action(re.compile(rf"^{render.ACTION_SNOOZE}_\d+$"))(on_snooze)
-    app.action(render.ACTION_NOT_FOR_ME)(on_not_for_me)
-    app.action(render.ACTION_CONFIRM)(on_confirm)
-    app.action(render.ACTION_NOT_RECEIVED)(on_not_received)
+    app.action(render.ACTION_DONE)(_listener("done"))
+    app.action(re.compile(rf"^{render.ACTION_SNOOZE}_\d+$"))(_listener("snooze"))
+    app.action(render.ACTION_NOT_FOR_ME)(_listener("not_for_me"))
+    app.action(render.ACTION_CONFIRM)(_listener("confirm"))
+    app.action(render.ACTION_NOT_RECEIVED)(_listener("not_received"))
 
 
 def _run(
@@ -70,68 +71,30 @@ def _run(
 
 
 def _deadline_id(body: dict[str, Any]) -> int:
-    value = str(body["actions"][0].get("value", ""))
-    return int(value.split(":", 1)[0])
+    return int(str(body["actions"][0].get("value", "")).split(":", 1)[0])
 
 
-def on_done(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
-    deps = context["deps"]
-    _run(
-        body,
-        respond,
-        client,
-        context,
-        lambda session, viewer: act.mark_done(
-            session, _deadline_id(body), viewer, deps.clock.now(), act.local_today(viewer, deps.clock.now())
-        ),
-    )
+def _snooze_days(body: dict[str, Any]) -> int:
+    return min(int(str(body["actions"][0]["value"]).split(":", 1)[1]), 3)
 
 
-def on_snooze(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
-    deps = context["deps"]
-    days = int(str(body["actions"][0]["value"]).split(":", 1)[1])
-    _run(
-        body,
-        respond,
-        client,
-        context,
-        lambda session, viewer: act.snooze(session, _deadline_id(body), min(days, 3), viewer, deps.clock.now()),
-    )
+Action = Callable[[Session, Viewer, dict[str, Any], datetime], act.ActionOutcome]
+
+ACTIONS: dict[str, Action] = {
+    "done": lambda s, v, b, now: act.mark_done(s, _deadline_id(b), v, now, act.local_today(v, now)),
+    "snooze": lambda s, v, b, now: act.snooze(s, _deadline_id(b), _snooze_days(b), v, now),
+    "not_for_me": lambda s, v, b, now: act.not_for_me(s, _deadline_id(b), v, now),
+    "confirm": lambda s, v, b, now: act.confirm_received(s, _deadline_id(b), v, now),
+    "not_received": lambda s, v, b, now: act.not_received(s, _deadline_id(b), v, now),
+}
 
 
-def on_not_for_me(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
-    deps = context["deps"]
-    _run(
-        body,
-        respond,
-        client,
-        context,
-        lambda session, viewer: act.not_for_me(session, _deadline_id(body), viewer, deps.clock.now()),
-    )
+def _listener(name: str) -> Callable[..., None]:
+    """A Bolt listener that acks, then runs ACTIONS[name] for the presser."""
 
+    def listener(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+        ack()
+        now = context["deps"].clock.now()
+        _run(body, respond, client, context, lambda session, viewer: ACTIONS[name](session, viewer, body, now))
 
-def on_confirm(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
-    deps = context["deps"]
-    _run(
-        body,
-        respond,
-        client,
-        context,
-        lambda session, viewer: act.confirm_received(session, _deadline_id(body), viewer, deps.clock.now()),
-    )
-
-
-def on_not_received(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
-    deps = context["deps"]
-    _run(
-        body,
-        respond,
-        client,
-        context,
-        lambda session, viewer: act.not_received(session, _deadline_id(body), viewer, deps.clock.now()),
-    )
+    return listener
