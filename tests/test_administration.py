@@ -1,0 +1,161 @@
+"""Secretariat administration services: link, join, leave, phase, add-org — audited, refused for anyone else,
+and never half-written."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from bot.db.engine import SessionFactory
+from bot.db.enums import CovenantPhase, OrganisationKind, RoleKind
+from bot.db.models import AuditEntry, Covenant, Person
+from bot.services import administration
+from bot.services.access import Viewer, viewer_for
+from bot.services.errors import UsageError
+from tests.conftest import NOW, person
+from tests.factories import covenant, organisation
+
+SANNE, TOM, PIETER = (person(k).slack_user_id for k in ("sanne", "tom", "pieter"))
+
+
+def _viewer(session: Session, slack_user_id: str) -> Viewer:
+    return viewer_for(session, slack_user_id, None, "nl", "Europe/Amsterdam")
+
+
+def _audit_count(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(AuditEntry)) or 0)
+
+
+# -- services ----------------------------------------------------------------------------------------------------
+def test_join_and_leave_are_recorded_and_audited(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        actor, energy = _viewer(session, SANNE), covenant(session, "hernieuwbare-energie")
+        delta = organisation(session, "Delta Alloys")
+        joined = administration.join(session, actor, delta, energy, date(2026, 11, 1), NOW)
+        assert joined.joined_on == date(2026, 11, 1) and joined.type.value == "adhering_company"
+        left = administration.leave(session, actor, delta, energy, date(2026, 11, 20), "fusie", NOW)
+        assert left.left_on == date(2026, 11, 20) and left.left_reason == "fusie"
+        actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+        assert actions[-2:] == ["participation.join", "participation.leave"]
+
+
+def test_another_covenants_secretariat_is_refused_and_nothing_is_written(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        tom, energy = _viewer(session, TOM), covenant(session, "hernieuwbare-energie")
+        before = _audit_count(session)
+        with pytest.raises(UsageError) as refused:
+            administration.join(session, tom, organisation(session, "Delta Alloys"), energy, date(2026, 1, 1), NOW)
+        assert refused.value.key == "admin.not_secretariat"
+        with pytest.raises(UsageError):
+            administration.set_phase(session, tom, energy, CovenantPhase.ENDED, NOW)
+        session.rollback()
+        assert _audit_count(session) == before
+        assert covenant(session, "hernieuwbare-energie").phase == CovenantPhase.IMPLEMENTING
+
+
+def test_leaving_before_joining_or_twice_is_refused(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        actor, energy = _viewer(session, SANNE), covenant(session, "hernieuwbare-energie")
+        windkracht = organisation(session, "Windkracht")
+        with pytest.raises(UsageError) as early:
+            administration.leave(session, actor, windkracht, energy, date(2020, 1, 1), None, NOW)
+        assert early.value.key == "admin.leave.before_join"
+        with pytest.raises(UsageError) as twice:
+            administration.join(session, actor, windkracht, energy, date(2026, 1, 1), NOW)
+        assert twice.value.key == "admin.join.already"
+
+
+def test_link_creates_the_person_grants_the_role_and_moving_drops_old_contact_roles(
+    session_factory: SessionFactory,
+) -> None:
+    with session_factory() as session:
+        actor = _viewer(session, SANNE)
+        windkracht, zonneveld = organisation(session, "Windkracht"), organisation(session, "Zonneveld")
+        result = administration.link(
+            session,
+            actor,
+            slack_user_id="UNEW000001",
+            name_hint="Nieuwe Collega",
+            organisation=windkracht,
+            role=None,
+            covenant=None,
+            now=NOW,
+        )
+        assert result.created and result.role == RoleKind.COMPANY_CONTACT
+        assert [c.slug for c in result.covenants] == ["hernieuwbare-energie"]
+        linked = _viewer(session, "UNEW000001")
+        assert linked.may_see_company(result.covenants[0].id, windkracht.id)
+        moved = administration.link(
+            session,
+            actor,
+            slack_user_id="UNEW000001",
+            name_hint=None,
+            organisation=zonneveld,
+            role=None,
+            covenant=None,
+            now=NOW,
+        )
+        assert moved.dropped == ["hernieuwbare-energie"]
+        again = _viewer(session, "UNEW000001")
+        assert not again.may_see_company(result.covenants[0].id, windkracht.id)
+        assert again.may_see_company(result.covenants[0].id, zonneveld.id)
+
+
+def test_link_refuses_a_contact_role_at_a_non_company_and_foreign_covenants(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        actor = _viewer(session, TOM)
+        ngo = organisation(session, "Stichting Eerlijke Keten")
+        with pytest.raises(UsageError) as not_company:
+            administration.link(
+                session,
+                actor,
+                slack_user_id="UX00000001",
+                name_hint=None,
+                organisation=ngo,
+                role=RoleKind.COMPANY_CONTACT,
+                covenant=None,
+                now=NOW,
+            )
+        assert not_company.value.key == "admin.link.contact_needs_company"
+        with pytest.raises(UsageError) as foreign:
+            administration.link(
+                session,
+                actor,
+                slack_user_id="UX00000001",
+                name_hint=None,
+                organisation=organisation(session, "Windkracht"),
+                role=None,
+                covenant=None,
+                now=NOW,
+            )
+        assert foreign.value.key == "admin.not_secretariat"
+        session.rollback()
+        assert session.scalar(select(Person).where(Person.slack_user_id == "UX00000001")) is None
+
+
+def test_add_org_refuses_duplicates_and_non_secretariat(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        with pytest.raises(UsageError) as duplicate:
+            administration.add_organisation(
+                session, _viewer(session, SANNE), "windkracht energie", OrganisationKind.COMPANY, NOW
+            )
+        assert duplicate.value.key == "admin.add_org.exists"
+        with pytest.raises(UsageError) as refused:
+            administration.add_organisation(
+                session, _viewer(session, PIETER), "Zeewind BV", OrganisationKind.COMPANY, NOW
+            )
+        assert refused.value.key == "admin.not_any_secretariat"
+
+
+def test_covenant_model_is_untouched_by_a_failed_phase(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        phases = {c.slug: c.phase for c in session.scalars(select(Covenant))}
+        with pytest.raises(UsageError):
+            administration.set_phase(
+                session, _viewer(session, PIETER), covenant(session, "metaal"), CovenantPhase.ENDED, NOW
+            )
+        session.rollback()
+        assert {c.slug: c.phase for c in session.scalars(select(Covenant))} == phases
