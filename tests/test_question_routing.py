@@ -1,0 +1,122 @@
+"""Questions in Dutch and English route to the right answer: intent plus the covenant, group or company named.
+
+Table-driven: each row is a phrasing people use, the intent it must get, and the entity it must find (a
+covenant slug, a group's Dutch name, or the start of an organisation's name).
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from bot.commands.intents import (
+    COMPANIES,
+    COMPANY,
+    CONTACT,
+    GROUPS,
+    HELP,
+    LANG,
+    LIST,
+    MEETINGS,
+    PLANS,
+    STATUS,
+    UNKNOWN,
+    WHOAMI,
+    detect,
+    question_language,
+)
+from bot.db.engine import SessionFactory
+from bot.db.models import Covenant, Organisation, WorkingGroup
+from bot.services.vocabulary import Vocabulary, words
+
+NL = [
+    ("wat is de status van het textielconvenant?", STATUS, "textiel"),
+    ("hoe staat het ervoor met het metaalconvenant", STATUS, "metaal"),
+    ("vertel me iets over het goudconvenant", STATUS, "goud"),
+    ("status textil", STATUS, "textiel"),
+    ("info over het bankenconvenant", STATUS, "banken"),
+    ("welke bedrijven doen mee aan het convenant hernieuwbare energie?", COMPANIES, "hernieuwbare-energie"),
+    ("wie zijn de deelnemers van het windconvenant", COMPANIES, "hernieuwbare-energie"),
+    ("hoeveel bedrijven zijn aangesloten bij metaal?", COMPANIES, "metaal"),
+    ("wanneer vergadert de werkgroep leefbaar loon?", MEETINGS, "Werkgroep Leefbaar Loon"),
+    ("wanneer is de volgende vergadering van de stuurgroep metaal?", MEETINGS, "metaal"),
+    ("wanneer komt de taakgroep grondstoffen zonnepanelen bijeen", MEETINGS, "Taakgroep Grondstoffen Zonnepanelen"),
+    ("welke werkgroepen heeft het metaalconvenant?", GROUPS, "metaal"),
+    ("hoeveel plannen van aanpak zijn te laat bij metaal?", PLANS, "metaal"),
+    ("zijn alle plannen ingediend bij hernieuwbare energie?", PLANS, "hernieuwbare-energie"),
+    ("hoe staat Windkracht ervoor?", COMPANY, "Windkracht"),
+    ("plan van aanpak van Delta Alloys", PLANS, "Delta Alloys"),
+    ("wie is mijn contactpersoon bij het secretariaat?", CONTACT, None),
+    ("wie zit er bij het secretariaat van metaal", CONTACT, "metaal"),
+    ("wie ben ik?", WHOAMI, None),
+    ("welke convenanten lopen er nog?", LIST, None),
+    ("welke convenanten zijn afgelopen", LIST, None),
+    ("wat kun je allemaal?", HELP, None),
+    ("antwoord voortaan in het engels graag", LANG, None),
+]
+EN = [
+    ("what is the status of the garments agreement?", STATUS, "textiel"),
+    ("how is the gold agreement doing", STATUS, "goud"),
+    ("tell me about the pension funds agreement", STATUS, "pensioenfondsen"),
+    ("status of forestry", STATUS, "bosbouw"),
+    ("which companies joined the renewable energy agreement?", COMPANIES, "hernieuwbare-energie"),
+    ("who takes part in the metals agreement", COMPANIES, "metaal"),
+    ("list the participants of the wind agreement", COMPANIES, "hernieuwbare-energie"),
+    ("when does the living wage working group meet?", MEETINGS, "Werkgroep Leefbaar Loon"),
+    ("when is the next meeting of the due diligence working group", MEETINGS, "Werkgroep Due Diligence Metaal"),
+    ("when does the metals steering group meet", MEETINGS, "metaal"),
+    ("what working groups does the renewable energy agreement have", GROUPS, "hernieuwbare-energie"),
+    ("how many action plans are overdue in metals?", PLANS, "metaal"),
+    ("how many plans were submitted for renewable energy", PLANS, "hernieuwbare-energie"),
+    ("is my action plan late?", PLANS, None),
+    ("how is Zonneveld Solar doing?", COMPANY, "Zonneveld"),
+    ("what about Brabant Metaaltechniek", COMPANY, "Brabant"),
+    ("who is my contact at the secretariat?", CONTACT, None),
+    ("who am I?", WHOAMI, None),
+    ("which covenants are running?", LIST, None),
+    ("which agreements have ended", LIST, None),
+    ("help", HELP, None),
+    ("please answer in dutch", LANG, None),
+    ("what's the weather like?", UNKNOWN, None),
+]
+
+
+def _found(session: Session, question: str) -> tuple[str, str | None, str | None]:
+    vocabulary = Vocabulary.load(session)
+    entities = vocabulary.find(question)
+    intent = detect(words(question), entities)
+    names: list[str] = []
+    if entities.group_id is not None:
+        group = session.get(WorkingGroup, entities.group_id)
+        assert group is not None
+        names.append(group.name)
+    if entities.covenant_id is not None:
+        covenant = session.get(Covenant, entities.covenant_id)
+        assert covenant is not None
+        names.append(covenant.slug)
+    organisation = session.get(Organisation, entities.organisation_id) if entities.organisation_id else None
+    return intent.kind, " | ".join(names) or None, organisation.name if organisation else None
+
+
+def test_the_table_has_enough_phrasings_in_both_languages() -> None:
+    assert len(NL) >= 20 and len(EN) >= 20 and len(NL + EN) >= 40
+
+
+@pytest.mark.parametrize(("question", "intent", "entity"), NL + EN, ids=[q for q, _, _ in NL + EN])
+def test_question_routes_to_the_right_answer(
+    session_factory: SessionFactory, question: str, intent: str, entity: str | None
+) -> None:
+    with session_factory() as session:
+        kind, names, organisation = _found(session, question)
+    assert kind == intent
+    if entity is None:
+        return
+    assert entity in (names or "") or (organisation or "").startswith(entity), (names, organisation)
+
+
+@pytest.mark.parametrize(
+    ("question", "language"),
+    [(q, "nl") for q, _, _ in NL[:12] if q != "status textil"] + [(q, "en") for q, _, _ in EN[:12]],
+)
+def test_question_language_is_recognised(question: str, language: str) -> None:
+    assert question_language(words(question)) == language
