@@ -71,3 +71,16 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
     }
     for name in _manifest()["settings"]["event_subscriptions"]["bot_events"]:
         assert slack.event(events[name]).status == 200, name
+
+
+def test_every_button_the_bot_draws_is_answered() -> None:
+    from bot.render import companies, covenant
+    from handlers.actions import ACTIONS
+
+    drawn = {covenant.SHARE_ACTION, companies.PAGE_PREVIOUS, companies.PAGE_NEXT}
+    assert drawn == set(ACTIONS)
+
+
+def test_covenant_command_gets_mentions_escaped() -> None:
+    covenant = next(c for c in _manifest()["features"]["slash_commands"] if c["command"] == "/covenant")
+    assert covenant["should_escape"] is True

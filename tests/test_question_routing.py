@@ -28,6 +28,8 @@ from bot.commands.intents import (
 from bot.db.engine import SessionFactory
 from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.services.vocabulary import Vocabulary, words
+from tests.conftest import person
+from tests.harness import SlackHarness, reply_text
 
 NL = [
     ("wat is de status van het textielconvenant?", STATUS, "textiel"),
@@ -120,3 +122,34 @@ def test_question_routes_to_the_right_answer(
 )
 def test_question_language_is_recognised(question: str, language: str) -> None:
     assert question_language(words(question)) == language
+
+
+def _ask(slack: SlackHarness, user: str, text: str) -> str:
+    slack.standin.reset()
+    slack.event({"type": "app_mention", "user": user, "text": f"<@UBOTCOVENANT> {text}", "channel": "C1", "ts": "1"})
+    return reply_text(slack.standin.wait_for("chat.postEphemeral")[0])
+
+
+def test_the_issues_examples_are_answered_end_to_end(slack: SlackHarness) -> None:
+    pieter = person("pieter").slack_user_id
+    assert "Convenant Duurzame Kleding en Textiel" in _ask(slack, pieter, "wat is de status van het textielconvenant?")
+    companies = _ask(slack, pieter, "which companies joined the renewable energy agreement?")
+    assert "Companies in Renewable Energy Agreement" in companies and "Windkracht Energie BV" in companies
+    meetings = _ask(slack, pieter, "wanneer vergadert de werkgroep leefbaar loon?")
+    assert "Volgende vergaderingen" in meetings and "maandoverleg" in meetings
+    overdue = _ask(slack, pieter, "how many action plans are overdue in metals?")
+    assert "Action plans" in overdue and "overdue" in overdue
+    contact = _ask(slack, pieter, "wie is mijn contactpersoon bij het secretariaat?")
+    assert person("sanne").slack_user_id in contact
+
+
+def test_a_question_in_the_other_language_is_answered_in_that_language(slack: SlackHarness) -> None:
+    emma = person("emma").slack_user_id  # English Slack locale
+    assert "Plannen van aanpak" in _ask(slack, emma, "hoeveel plannen van aanpak zijn te laat bij metaal?")
+    sanne = person("sanne").slack_user_id  # Dutch Slack locale
+    assert "Action plans" in _ask(slack, sanne, "how many action plans are overdue in metals?")
+
+
+def test_an_unanswerable_question_lists_what_can_be_asked(slack: SlackHarness) -> None:
+    text = _ask(slack, person("fatima").slack_user_id, "hoe laat is het in Tokio?")
+    assert "Dat begreep ik niet" in text and "wanneer vergadert de werkgroep leefbaar loon" in text

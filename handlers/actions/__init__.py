@@ -1,0 +1,16 @@
+"""Block Kit button listeners, one module per feature, each with ``register(app)``."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from handlers.actions import pages, share
+
+# Every action_id the app answers (tests check that every button the bot draws is one of these).
+ACTIONS = (*share.ACTIONS, *pages.ACTIONS)
+
+
+def register(app: App) -> None:
+    """Wire every button listener onto ``app``."""
+    share.register(app)
+    pages.register(app)
