@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
+from bot.commands import home
 from bot.commands.context import Ask
 from bot.render.blocks import Reply
 from bot.render.errors import apology, usage_error
 from bot.services import people
 from bot.services.access import Viewer, viewer_for
+from bot.services.dashboard import Expansion
 from bot.services.errors import UsageError
 
 if TYPE_CHECKING:
@@ -90,3 +92,16 @@ def produce_reply(
     """Like :func:`answer` for producers that take (session, viewer)."""
     result = answer(deps, client, slack_user_id, lambda ask: produce(ask.session, ask.viewer))
     return result.reply, result.viewer
+
+
+def publish_home(deps: Deps, client: WebClient, slack_user_id: str, expansion: Expansion | None = None) -> None:
+    """Build and publish the user's Home tab (a failure is logged; the tab keeps its previous content)."""
+    try:
+        with deps.session_factory() as session:
+            viewer = load_viewer(session, client, deps, slack_user_id)
+            ask = Ask(session=session, viewer=viewer, now=deps.clock.now(), today=deps.today())
+            view: dict[str, Any] = home.view(ask, expansion)
+    except Exception:
+        logger.exception("could not build the Home tab for %s", slack_user_id)
+        return
+    client.views_publish(user_id=slack_user_id, view=view)

@@ -74,10 +74,10 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
 
 
 def test_every_button_the_bot_draws_is_answered() -> None:
-    from bot.render import companies, covenant
+    from bot.render import companies, covenant, home
     from handlers.actions import ACTIONS
 
-    drawn = {covenant.SHARE_ACTION, companies.PAGE_PREVIOUS, companies.PAGE_NEXT}
+    drawn = {covenant.SHARE_ACTION, companies.PAGE_PREVIOUS, companies.PAGE_NEXT, *home.ACTIONS}
     assert drawn == set(ACTIONS)
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import pages, share
+from handlers.actions import home, pages, share
 
 # Every action_id the app answers (tests check that every button the bot draws is one of these).
-ACTIONS = (*share.ACTIONS, *pages.ACTIONS)
+ACTIONS = (*share.ACTIONS, *pages.ACTIONS, *home.ACTIONS)
 
 
 def register(app: App) -> None:
     """Wire every button listener onto ``app``."""
     share.register(app)
     pages.register(app)
+    home.register(app)
