@@ -210,7 +210,7 @@ def make_big_covenant(factory: SessionFactory, companies: int = 2000, meetings: 
         for g in range(20):
             wg = WorkingGroup(
                 covenant_id=big.id,
-                name=f"Werkgroep Thema {g:02d} " + "lange naam " * 12,
+                name=(f"Werkgroep Thema {g:02d} " + "lange naam " * 20)[:200],
                 calendar_token=secrets.token_urlsafe(16),
                 channel_id=f"CBIG{g:06d}",
             )
@@ -224,11 +224,12 @@ def make_big_covenant(factory: SessionFactory, companies: int = 2000, meetings: 
             meeting = Meeting(
                 uid=f"big-{m}",
                 working_group_id=groups[m % 20].id,
-                title=f"Vergadering {m} " + "met een zeer lange titel " * 8,
+                # As long as the columns allow (PostgreSQL enforces VARCHAR lengths, SQLite does not).
+                title=(f"Vergadering {m} " + "met een zeer lange titel " * 8)[:200],
                 starts_at=starts,
                 ends_at=starts + timedelta(hours=1),
                 rrule="FREQ=WEEKLY" if m % 4 == 0 else None,
-                location="Zaal " + "A" * 200,
+                location="Zaal " + "A" * 495,
                 agenda="punt\n" * 200,
             )
             session.add(meeting)
