@@ -220,6 +220,11 @@ def test_everyone_else_is_refused_clearly(slack: SlackHarness, session_factory: 
         assert session.scalar(select(Organisation).where(Organisation.name == "Zeewind")) is None
 
 
+def test_someone_who_runs_no_secretariat_is_refused_before_names_are_read(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "join Nergensbedrijf ruimtevaart", PIETER))
+    assert "Alleen het secretariaat van een convenant kan dit doen" in text and "Ik ken geen" not in text
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

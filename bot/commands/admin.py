@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING
 
-from bot.db.enums import OrganisationKind
+from bot.db.enums import OrganisationKind, RoleKind
 from bot.db.models import Covenant, Organisation
 from bot.render import admin as render
 from bot.render.blocks import Reply
@@ -132,10 +132,26 @@ def _add_org(ask: Ask, command: CommandText) -> Reply:
     return render.organisation_added(organisation, ask.lang)
 
 
-SUBCOMMANDS: dict[str, Callable[[Ask, CommandText], Reply]] = {
-    **dict.fromkeys(("link", "koppel"), _link),
-    **dict.fromkeys(("join", "toetreden"), _join),
-    **dict.fromkeys(("leave", "uittreden"), _leave),
-    **dict.fromkeys(("phase", "fase"), _phase),
-    **dict.fromkeys(("add-org", "addorg", "nieuwe-org"), _add_org),
+Subcommand = Callable[[Ask, "CommandText"], Reply]
+
+
+def _secretariat_only(subcommand: Subcommand) -> Subcommand:
+    """Refuse someone who runs no secretariat at all before reading the names they typed: the answer is "only the
+    secretariat can do this", not a complaint about an organisation's name. Per-covenant checks follow in the
+    service."""
+
+    def guarded(ask: Ask, command: CommandText) -> Reply:
+        if not ask.viewer.covenants_with(RoleKind.SECRETARIAT):
+            raise UsageError("admin.not_any_secretariat")
+        return subcommand(ask, command)
+
+    return guarded
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    **dict.fromkeys(("link", "koppel"), _secretariat_only(_link)),
+    **dict.fromkeys(("join", "toetreden"), _secretariat_only(_join)),
+    **dict.fromkeys(("leave", "uittreden"), _secretariat_only(_leave)),
+    **dict.fromkeys(("phase", "fase"), _secretariat_only(_phase)),
+    **dict.fromkeys(("add-org", "addorg", "nieuwe-org"), _secretariat_only(_add_org)),
 }
