@@ -3,6 +3,7 @@ stand-in Slack Web API, and the real app served over HTTP."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 from collections.abc import Iterator
@@ -124,9 +125,14 @@ def slack(
     server.stop()
 
 
+@functools.cache
+def _demo_people() -> tuple[seed.DemoPerson, ...]:
+    return tuple(seed.demo_people())
+
+
 def person(key: str) -> seed.DemoPerson:
-    """A demo person by key (``sanne``, ``pieter``, ``emma``...)."""
-    return next(p for p in seed.demo_people() if p.key == key)
+    """A demo person by key (``sanne``, ``pieter``, ``emma``...); the demo file is read once per run."""
+    return next(p for p in _demo_people() if p.key == key)
 
 
 @pytest.fixture

@@ -71,3 +71,27 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
     }
     for name in _manifest()["settings"]["event_subscriptions"]["bot_events"]:
         assert slack.event(events[name]).status == 200, name
+
+
+def test_every_button_the_bot_draws_is_answered() -> None:
+    from bot.render import companies, covenant, home, reminders
+    from handlers.actions import ACTIONS
+
+    drawn = {
+        covenant.SHARE_ACTION,
+        companies.PAGE_PREVIOUS,
+        companies.PAGE_NEXT,
+        *home.ACTIONS,
+        reminders.ACTION_DONE,
+        f"{reminders.ACTION_SNOOZE}_1",
+        f"{reminders.ACTION_SNOOZE}_3",
+        reminders.ACTION_NOT_FOR_ME,
+        reminders.ACTION_CONFIRM,
+        reminders.ACTION_NOT_RECEIVED,
+    }
+    assert drawn == set(ACTIONS)
+
+
+def test_covenant_command_gets_mentions_escaped() -> None:
+    covenant = next(c for c in _manifest()["features"]["slash_commands"] if c["command"] == "/covenant")
+    assert covenant["should_escape"] is True

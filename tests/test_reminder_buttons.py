@@ -14,7 +14,7 @@ from bot.delivery import Sweeper
 from bot.render import reminders as render
 from bot.standin import Call
 from tests.conftest import person
-from tests.harness import SlackHarness, click
+from tests.harness import SlackHarness, press
 
 
 def _reminder(slack: SlackHarness, sweeper: Sweeper, key: str, title_part: str) -> Call:
@@ -56,22 +56,22 @@ def test_mark_submitted_tells_the_secretariat_who_confirms(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
 ) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
-    replies = click(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
+    replies = press(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
     assert replies[0].args["replace_original"] in (True, "true")
     assert "marked as submitted" in replies[0].args["text"]
     notice = _secretariat_message(slack, "ingediend")
     plan = _delta_plan(session_factory)
     assert plan.submitted_on is not None and not plan.submitted_confirmed
     # Pressed again: nothing changes, and the presser is told.
-    again = click(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
+    again = press(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
     assert "already" in again[-1].args["text"]
     # Someone other than the secretariat cannot confirm.
-    refused = click(slack, notice, render.ACTION_CONFIRM, person("emma").slack_user_id)
+    refused = press(slack, notice, render.ACTION_CONFIRM, person("emma").slack_user_id)
     assert "Only the covenant's secretariat" in refused[-1].args["text"]
-    confirmed = click(slack, notice, render.ACTION_CONFIRM, person("tom").slack_user_id)
+    confirmed = press(slack, notice, render.ACTION_CONFIRM, person("tom").slack_user_id)
     assert "confirmed receipt" in confirmed[0].args["text"]
     assert _delta_plan(session_factory).submitted_confirmed
-    twice = click(slack, notice, render.ACTION_CONFIRM, person("tom").slack_user_id)
+    twice = press(slack, notice, render.ACTION_CONFIRM, person("tom").slack_user_id)
     assert "already confirmed" in twice[-1].args["text"]
     with session_factory() as session:
         actions = set(session.scalars(select(AuditEntry.action)))
@@ -82,9 +82,9 @@ def test_not_received_reopens_and_reminders_resume(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
 ) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
-    click(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
+    press(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
     notice = _secretariat_message(slack, "ingediend")
-    click(slack, notice, render.ACTION_NOT_RECEIVED, person("tom").slack_user_id)
+    press(slack, notice, render.ACTION_NOT_RECEIVED, person("tom").slack_user_id)
     plan = _delta_plan(session_factory)
     assert plan.submitted_on is None
     with session_factory() as session:
@@ -96,7 +96,7 @@ def test_snooze_holds_reminders_but_never_past_the_due_date(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
 ) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
-    replies = click(slack, reminder, f"{render.ACTION_SNOOZE}_3", person("emma").slack_user_id)
+    replies = press(slack, reminder, f"{render.ACTION_SNOOZE}_3", person("emma").slack_user_id)
     assert "Snoozed" in replies[-1].args["text"]
     plan = _delta_plan(session_factory)
     with session_factory() as session:
@@ -105,7 +105,7 @@ def test_snooze_holds_reminders_but_never_past_the_due_date(
         assert deadline.snoozed_until - clock.now() == timedelta(days=3)
         # After the due date, snoozing is refused and changes nothing.
         clock.set(clock.now() + timedelta(days=30))
-    refused = click(slack, reminder, f"{render.ACTION_SNOOZE}_1", person("emma").slack_user_id)
+    refused = press(slack, reminder, f"{render.ACTION_SNOOZE}_1", person("emma").slack_user_id)
     assert "before its due date" in refused[-1].args["text"]
 
 
@@ -114,7 +114,7 @@ def test_wrong_person_cannot_act_on_someone_elses_reminder(
 ) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
     for action in (render.ACTION_DONE, f"{render.ACTION_SNOOZE}_1"):
-        replies = click(slack, reminder, action, person("pieter").slack_user_id)
+        replies = press(slack, reminder, action, person("pieter").slack_user_id)
         assert (
             "company's own contacts" in replies[-1].args["text"] or "eigen contactpersonen" in replies[-1].args["text"]
         )
@@ -126,9 +126,9 @@ def test_not_for_me_stops_reminders_and_forwards_to_the_secretariat(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
 ) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
-    click(slack, reminder, render.ACTION_NOT_FOR_ME, person("emma").slack_user_id)
+    press(slack, reminder, render.ACTION_NOT_FOR_ME, person("emma").slack_user_id)
     _secretariat_message(slack, "niet voor")
-    again = click(slack, reminder, render.ACTION_NOT_FOR_ME, person("emma").slack_user_id)
+    again = press(slack, reminder, render.ACTION_NOT_FOR_ME, person("emma").slack_user_id)
     assert "already said" in again[-1].args["text"]
     clock.set(clock.now() + timedelta(days=20))
     sweeper.run_once()

@@ -1,64 +1,162 @@
-"""``/covenant``: help, list and status."""
+"""``/covenant``: the dispatcher (subcommand words in English and Dutch) and the read-only answers.
+
+Questions (@mention, DM) call the same answer functions, so each answer is produced one way only.
+"""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
 
-from sqlalchemy.orm import Session
-
-from bot.db.enums import CovenantPhase
+from bot.db.enums import CovenantPhase, GroupKind
+from bot.db.models import Covenant, Organisation, WorkingGroup
+from bot.render import companies as render_companies
 from bot.render import covenant as render
+from bot.render import groups as render_groups
 from bot.render.blocks import Reply
-from bot.render.covenant import phase_names
-from bot.services import covenants
-from bot.services.access import Viewer
+from bot.services import covenants, groups, organisations, overview, plans
+from bot.services.access import meeting_filter
 from bot.services.errors import UsageError
 
-from .parsing import split_command
+from . import account, admin
+from .context import Ask
+from .parsing import CommandText, parse_phase, split_command
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
 STATUS_WORDS = {"status", "info", "stand"}
-_PHASE_WORDS = {
-    "verkennend": CovenantPhase.EXPLORING,
-    "onderhandeling": CovenantPhase.NEGOTIATING,
-    "ondertekend": CovenantPhase.SIGNED,
-    "uitvoering": CovenantPhase.IMPLEMENTING,
-    "lopend": CovenantPhase.IMPLEMENTING,
-    "running": CovenantPhase.IMPLEMENTING,
-    "evaluatie": CovenantPhase.EVALUATING,
-    "beeindigd": CovenantPhase.ENDED,
-    "beëindigd": CovenantPhase.ENDED,
-    "afgelopen": CovenantPhase.ENDED,
+
+
+# -- answers (shared with questions) ---------------------------------------------------------------------------
+def help_answer(ask: Ask) -> Reply:
+    """What the bot can do."""
+    return render.help_reply(ask.lang)
+
+
+def list_answer(ask: Ask, phase: CovenantPhase | None) -> Reply:
+    """The covenants, optionally in one phase."""
+    return render.covenant_list(covenants.by_phase(covenants.all_covenants(ask.session), phase), ask.lang, phase)
+
+
+def status_answer(ask: Ask, covenant: Covenant) -> Reply:
+    """The covenant's public status, with the Share in channel button."""
+    return render.covenant_status(overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang)
+
+
+def shared_status_answer(ask: Ask, slug: str, shared_by: str) -> Reply:
+    """The public status as posted in a channel by **Share in channel** (no button; says who shared it)."""
+    covenant = covenants.resolve(ask.session, slug)
+    return render.covenant_status(
+        overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang, shared_by=shared_by
+    )
+
+
+def plans_answer(ask: Ask, covenant: Covenant) -> Reply:
+    """This cycle's action plans of the covenant, all companies together."""
+    summary = plans.cycle_summary(ask.session, covenant.id, ask.today)
+    return render_companies.plan_summary(covenant, summary, ask.lang)
+
+
+def companies_answer(ask: Ask, covenant: Covenant, page: int = 1) -> Reply:
+    """One page of the covenant's companies with join (and leave) dates."""
+    return render_companies.participant_page(
+        organisations.participants(ask.session, covenant, ask.today, page), ask.lang
+    )
+
+
+def covenant_groups_answer(ask: Ask, covenant: Covenant) -> Reply:
+    """The covenant's groups with chair, size and next meeting."""
+    found = groups.covenant_groups(ask.session, covenant.id)
+    infos = groups.group_infos(ask.session, found, ask.now, meeting_filter(ask.viewer))
+    return render_groups.group_list(covenant, infos, ask.lang)
+
+
+def group_answer(ask: Ask, group: WorkingGroup) -> Reply:
+    """One group: who chairs it, and its next meetings."""
+    keep = meeting_filter(ask.viewer)
+    info = groups.group_infos(ask.session, [group], ask.now, keep)[0]
+    meetings = groups.next_meetings(ask.session, [group], ask.now, keep, limit=5)
+    return render_groups.group_detail(info, meetings, ask.lang)
+
+
+def steering_group_of(ask: Ask, covenant: Covenant) -> WorkingGroup | None:
+    """The covenant's steering group, if it has one recorded."""
+    return next(
+        (g for g in groups.covenant_groups(ask.session, covenant.id) if g.kind == GroupKind.STEERING_GROUP), None
+    )
+
+
+def my_groups_answer(ask: Ask) -> Reply:
+    """The groups the asker is a member of, with their next meetings."""
+    found = groups.person_groups(ask.session, ask.viewer.person_id)
+    infos = groups.group_infos(ask.session, found, ask.now, meeting_filter(ask.viewer))
+    return render_groups.my_groups(infos, ask.lang)
+
+
+def company_answer(ask: Ask, organisation: Organisation) -> Reply:
+    """An organisation's covenants; its plans and assessments only where the asker may see them."""
+    profile = organisations.company_profile(ask.session, organisation, ask.viewer, ask.today)
+    return render_companies.company_profile(profile, ask.lang)
+
+
+# -- slash-command parsing --------------------------------------------------------------------------------------
+def _list(ask: Ask, command: CommandText) -> Reply:
+    return list_answer(ask, parse_phase(command.rest, ask.lang) if command.rest else None)
+
+
+def _status(ask: Ask, command: CommandText) -> Reply:
+    return status_answer(ask, covenants.resolve(ask.session, command.rest))
+
+
+def _plans(ask: Ask, command: CommandText) -> Reply:
+    return plans_answer(ask, covenants.resolve(ask.session, command.rest))
+
+
+def _companies(ask: Ask, command: CommandText) -> Reply:
+    args = list(command.args)
+    page = int(args.pop()) if len(args) > 1 and args[-1].isdigit() else 1
+    if not args:
+        raise UsageError("covenant.missing_name")
+    return companies_answer(ask, covenants.resolve(ask.session, " ".join(args)), page)
+
+
+def _groups(ask: Ask, command: CommandText) -> Reply:
+    if not command.rest:
+        return my_groups_answer(ask)
+    try:
+        covenant = covenants.resolve(ask.session, command.rest)
+    except UsageError as covenant_error:
+        try:
+            group = groups.resolve(ask.session, command.rest)
+        except UsageError:
+            raise UsageError("group.unknown_either", name=command.rest) from covenant_error
+        return group_answer(ask, group)
+    return covenant_groups_answer(ask, covenant)
+
+
+def _company(ask: Ask, command: CommandText) -> Reply:
+    if not command.rest:
+        raise UsageError("organisation.missing_name")
+    return company_answer(ask, organisations.resolve(ask.session, command.rest))
+
+
+Subcommand = Callable[[Ask, CommandText], Reply]
+SUBCOMMANDS: dict[str, Subcommand] = {
+    **dict.fromkeys(HELP_WORDS, lambda ask, _command: help_answer(ask)),
+    **dict.fromkeys(LIST_WORDS, _list),
+    **dict.fromkeys(STATUS_WORDS, _status),
+    **dict.fromkeys(("plans", "plannen"), _plans),
+    **dict.fromkeys(("companies", "bedrijven", "deelnemers", "participants"), _companies),
+    **dict.fromkeys(("groups", "groepen", "werkgroepen"), _groups),
+    **dict.fromkeys(("company", "bedrijf", "organisation", "organisatie", "org"), _company),
+    **account.SUBCOMMANDS,
+    **admin.SUBCOMMANDS,
 }
 
 
-def parse_phase(word: str, lang: str) -> CovenantPhase:
-    """A phase from its English value or a Dutch word; UsageError ``covenant.unknown_phase`` otherwise."""
-    lowered = word.lower().strip()
-    for phase in CovenantPhase:
-        if lowered == phase.value:
-            return phase
-    if lowered in _PHASE_WORDS:
-        return _PHASE_WORDS[lowered]
-    raise UsageError("covenant.unknown_phase", phase=word, phases=phase_names(lang))
-
-
-def run(session: Session, text: str, viewer: Viewer, today: date) -> Reply:
-    """Answer ``/covenant <text>`` for ``viewer``."""
+def run(ask: Ask, text: str) -> Reply:
+    """Answer ``/covenant <text>`` for ``ask.viewer``."""
     command = split_command(text)
-    lang = viewer.language
-    if command.sub in HELP_WORDS:
-        return render.help_reply(lang)
-    if command.sub in LIST_WORDS:
-        phase = parse_phase(command.rest, lang) if command.rest else None
-        return render.covenant_list(covenants.by_phase(covenants.all_covenants(session), phase), lang, phase)
-    if command.sub in STATUS_WORDS:
-        return status(session, command.rest, viewer, today)
-    raise UsageError("covenant.unknown_subcommand", sub=command.sub)
-
-
-def status(session: Session, name: str, viewer: Viewer, today: date) -> Reply:
-    """The status of the covenant called ``name``."""
-    covenant = covenants.resolve(session, name)
-    return render.covenant_status(covenants.status(session, covenant, today), viewer.language)
+    handler = SUBCOMMANDS.get(command.sub)
+    if handler is None:
+        raise UsageError("covenant.unknown_subcommand", sub=command.sub)
+    return handler(ask, command)

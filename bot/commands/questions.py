@@ -1,25 +1,31 @@
-"""Questions asked by @mention or DM, answered with the same replies as the slash commands."""
+"""Questions asked by @mention or DM, in Dutch or English, answered by the same functions as ``/covenant``.
+
+A question typed like a command ("status goud", "join ...") runs as that command. Anything else goes through
+the local intent matcher: the names in it are found by :class:`~bot.services.vocabulary.Vocabulary`, the intent
+by :func:`~bot.commands.intents.detect`. Unless the asker chose a language with ``/covenant lang``, the answer
+comes in the language the question was asked in.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from datetime import date
 
-from sqlalchemy.orm import Session
-
-from bot.i18n import t
+from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.render import covenant as render
-from bot.render.blocks import Reply, section
-from bot.services import covenants
-from bot.services.access import Viewer
+from bot.render.blocks import Reply
 from bot.services.errors import UsageError
+from bot.services.vocabulary import Entities, Vocabulary, words
 
-from . import covenant as covenant_command
+from . import account, intents
+from . import covenant as commands
+from .context import Ask
+from .intents import Intent
 from .parsing import split_command
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
-_WORD = re.compile(r"[\w-]+", re.UNICODE)
-_SUBCOMMANDS = covenant_command.HELP_WORDS | covenant_command.LIST_WORDS | covenant_command.STATUS_WORDS
+# Subcommand words that also start ordinary sentences ("ik wil…", "info over…"): read those as questions.
+_SENTENCE_STARTERS = {"ik", "me", "info", "stand", "contact", "contactpersoon", "secretariat", "secretariaat"}
 
 
 def strip_mentions(text: str) -> str:
@@ -27,23 +33,64 @@ def strip_mentions(text: str) -> str:
     return _MENTION.sub(" ", text).strip()
 
 
-def answer(session: Session, text: str, viewer: Viewer, today: date) -> Reply:
-    """Answer a free-text question: a /covenant subcommand, or a sentence that names a covenant."""
+def understand(ask: Ask, question: str) -> tuple[Intent, Entities]:
+    """The intent of ``question`` and the covenant, group and organisation it names."""
+    found = Vocabulary.load(ask.session).find(question)
+    return intents.detect(words(question), found), found
+
+
+def answer(ask: Ask, text: str) -> Reply:
+    """Answer a free-text question (or a command typed without the slash)."""
     question = strip_mentions(text)
     first = split_command(question).sub
-    if first in _SUBCOMMANDS and first:
-        return covenant_command.run(session, question, viewer, today)
-    words = [w.lower() for w in _WORD.findall(question)]
-    for size in (3, 2, 1):
-        for start in range(len(words) - size + 1):
-            phrase = " ".join(words[start : start + size])
-            if len(phrase) < 4:
-                continue
-            try:
-                found = covenants.resolve(session, phrase)
-            except UsageError:
-                continue
-            return render.covenant_status(covenants.status(session, found, today), viewer.language)
-    help_reply = render.help_reply(viewer.language)
-    fallback = t(viewer.language, "mention.fallback")
-    return Reply(text=fallback, blocks=[section(fallback), *help_reply.blocks[1:]])
+    if first and first in commands.SUBCOMMANDS and first not in _SENTENCE_STARTERS:
+        return commands.run(ask, question)
+    language = intents.question_language(words(question))
+    if language and not ask.viewer.language_chosen and language != ask.lang:
+        ask = dataclasses.replace(ask, viewer=dataclasses.replace(ask.viewer, language=language))
+    intent, found = understand(ask, question)
+    return respond_to(ask, intent, found)
+
+
+def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
+    """The answer for an understood question: each intent is a ``/covenant`` answer."""
+    covenant = ask.session.get(Covenant, found.covenant_id) if found.covenant_id is not None else None
+    group = ask.session.get(WorkingGroup, found.group_id) if found.group_id is not None else None
+    organisation = ask.session.get(Organisation, found.organisation_id) if found.organisation_id else None
+    kind = intent.kind
+    if kind == intents.LANG and intent.language:
+        return account.lang_answer(ask, intent.language)
+    if kind == intents.WHOAMI:
+        return account.whoami_answer(ask)
+    if kind == intents.CONTACT:
+        return account.contact_answer(ask, covenant)
+    if kind == intents.HELP:
+        return commands.help_answer(ask)
+    if kind in (intents.MEETINGS, intents.GROUPS):
+        if group is None and intent.steering and covenant is not None:
+            group = commands.steering_group_of(ask, covenant)
+        if group is not None:
+            return commands.group_answer(ask, group)
+        if covenant is not None:
+            return commands.covenant_groups_answer(ask, covenant)
+        return commands.my_groups_answer(ask)
+    if kind == intents.PLANS:
+        if organisation is not None:
+            return commands.company_answer(ask, organisation)
+        if covenant is not None:
+            return commands.plans_answer(ask, covenant)
+        own = ask.session.get(Organisation, ask.viewer.organisation_id) if ask.viewer.organisation_id else None
+        if intent.mine and own is not None:
+            return commands.company_answer(ask, own)
+        raise UsageError("question.which_covenant")
+    if kind == intents.COMPANIES:
+        if covenant is None:
+            raise UsageError("question.which_covenant")
+        return commands.companies_answer(ask, covenant)
+    if kind == intents.COMPANY and organisation is not None:
+        return commands.company_answer(ask, organisation)
+    if kind == intents.LIST:
+        return commands.list_answer(ask, intent.phase)
+    if kind == intents.STATUS and covenant is not None:
+        return commands.status_answer(ask, covenant)
+    return render.question_fallback(ask.lang)

@@ -7,6 +7,8 @@ from bot.db.models import Covenant
 from bot.i18n import t
 from bot.render.blocks import (
     Reply,
+    actions,
+    button,
     context,
     divider,
     escape,
@@ -15,8 +17,11 @@ from bot.render.blocks import (
     lines_to_sections,
     section,
 )
+from bot.render.sections import meeting_line, minutes_line, plan_summary_lines
 from bot.render.time import date_token, plain_date
-from bot.services.covenants import CovenantStatus
+from bot.services.overview import CovenantOverview
+
+SHARE_ACTION = "share_status"
 
 
 def phase_names(lang: str) -> str:
@@ -32,7 +37,21 @@ def help_reply(lang: str) -> Reply:
             header(t(lang, "help.title")),
             section(t(lang, "help.intro")),
             section(t(lang, "help.commands").strip()),
+            section(t(lang, "help.admin").strip()),
             context(t(lang, "help.mention"), t(lang, "help.phases", phases=phase_names(lang))),
+        ],
+    )
+
+
+def question_fallback(lang: str) -> Reply:
+    """For a question the bot cannot answer: a short list of what it can answer."""
+    text = t(lang, "mention.fallback")
+    return Reply(
+        text=text,
+        blocks=[
+            section(text),
+            section(t(lang, "question.examples").strip()),
+            context(t(lang, "question.more")),
         ],
     )
 
@@ -71,8 +90,14 @@ def covenant_list(covenants: list[Covenant], lang: str, phase: CovenantPhase | N
     return Reply(text=fallback, blocks=blocks)
 
 
-def covenant_status(status: CovenantStatus, lang: str) -> Reply:
-    """One covenant's public status: phase, dates, term, secretariat, participants and facts."""
+def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None = None) -> Reply:
+    """One covenant's public status: phase, dates, term, secretariat, participants, this cycle's plans in
+    aggregate, next meetings, latest approved minutes and the facts (uncertain ones marked).
+
+    Everything in it is public, so it carries a **Share in channel** button; ``shared_by`` (a Slack user id)
+    renders the copy posted in a channel instead, without the button.
+    """
+    status = overview.status
     covenant = status.covenant
     tz = covenant.timezone
     name = covenant.name(lang)
@@ -111,6 +136,15 @@ def covenant_status(status: CovenantStatus, lang: str) -> Reply:
         participants += "\n" + t(lang, "covenant.status.left", count=status.left)
     blocks.append(section(participants))
 
+    if status.companies or overview.plans.total:
+        blocks += [divider(), section("\n".join(plan_summary_lines(overview.plans, lang)))]
+    if overview.group_count:
+        lines = [f"*{t(lang, 'status.next_meetings')}*"]
+        lines += [meeting_line(o, lang) for o in overview.meetings] or [t(lang, "status.no_meetings")]
+        if overview.latest_minutes is not None:
+            lines += [f"*{t(lang, 'status.latest_minutes')}*", minutes_line(overview.latest_minutes, lang)]
+        blocks += [divider(), section("\n".join(lines))]
+
     if status.facts:
         marker = t(lang, "common.uncertain")
         lines = [f"• {escape(fact.text(lang))}" + (f" _({marker})_" if fact.uncertain else "") for fact in status.facts]
@@ -119,6 +153,14 @@ def covenant_status(status: CovenantStatus, lang: str) -> Reply:
         blocks += lines_to_sections(lines, budget=10)
         if status.has_uncertain_facts:
             blocks.append(context(t(lang, "covenant.status.uncertain_note")))
+
+    if shared_by is None:
+        blocks.append(
+            actions(button(t(lang, "status.share"), SHARE_ACTION, f"status:{covenant.slug}"), block_id="status_actions")
+        )
+        blocks.append(context(t(lang, "status.share_hint")))
+    else:
+        blocks.append(context(t(lang, "status.shared_by", user=f"<@{shared_by}>")))
 
     fallback_lines = [f"{name} ({t(lang, f'phase.{covenant.phase.value}')})"]
     if covenant.signed_on:

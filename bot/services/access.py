@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
 from bot.db.enums import RoleKind
+from bot.db.models import Meeting
 from bot.i18n import language_for
 from bot.services.people import Profile, person_by_slack_id
 
@@ -23,6 +25,10 @@ class Viewer:
     organisation_id: int | None = None
     organisation_name: str | None = None
     roles: dict[int, frozenset[RoleKind]] = field(default_factory=dict)
+    # True when the person chose the language with `/covenant lang` (it then beats everything else).
+    language_chosen: bool = False
+    # The language the Slack locale (or BOT_LANGUAGE) gives, used again after `/covenant lang auto`.
+    locale_language: str | None = None
 
     def has_role(self, covenant_id: int, kind: RoleKind) -> bool:
         return kind in self.roles.get(covenant_id, frozenset())
@@ -30,11 +36,45 @@ class Viewer:
     def is_secretariat(self, covenant_id: int) -> bool:
         return self.has_role(covenant_id, RoleKind.SECRETARIAT)
 
+    @property
+    def is_linked(self) -> bool:
+        """Known to the bot as someone acting for an organisation or holding a role."""
+        return self.person_id is not None and (self.organisation_id is not None or bool(self.roles))
+
+    def covenants_with(self, kind: RoleKind) -> list[int]:
+        """The covenants (ids, sorted) in which the viewer holds role ``kind``."""
+        return sorted(covenant_id for covenant_id, kinds in self.roles.items() if kind in kinds)
+
     def may_see_company(self, covenant_id: int, organisation_id: int) -> bool:
         """Company-specific plan and assessment data: that covenant's secretariat and the company's contacts."""
         if self.is_secretariat(covenant_id):
             return True
         return self.organisation_id == organisation_id and self.has_role(covenant_id, RoleKind.COMPANY_CONTACT)
+
+    def may_see_meeting(self, covenant_id: int, organisation_id: int | None) -> bool:
+        """A meeting about one company (an assessment meeting) is company data; every other meeting is not."""
+        return organisation_id is None or self.may_see_company(covenant_id, organisation_id)
+
+    def may_administer(self, covenant_id: int) -> bool:
+        """Changes to a covenant's participants, roles and phase: its secretariat only."""
+        return self.is_secretariat(covenant_id)
+
+    @property
+    def may_add_organisations(self) -> bool:
+        """Registering a new organisation: anyone who runs the secretariat of at least one covenant."""
+        return bool(self.covenants_with(RoleKind.SECRETARIAT))
+
+
+def public_meeting(meeting: Meeting) -> bool:
+    """Filter for answers anyone may read (and share): no meeting that is about one company."""
+    return meeting.organisation_id is None
+
+
+def meeting_filter(viewer: Viewer | None) -> Callable[[Meeting], bool]:
+    """The meetings ``viewer`` may see listed (``None``: the public, e.g. a message shared in a channel)."""
+    if viewer is None:
+        return public_meeting
+    return lambda meeting: viewer.may_see_meeting(meeting.group.covenant_id, meeting.organisation_id)
 
 
 def viewer_for(
@@ -46,7 +86,7 @@ def viewer_for(
     language = language_for(locale, default_language)
     timezone = (profile.tz if profile and profile.tz else None) or default_tz
     if person is None:
-        return Viewer(slack_user_id=slack_user_id, language=language, timezone=timezone)
+        return Viewer(slack_user_id=slack_user_id, language=language, timezone=timezone, locale_language=language)
     roles: dict[int, set[RoleKind]] = {}
     for role in person.roles:
         roles.setdefault(role.covenant_id, set()).add(role.kind)
@@ -59,4 +99,6 @@ def viewer_for(
         organisation_id=person.organisation_id,
         organisation_name=person.organisation.name if person.organisation else None,
         roles={covenant_id: frozenset(kinds) for covenant_id, kinds in roles.items()},
+        language_chosen=person.language is not None,
+        locale_language=language,
     )

@@ -7,7 +7,7 @@ their RECURRENCE-ID, the original start in UTC.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -120,19 +120,31 @@ def upcoming(
     group_ids: Iterable[int] | None = None,
     limit: int = 10,
     horizon: timedelta = DEFAULT_HORIZON,
+    keep: Callable[[Meeting], bool] | None = None,
 ) -> list[Occurrence]:
-    """The next ``limit`` occurrences from ``now`` (of the given groups, or all), soonest first."""
+    """The next ``limit`` occurrences from ``now`` (of the given groups, or all), soonest first.
+
+    ``keep`` drops meetings before the limit is applied (e.g. ``access.meeting_filter``: confidential
+    assessment meetings only for those who may see them).
+    """
     found: list[Occurrence] = []
     for meeting in _active_meetings(session, group_ids, now):
-        found += occurrences(meeting, now, now + horizon)
+        if keep is None or keep(meeting):
+            found += occurrences(meeting, now, now + horizon)
     return sorted(found, key=lambda occurrence: occurrence.starts_at)[:limit]
 
 
 def between(
-    session: Session, start: datetime, end: datetime, group_ids: Iterable[int] | None = None
+    session: Session,
+    start: datetime,
+    end: datetime,
+    group_ids: Iterable[int] | None = None,
+    keep: Callable[[Meeting], bool] | None = None,
 ) -> list[Occurrence]:
-    """Every occurrence starting in [start, end) (of the given groups, or all), soonest first."""
+    """Every occurrence starting in [start, end) (of the given groups, or all), soonest first; ``keep`` as
+    for :func:`upcoming`."""
     found: list[Occurrence] = []
     for meeting in _active_meetings(session, group_ids, start):
-        found += occurrences(meeting, start, end)
+        if keep is None or keep(meeting):
+            found += occurrences(meeting, start, end)
     return sorted(found, key=lambda occurrence: occurrence.starts_at)

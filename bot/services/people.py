@@ -8,7 +8,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Person, SlackProfile
+from bot.db.enums import RoleKind
+from bot.db.models import Person, Role, SlackProfile
+from bot.services import audit
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 
@@ -63,3 +65,58 @@ def language_of(session: Session, slack_id: str, default: str) -> str:
         return person.language
     profile = session.get(SlackProfile, slack_id)
     return language_for(profile.locale if profile else None, default)
+
+
+def ensure_person(session: Session, slack_user_id: str, name_hint: str | None = None) -> tuple[Person, bool]:
+    """The person for a Slack user, created (unlinked: no organisation, no roles) when the bot has none yet.
+
+    The new person's name comes from the cached Slack profile, else ``name_hint``, else the user id.
+    Returns the person and whether it was created (flushed, not committed).
+    """
+    person = person_by_slack_id(session, slack_user_id)
+    if person is not None:
+        return person, False
+    profile = stale_profile(session, slack_user_id)
+    name = (profile.real_name if profile else None) or name_hint or slack_user_id
+    person = Person(slack_user_id=slack_user_id, name=name[:200])
+    session.add(person)
+    session.flush()
+    return person, True
+
+
+def set_language(session: Session, slack_user_id: str, language: str | None, now: datetime) -> Person:
+    """Store the language a user chose (``None``: follow the Slack locale again), audited and committed.
+
+    A Slack user the bot does not know yet gets an unlinked person row to hold the choice: it grants
+    nothing (no organisation, no roles), and ``/covenant link`` later completes that same row.
+    """
+    person, created = ensure_person(session, slack_user_id)
+    before = person.language
+    person.language = language
+    audit.record(
+        session,
+        at=now,
+        actor=slack_user_id,
+        action="person.language",
+        entity="person",
+        entity_id=person.id,
+        detail={"from": before, "to": language, "created": created},
+    )
+    session.commit()
+    return person
+
+
+def secretariat_people(session: Session, covenant_ids: list[int]) -> dict[int, list[Person]]:
+    """Per covenant, the people holding its secretariat role (by name)."""
+    found: dict[int, list[Person]] = {covenant_id: [] for covenant_id in covenant_ids}
+    if not covenant_ids:
+        return found
+    rows = session.execute(
+        select(Role.covenant_id, Person)
+        .join(Person, Role.person_id == Person.id)
+        .where(Role.kind == RoleKind.SECRETARIAT, Role.covenant_id.in_(covenant_ids))
+        .order_by(Person.name)
+    ).all()
+    for covenant_id, person in rows:
+        found[covenant_id].append(person)
+    return found

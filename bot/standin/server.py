@@ -72,7 +72,10 @@ class StandinSlack:
 
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self._server.daemon_threads = True
-        self._thread = threading.Thread(target=self._server.serve_forever, name="standin-slack", daemon=True)
+        # Poll often so stop() returns at once (tests start and stop a stand-in per test).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="standin-slack", daemon=True
+        )
         self._thread.start()
         return self
 

@@ -25,6 +25,16 @@ from handlers.common import load_viewer
 logger = logging.getLogger(__name__)
 
 
+ACTIONS = (
+    render.ACTION_DONE,
+    f"{render.ACTION_SNOOZE}_1",
+    f"{render.ACTION_SNOOZE}_3",
+    render.ACTION_NOT_FOR_ME,
+    render.ACTION_CONFIRM,
+    render.ACTION_NOT_RECEIVED,
+)
+
+
 def register(app: App) -> None:
     app.action(render.ACTION_DONE)(_listener("done"))
     app.action(re.compile(rf"^{render.ACTION_SNOOZE}_\d+$"))(_listener("snooze"))
@@ -80,7 +90,7 @@ def _snooze_days(body: dict[str, Any]) -> int:
 
 Action = Callable[[Session, Viewer, dict[str, Any], datetime], act.ActionOutcome]
 
-ACTIONS: dict[str, Action] = {
+_RUN: dict[str, Action] = {
     "done": lambda s, v, b, now: act.mark_done(s, _deadline_id(b), v, now, act.local_today(v, now)),
     "snooze": lambda s, v, b, now: act.snooze(s, _deadline_id(b), _snooze_days(b), v, now),
     "not_for_me": lambda s, v, b, now: act.not_for_me(s, _deadline_id(b), v, now),
@@ -90,11 +100,11 @@ ACTIONS: dict[str, Action] = {
 
 
 def _listener(name: str) -> Callable[..., None]:
-    """A Bolt listener that acks, then runs ACTIONS[name] for the presser."""
+    """A Bolt listener that acks, then runs _RUN[name] for the presser."""
 
     def listener(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
         ack()
         now = context["deps"].clock.now()
-        _run(body, respond, client, context, lambda session, viewer: ACTIONS[name](session, viewer, body, now))
+        _run(body, respond, client, context, lambda session, viewer: _RUN[name](session, viewer, body, now))
 
     return listener

@@ -1,4 +1,4 @@
-"""``/covenant``: covenant status, lists and help."""
+"""``/covenant``: status, lists, companies, groups, the asker's own record, and the secretariat's changes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.commands import covenant
-from handlers.common import produce_reply
+from bot.commands.parsing import USER_MENTION
+from handlers.common import answer
 
 COMMANDS = ("/covenant",)
 
@@ -20,12 +21,9 @@ def register(app: App) -> None:
 def covenant_command(
     ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
 ) -> None:
+    """Answer ``/covenant <text>`` ephemerally (mentioned users' Slack profiles are fetched first)."""
     ack()
-    deps = context["deps"]
-    reply, _ = produce_reply(
-        deps,
-        client,
-        command["user_id"],
-        lambda session, viewer: covenant.run(session, command.get("text", ""), viewer, deps.today()),
-    )
-    respond(response_type="ephemeral", **reply.as_message())
+    text = command.get("text", "")
+    mentioned = [match.group(1) for match in USER_MENTION.finditer(text)]
+    result = answer(context["deps"], client, command["user_id"], lambda ask: covenant.run(ask, text), mentioned)
+    respond(response_type="ephemeral", **result.reply.as_message())

@@ -1,0 +1,157 @@
+"""Secretariat administration from Slack: ``link``, ``join``, ``leave``, ``phase``, ``add-org``.
+
+Parsing only; permission checks, writes and the audit trail live in ``bot.services.administration``.
+Names need no quotes: ``join Windkracht Energie BV hernieuwbare energie 2026-01-01`` is read by trying
+where the organisation's name ends (quotes still help: ``join "Wind & Zon" metaal``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING
+
+from bot.db.enums import OrganisationKind, RoleKind
+from bot.db.models import Covenant, Organisation
+from bot.render import admin as render
+from bot.render.blocks import Reply
+from bot.services import administration, covenants, organisations
+from bot.services.errors import UsageError
+
+from .context import Ask
+from .parsing import KIND_WORDS, ROLE_WORDS, parse_date, parse_phase, split_two, take_user, words_of
+
+if TYPE_CHECKING:
+    from .parsing import CommandText
+
+
+def _organisation_and_covenant(ask: Ask, words: list[str], usage: str) -> tuple[Organisation, Covenant]:
+    if len(words) < 2:
+        raise UsageError(usage)
+    return split_two(
+        words,
+        lambda name: organisations.resolve(ask.session, name),
+        lambda name: covenants.resolve(ask.session, name),
+    )
+
+
+def _link(ask: Ask, command: CommandText) -> Reply:
+    user_id, name_hint, remaining = take_user(command.rest)
+    words = words_of(remaining)
+    if not words:
+        raise UsageError("admin.usage.link")
+    role_at = next((i for i in range(len(words) - 1, 0, -1) if words[i].lower() in ROLE_WORDS), None)
+    covenant: Covenant | None = None
+    if role_at is not None:
+        role = ROLE_WORDS[words[role_at].lower()]
+        organisation = organisations.resolve(ask.session, " ".join(words[:role_at]))
+        if words[role_at + 1 :]:
+            covenant = covenants.resolve(ask.session, " ".join(words[role_at + 1 :]))
+    else:
+        role = None
+        try:
+            organisation = organisations.resolve(ask.session, " ".join(words))
+        except UsageError:
+            if len(words) < 2:
+                raise
+            organisation, covenant = _organisation_and_covenant(ask, words, "admin.usage.link")
+    result = administration.link(
+        ask.session,
+        ask.viewer,
+        slack_user_id=user_id,
+        name_hint=name_hint,
+        organisation=organisation,
+        role=role,
+        covenant=covenant,
+        now=ask.now,
+    )
+    return render.linked(result, ask.lang)
+
+
+def _join(ask: Ask, command: CommandText) -> Reply:
+    words = list(command.args)
+    joined_on: date | None = parse_date(words[-1], ask.today) if words else None
+    if joined_on is not None:
+        words.pop()
+    organisation, covenant = _organisation_and_covenant(ask, words, "admin.usage.join")
+    participation = administration.join(
+        ask.session, ask.viewer, organisation, covenant, joined_on or ask.today, ask.now
+    )
+    return render.joined(organisation, covenant, participation, ask.lang)
+
+
+def _leave(ask: Ask, command: CommandText) -> Reply:
+    words = list(command.args)
+    date_at = next((i for i, word in enumerate(words) if parse_date(word, ask.today) is not None), None)
+    if date_at is not None:
+        left_on = parse_date(words[date_at], ask.today)
+        names, reason_words = words[:date_at], words[date_at + 1 :]
+        organisation, covenant = _organisation_and_covenant(ask, names, "admin.usage.leave")
+    else:
+        # No date: the reason (if any) follows the covenant; try the longest names first.
+        left_on, found = None, None
+        first_error: UsageError | None = None
+        for end in range(len(words), 1, -1):
+            try:
+                found = _organisation_and_covenant(ask, words[:end], "admin.usage.leave")
+            except UsageError as error:
+                first_error = first_error or error
+                continue
+            reason_words = words[end:]
+            break
+        if found is None:
+            raise first_error or UsageError("admin.usage.leave")
+        organisation, covenant = found
+    reason = " ".join(reason_words).strip() or None
+    participation = administration.leave(
+        ask.session, ask.viewer, organisation, covenant, left_on or ask.today, reason, ask.now
+    )
+    return render.left(organisation, covenant, participation, ask.lang)
+
+
+def _phase(ask: Ask, command: CommandText) -> Reply:
+    words = list(command.args)
+    if len(words) < 2:
+        raise UsageError("admin.usage.phase")
+    phase = parse_phase(words.pop(), ask.lang)
+    if len(words) > 1 and words[-1].lower() == "in":  # "in onderhandeling", "in uitvoering"
+        words.pop()
+    covenant = covenants.resolve(ask.session, " ".join(words))
+    before = administration.set_phase(ask.session, ask.viewer, covenant, phase, ask.now)
+    return render.phase_set(covenant, before, phase, ask.lang)
+
+
+def _add_org(ask: Ask, command: CommandText) -> Reply:
+    words = list(command.args)
+    if len(words) < 2:
+        raise UsageError("admin.usage.add_org")
+    kind = KIND_WORDS.get(words[-1].lower())
+    if kind is None:
+        raise UsageError("admin.unknown_kind", kind=words[-1], kinds=", ".join(k.value for k in OrganisationKind))
+    organisation = administration.add_organisation(ask.session, ask.viewer, " ".join(words[:-1]), kind, ask.now)
+    return render.organisation_added(organisation, ask.lang)
+
+
+Subcommand = Callable[[Ask, "CommandText"], Reply]
+
+
+def _secretariat_only(subcommand: Subcommand) -> Subcommand:
+    """Refuse someone who runs no secretariat at all before reading the names they typed: the answer is "only the
+    secretariat can do this", not a complaint about an organisation's name. Per-covenant checks follow in the
+    service."""
+
+    def guarded(ask: Ask, command: CommandText) -> Reply:
+        if not ask.viewer.covenants_with(RoleKind.SECRETARIAT):
+            raise UsageError("admin.not_any_secretariat")
+        return subcommand(ask, command)
+
+    return guarded
+
+
+SUBCOMMANDS: dict[str, Subcommand] = {
+    **dict.fromkeys(("link", "koppel"), _secretariat_only(_link)),
+    **dict.fromkeys(("join", "toetreden"), _secretariat_only(_join)),
+    **dict.fromkeys(("leave", "uittreden"), _secretariat_only(_leave)),
+    **dict.fromkeys(("phase", "fase"), _secretariat_only(_phase)),
+    **dict.fromkeys(("add-org", "addorg", "nieuwe-org"), _secretariat_only(_add_org)),
+}

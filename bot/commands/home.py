@@ -1,0 +1,24 @@
+"""The App Home tab: the viewer's dashboard, optionally with one list opened ("show more")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.render.home import home_view, parse_more_value
+from bot.services import dashboard
+from bot.services.dashboard import EXPANDABLE, Expansion
+
+from .context import Ask
+
+
+def expansion_from(value: str | None) -> Expansion | None:
+    """The list a Home button asks to open; None for a malformed value (the plain Home tab is drawn then)."""
+    parsed = parse_more_value(value or "")
+    if parsed is None or parsed[0] not in EXPANDABLE:
+        return None
+    return Expansion(kind=parsed[0], covenant_id=parsed[1], offset=parsed[2])
+
+
+def view(ask: Ask, expansion: Expansion | None = None) -> dict[str, Any]:
+    """The Home view for ``ask.viewer`` (only sections their roles allow can be opened)."""
+    return home_view(dashboard.dashboard(ask.session, ask.viewer, ask.now, ask.today, expansion))
