@@ -8,11 +8,12 @@ from typing import Any
 
 from flask import Flask, Response, request
 from slack_bolt import App
-from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 
 from bot.app import create_app
+from bot.bolt_request import bolt_request
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
 from config.settings import Settings, SettingsError, load_settings
 
@@ -22,7 +23,6 @@ logger = logging.getLogger(__name__)
 def create_flask_app(bolt_app: App, session_factory: SessionFactory, signing_secret: str) -> Flask:
     """Wrap a built Bolt app in Flask, with a health check that asks the database."""
     flask_app = Flask("covenant_bot")
-    handler = SlackRequestHandler(bolt_app)
     verifier = SignatureVerifier(signing_secret)
 
     @flask_app.post("/slack/events")
@@ -31,7 +31,10 @@ def create_flask_app(bolt_app: App, session_factory: SessionFactory, signing_sec
         # parser (and answer 500). Checking the signature first answers every forgery with 401.
         if not _signed(verifier, request.get_data(as_text=True), request.headers):
             return {"error": "invalid signature"}, 401
-        return handler.handle(request)
+        # (iterating werkzeug headers yields pairs, not names)
+        headers = {name: request.headers.getlist(name) for name in request.headers.keys()}  # noqa: SIM118
+        slack_request = bolt_request(request.get_data(as_text=True), headers, request.query_string.decode("utf-8"))
+        return to_flask_response(bolt_app.dispatch(slack_request))
 
     @flask_app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:

@@ -11,10 +11,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from slack_bolt import App
-from slack_bolt.request import BoltRequest
 from sqlalchemy import Engine, func, select
 
 from bot.app import create_app, make_web_client
+from bot.bolt_request import bolt_request
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
 from bot.db.models import Base
@@ -105,7 +105,7 @@ def _dispatch(app: App, standin: StandinSlack, command: str, text: str, user: st
     response_url = standin.response_url()
     body = slack_requests.slash_command(command, text, user_id=user, response_url=response_url)
     headers: dict[str, Any] = {"content-type": slack_requests.FORM, **slack_requests.sign(SIGNING_SECRET, body)}
-    response = app.dispatch(BoltRequest(body=body, headers=headers))
+    response = app.dispatch(bolt_request(body, headers))
     assert response.status == 200, (command, text, response.status, response.body)
     path = response_url.removeprefix(standin.base_url)
     replies = [c for c in standin.calls_to("response_url") if c.path == path]

@@ -17,9 +17,9 @@ from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
-from slack_bolt.request import BoltRequest
 
 from bot.app import build_sweeper, create_app, make_web_client
+from bot.bolt_request import bolt_request
 from bot.clock import Clock, OffsetClock
 from bot.console.text import blocks_to_text
 from bot.db.engine import make_engine, make_session_factory
@@ -162,7 +162,7 @@ class Console:
             "content-type": content_type,
             **slack_requests.sign(CONSOLE_SECRET, body),
         }
-        response = self.app.dispatch(BoltRequest(body=body, headers=headers))
+        response = self.app.dispatch(bolt_request(body, headers))
         if response.status >= 400:
             self._say(f"(the app answered HTTP {response.status})")
         elif response.body and response.headers.get("content-type", [""])[0].startswith("application/json"):
