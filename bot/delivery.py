@@ -398,3 +398,5 @@ register("nocontact", build_no_contact)
 register("failure", build_failure)
 register("submitted", build_submitted)
 register("forwarded", build_forwarded)
+
+import bot.delivery_meetings  # noqa: E402, F401  (registers the meeting family)

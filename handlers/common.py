@@ -61,3 +61,18 @@ def produce_reply(
     except Exception:
         logger.exception("failed to answer %s", slack_user_id)
         return apology(viewer.language if viewer else deps.settings.bot_language), viewer
+
+
+def send_now(deps: Deps, client: WebClient, delivery_ids: list[int]) -> None:
+    """Send owed notices at once (after ack), through the reminder engine: a failure leaves the row for the
+    scheduler's next sweep, so nothing is lost."""
+    if not delivery_ids:
+        return
+    from bot.delivery import Sweeper
+
+    sweeper = Sweeper(deps.session_factory, client, deps.clock, deps.settings)
+    for delivery_id in delivery_ids:
+        try:
+            sweeper.deliver_now(delivery_id)
+        except Exception:
+            logger.exception("could not send delivery %s now; the next sweep will", delivery_id)

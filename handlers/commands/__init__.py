@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import covenant, later
+from handlers.commands import covenant, later, meeting
 
 # Every command the app registers; config/manifest.yml must declare exactly these.
-COMMANDS = (*covenant.COMMANDS, *later.COMMANDS)
+COMMANDS = (*covenant.COMMANDS, *meeting.COMMANDS, *later.COMMANDS)
 
 
 def register(app: App) -> None:
     covenant.register(app)
+    meeting.register(app)
     later.register(app)
