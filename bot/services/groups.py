@@ -104,6 +104,25 @@ def members(session: Session, group: WorkingGroup) -> list[WorkingGroupMember]:
     )
 
 
+def _audit(
+    session: Session,
+    group: WorkingGroup,
+    action: str,
+    viewer: Viewer,
+    now: datetime,
+    detail: dict[str, object] | None = None,
+) -> None:
+    audit.record(
+        session,
+        at=now,
+        actor=viewer.slack_user_id,
+        action=action,
+        entity="working_group",
+        entity_id=group.id,
+        detail=detail,
+    )
+
+
 def _require_manager(viewer: Viewer, group: WorkingGroup) -> None:
     if not viewer.may_manage_group(group):
         raise UsageError("group.not_allowed", group=group.name)
@@ -143,15 +162,7 @@ def add(
     if viewer.person_id is not None and not viewer.is_secretariat(covenant.id):
         # A chair who creates a group chairs it (and so can schedule its meetings).
         session.add(WorkingGroupMember(group_id=group.id, person_id=viewer.person_id, is_chair=True))
-    audit.record(
-        session,
-        at=now,
-        actor=viewer.slack_user_id,
-        action="group.created",
-        entity="working_group",
-        entity_id=group.id,
-        detail={"name": name, "channel": channel},
-    )
+    _audit(session, group, "group.created", viewer, now, {"name": name, "channel": channel})
     return group
 
 
@@ -190,15 +201,7 @@ def add_members(
             member.is_chair = True
             changed.append(slack_user_id)
     if changed:
-        audit.record(
-            session,
-            at=now,
-            actor=viewer.slack_user_id,
-            action="group.chair_set" if chair else "group.members_added",
-            entity="working_group",
-            entity_id=group.id,
-            detail={"users": changed},
-        )
+        _audit(session, group, "group.chair_set" if chair else "group.members_added", viewer, now, {"users": changed})
     return changed
 
 
@@ -216,15 +219,7 @@ def remove_members(
             session.delete(member)
             removed.append(str(member.person.slack_user_id))
     if removed:
-        audit.record(
-            session,
-            at=now,
-            actor=viewer.slack_user_id,
-            action="group.members_removed",
-            entity="working_group",
-            entity_id=group.id,
-            detail={"users": removed},
-        )
+        _audit(session, group, "group.members_removed", viewer, now, {"users": removed})
     return removed
 
 
@@ -236,15 +231,7 @@ def set_channel(session: Session, group: WorkingGroup, channel: str, viewer: Vie
         raise UsageError("group.channel_taken", channel=channel)
     previous = group.channel_id
     group.channel_id = channel
-    audit.record(
-        session,
-        at=now,
-        actor=viewer.slack_user_id,
-        action="group.channel_set",
-        entity="working_group",
-        entity_id=group.id,
-        detail={"from": previous, "to": channel},
-    )
+    _audit(session, group, "group.channel_set", viewer, now, {"from": previous, "to": channel})
 
 
 def set_language(session: Session, group: WorkingGroup, language: str, viewer: Viewer, now: datetime) -> None:
@@ -253,27 +240,12 @@ def set_language(session: Session, group: WorkingGroup, language: str, viewer: V
     if language not in ("nl", "en"):
         raise UsageError("group.bad_language", language=language)
     group.language = language
-    audit.record(
-        session,
-        at=now,
-        actor=viewer.slack_user_id,
-        action="group.language_set",
-        entity="working_group",
-        entity_id=group.id,
-        detail={"language": language},
-    )
+    _audit(session, group, "group.language_set", viewer, now, {"language": language})
 
 
 def rotate_feed(session: Session, group: WorkingGroup, viewer: Viewer, now: datetime) -> str:
     """Give the group's calendar feed a new token (the old link stops working); audited."""
     _require_manager(viewer, group)
     group.calendar_token = new_token()
-    audit.record(
-        session,
-        at=now,
-        actor=viewer.slack_user_id,
-        action="group.feed_rotated",
-        entity="working_group",
-        entity_id=group.id,
-    )
+    _audit(session, group, "group.feed_rotated", viewer, now)
     return group.calendar_token

@@ -328,9 +328,8 @@ def occurrence_on(meeting: Meeting, on: date) -> Occurrence | None:
     """The occurrence originally on local date ``on`` (also when it was moved far away)."""
     zone = ZoneInfo(meeting.timezone)
     start = datetime.combine(on, time(0), tzinfo=zone).astimezone(UTC)
-    for original in occurrences.series_starts(meeting, start, start + timedelta(days=1)):
-        return occurrences.occurrence_at(meeting, original)
-    return None
+    originals = occurrences.series_starts(meeting, start, start + timedelta(days=1))
+    return occurrences.occurrence_at(meeting, originals[0]) if originals else None
 
 
 def group_ids_for(session: Session, viewer: Viewer, group: WorkingGroup | None, covenant: Covenant | None) -> list[int]:

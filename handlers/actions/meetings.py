@@ -9,12 +9,14 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
 
 from bot.commands import meeting_rsvp, meeting_schedule
 from bot.commands.meeting_rsvp import RsvpResult
 from bot.db.enums import RsvpAnswer
 from bot.render.blocks import Reply
 from bot.render.meetings import ACTION_RSVP, ACTION_SCHEDULE_ANYWAY, ACTION_WHO
+from bot.services.access import Viewer
 from handlers.common import produce_reply, send_now
 
 logger = logging.getLogger(__name__)
@@ -34,7 +36,7 @@ def on_rsvp(
     choice = RsvpAnswer(action["action_id"].rsplit("_", 1)[1])
     results: list[RsvpResult] = []
 
-    def produce(session: Any, viewer: Any) -> Reply:
+    def produce(session: Session, viewer: Viewer) -> Reply:
         result = meeting_rsvp.answer(
             session, action.get("value", ""), choice, viewer, deps.clock.now(), deps.settings.bot_language
         )
@@ -76,7 +78,7 @@ def on_schedule_anyway(
     deps = context["deps"]
     notices: list[int] = []
 
-    def produce(session: Any, viewer: Any) -> Reply:
+    def produce(session: Session, viewer: Viewer) -> Reply:
         now = deps.clock.now()
         answer = meeting_schedule.schedule_line(session, action.get("value", ""), viewer, now, deps.today(), force=True)
         notices.extend(answer.notice_ids)

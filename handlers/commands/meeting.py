@@ -8,11 +8,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
 
 from bot.commands import meeting
 from bot.commands.meeting import Invocation, MeetingAnswer
 from bot.i18n import t
 from bot.render.blocks import Reply
+from bot.services.access import Viewer
 from handlers.common import produce_reply, send_now
 
 logger = logging.getLogger(__name__)
@@ -31,7 +33,7 @@ def meeting_command(
     deps = context["deps"]
     answers: list[MeetingAnswer] = []
 
-    def produce(session: Any, viewer: Any) -> Reply:
+    def produce(session: Session, viewer: Viewer) -> Reply:
         call = Invocation(viewer, deps.clock.now(), command.get("channel_id"), deps.settings.public_url)
         answer = meeting.run(session, command.get("text", ""), call)
         answers.append(answer)

@@ -9,11 +9,13 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
+from sqlalchemy.orm import Session
 
 from bot.commands import meeting_schedule
 from bot.i18n import t
 from bot.render.blocks import Reply
 from bot.render.meeting_modal import CALLBACK_ID
+from bot.services.access import Viewer
 from handlers.common import load_viewer, produce_reply, send_now
 
 logger = logging.getLogger(__name__)
@@ -43,7 +45,7 @@ def on_schedule_submitted(
     ack()
     notices: list[int] = []
 
-    def produce(session: Any, viewer: Any) -> Reply:
+    def produce(session: Session, viewer: Viewer) -> Reply:
         answer = meeting_schedule.submit_modal(session, values, viewer, deps.clock.now())
         notices.extend(answer.notice_ids)
         return answer.reply
