@@ -110,10 +110,9 @@ def _rsvp_buttons(occurrence: Occurrence, lang: str) -> Block:
 
 def _title_line(occurrence: Occurrence, lang: str) -> str:
     meeting = occurrence.meeting
-    return (
-        f"*{escape(meeting.title)}* — {when(occurrence.starts_at, occurrence.ends_at, meeting.timezone, lang)}\n"
-        f"{escape(group_name(meeting.group, lang))}"
-    )
+    line = f"*{escape(meeting.title)}* — {when(occurrence.starts_at, occurrence.ends_at, meeting.timezone, lang)}"
+    group = group_name(meeting.group, lang)
+    return line if meeting.title in (group, meeting.group.name) else f"{line}\n{escape(group)}"
 
 
 def reminder(occurrence: Occurrence, soon: bool, tally: Tally, lang: str) -> Reply:
@@ -185,9 +184,11 @@ def occurrence_line(occurrence: Occurrence, lang: str) -> str:
     """One line of a list: title, when, group, and the reference to type."""
     meeting = occurrence.meeting
     cancelled = f" ~{t(lang, 'meeting.cancelled_mark')}~" if occurrence.cancelled else ""
+    group = group_name(meeting.group, lang)
+    where = "" if meeting.title in (group, meeting.group.name) else f" · {escape(group)}"
     return (
         f"• *{escape(meeting.title)}*{cancelled} — {datetime_token(occurrence.starts_at, meeting.timezone, lang)}"
-        f" · {escape(group_name(meeting.group, lang))} · `{occurrence_ref(occurrence)}`"
+        f"{where} · `{occurrence_ref(occurrence)}`"
     )
 
 
