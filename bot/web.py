@@ -1,4 +1,4 @@
-"""HTTP mode: a Flask app for gunicorn (``POST /slack/events``, ``GET /healthz``)."""
+"""HTTP mode: a Flask app for gunicorn (``POST /slack/events``, ``GET /healthz``, ``GET /calendar/<token>.ics``)."""
 
 from __future__ import annotations
 
@@ -14,16 +14,22 @@ from sqlalchemy import text
 
 from bot.app import create_app
 from bot.bolt_request import bolt_request
+from bot.clock import Clock, SystemClock
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
+from bot.services import calendar_feed, groups
 from config.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
 
 
-def create_flask_app(bolt_app: App, session_factory: SessionFactory, signing_secret: str) -> Flask:
-    """Wrap a built Bolt app in Flask, with a health check that asks the database."""
+def create_flask_app(
+    bolt_app: App, session_factory: SessionFactory, signing_secret: str, clock: Clock | None = None
+) -> Flask:
+    """Wrap a built Bolt app in Flask, with a health check that asks the database and the groups' calendar
+    feeds (unguessable token per group, no Slack signature: calendar apps fetch them)."""
     flask_app = Flask("covenant_bot")
     verifier = SignatureVerifier(signing_secret)
+    clock = clock or SystemClock()
 
     @flask_app.post("/slack/events")
     def slack_events() -> Response | tuple[dict[str, str], int]:
@@ -45,6 +51,20 @@ def create_flask_app(bolt_app: App, session_factory: SessionFactory, signing_sec
             logger.error("health check failed: %s", exc)
             return {"status": "database unavailable"}, 503
         return {"status": "ok"}, 200
+
+    @flask_app.get("/calendar/<token>.ics")
+    def calendar(token: str) -> Response:
+        with session_factory() as session:
+            group = groups.by_token(session, token)
+            if group is None:
+                return Response("no such calendar\n", status=404, mimetype="text/plain")
+            body = calendar_feed.calendar(session, group, clock.now())
+        response = Response(body, mimetype="text/calendar")
+        response.headers["Content-Disposition"] = 'inline; filename="meetings.ics"'
+        response.headers["Cache-Control"] = "private, max-age=300"
+        response.add_etag()
+        response.make_conditional(request)
+        return response
 
     return flask_app
 

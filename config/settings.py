@@ -23,6 +23,8 @@ WHERE_TO_GET = {
     "BOT_LANGUAGE": "nl or en",
     "PORT": "a TCP port number (1-65535)",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
+    "PUBLIC_URL": "the bot's public https address in HTTP mode (e.g. https://covenant-bot.example.org), "
+    "where calendar feeds are served",
 }
 
 
@@ -44,6 +46,7 @@ class Settings(BaseSettings):
     bot_language: Literal["nl", "en"] = Field(default="nl", alias="BOT_LANGUAGE")
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
+    public_url: str | None = Field(default=None, alias="PUBLIC_URL")
 
     @field_validator("slack_bot_token")
     @classmethod
@@ -65,6 +68,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("public_url")
+    @classmethod
+    def _public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL")
+        return value.rstrip("/")
 
     @field_validator("database_url")
     @classmethod

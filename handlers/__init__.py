@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events, middleware
+from handlers import actions, commands, events, middleware, views
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -18,3 +18,4 @@ def register_all(app: App, deps: Deps) -> None:
     commands.register(app)
     events.register(app)
     actions.register(app)
+    views.register(app)

@@ -105,3 +105,13 @@ def publish_home(deps: Deps, client: WebClient, slack_user_id: str, expansion: E
         logger.exception("could not build the Home tab for %s", slack_user_id)
         return
     client.views_publish(user_id=slack_user_id, view=view)
+
+
+def send_now(deps: Deps, delivery_ids: list[int]) -> None:
+    """Send owed notices at once (after ack), through the reminder engine: a failure leaves the row for the
+    scheduler's next sweep, so nothing is lost."""
+    for delivery_id in delivery_ids:
+        try:
+            deps.sweeper.deliver_now(delivery_id)
+        except Exception:
+            logger.exception("could not send delivery %s now; the next sweep will", delivery_id)

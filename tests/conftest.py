@@ -120,7 +120,7 @@ def slack(
 ) -> Iterator[SlackHarness]:
     """The real app behind the production Flask entry point, on a real HTTP server."""
     app = create_app(settings, session_factory=session_factory, client=make_web_client(settings), clock=clock)
-    server = AppServer(create_flask_app(app, session_factory, SIGNING_SECRET))
+    server = AppServer(create_flask_app(app, session_factory, SIGNING_SECRET, clock))
     yield SlackHarness(server, standin, SIGNING_SECRET)
     server.stop()
 

@@ -43,3 +43,17 @@ def test_long_lists_are_packed_and_bounded() -> None:
     reply = Reply(text="t" * 50_000, blocks=[section("a")] * 80)
     message = reply.as_message()
     assert len(message["blocks"]) == 50 and len(message["text"]) <= 3000
+
+
+def test_select_options_need_a_value() -> None:
+    select = {
+        "type": "static_select",
+        "action_id": "a",
+        "options": [{"text": {"type": "plain_text", "text": "x"}, "value": ""}],
+    }
+    view = {
+        "type": "modal",
+        "title": {"type": "plain_text", "text": "t"},
+        "blocks": [{"type": "input", "element": select}],
+    }
+    assert check_view(view)

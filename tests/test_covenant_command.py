@@ -94,7 +94,7 @@ def test_unknown_subcommand_shows_the_right_form(slack: SlackHarness) -> None:
 
 
 def test_other_commands_say_they_are_not_available_yet(slack: SlackHarness) -> None:
-    text = reply_text(slack.command("/meeting", "next", person("emma").slack_user_id))
+    text = reply_text(slack.command("/minutes", "list", person("emma").slack_user_id))
     assert "not available yet" in text
 
 

@@ -74,7 +74,7 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
 
 
 def test_every_button_the_bot_draws_is_answered() -> None:
-    from bot.render import companies, covenant, home, reminders
+    from bot.render import companies, covenant, home, meetings, reminders
     from handlers.actions import ACTIONS
 
     drawn = {
@@ -88,6 +88,9 @@ def test_every_button_the_bot_draws_is_answered() -> None:
         reminders.ACTION_NOT_FOR_ME,
         reminders.ACTION_CONFIRM,
         reminders.ACTION_NOT_RECEIVED,
+        *(f"{meetings.ACTION_RSVP}_{answer}" for answer in ("yes", "no", "maybe")),
+        meetings.ACTION_WHO,
+        meetings.ACTION_SCHEDULE_ANYWAY,
     }
     assert drawn == set(ACTIONS)
 

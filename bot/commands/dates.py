@@ -1,10 +1,12 @@
-"""Dates as people type them, in Dutch or English: ``2027-03-15``, ``15-3-2027``, ``15 maart 2027``,
-``March 15 2027``, ``morgen``/``tomorrow`` (python-dateutil with Dutch month and day names)."""
+"""Dates, times and lengths as people type them, in Dutch or English: ``2027-03-15``, ``15-3-2027``,
+``15 maart 2027``, ``March 15 2027``, ``morgen``/``tomorrow``, ``14:00``/``14u``/``2pm``, ``90m``/``1h30``/``1,5 uur``
+(python-dateutil with Dutch month and day names)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from dateutil import parser as dateutil_parser
@@ -48,7 +50,7 @@ class BilingualParserInfo(dateutil_parser.parserinfo):
 
 
 PARSER_INFO = BilingualParserInfo()
-_ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _RELATIVE_WORDS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
 
 
@@ -66,16 +68,15 @@ def parse_date(text: str, today: date) -> date:
     cleaned = text.strip().lower().rstrip(".")
     if cleaned in _RELATIVE_WORDS:
         return today + timedelta(days=_RELATIVE_WORDS[cleaned])
-    # A bare number ("12") is too easily part of a name: a date needs a month or a separator.
-    if not cleaned or not any(ch.isdigit() for ch in cleaned) or cleaned.isdigit():
-        raise UsageError("date.invalid", text=text)
-    iso = _ISO.match(cleaned)
-    if iso:
-        # Year first is never day first: dateutil's dayfirst would read 2027-03-05 as 3 May.
+    if iso := _ISO_DATE.match(cleaned):
+        # Year first is always year-month-day (day-first parsing would read 2027-02-01 as 2 January).
         try:
             return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
         except ValueError as exc:
             raise UsageError("date.invalid", text=text) from exc
+    # A bare number ("12") is too easily part of a name: a date needs a month or a separator.
+    if not cleaned or not any(ch.isdigit() for ch in cleaned) or cleaned.isdigit():
+        raise UsageError("date.invalid", text=text)
     default = datetime(today.year, today.month, today.day)
     try:
         parsed = dateutil_parser.parse(cleaned, parserinfo=PARSER_INFO, default=default)
@@ -84,3 +85,199 @@ def parse_date(text: str, today: date) -> date:
     if not 1900 < parsed.year < 2200:
         raise UsageError("date.invalid", text=text)
     return parsed.date()
+
+
+# -- times, durations and "when" on one line ------------------------------------------------------------
+
+_TIME_PATTERNS = (
+    re.compile(r"^(?P<h>\d{1,2})[:.h](?P<m>\d{2})(u|uur|h)?$"),  # 14:00 14.00 14h30 14:00u
+    re.compile(r"^(?P<h>\d{1,2})u(?P<m>\d{2})$"),  # 14u30
+    re.compile(r"^(?P<h>\d{1,2})(?::(?P<m>\d{2}))?(?P<ampm>am|pm|a\.m\.|p\.m\.)$"),  # 2pm 2:30pm
+    re.compile(r"^(?P<h>\d{1,2})(u|uur|h|hr|o'clock)$"),  # 14u 14uur 14h
+)
+_MINUTES = re.compile(r"^(?P<n>\d+)(m|min|mins|minuut|minuten|minute|minutes)$")
+_HOURS = re.compile(r"^(?P<n>\d+(?:[.,]\d+)?)(h|u|uur|uren|hr|hrs|hour|hours)$")
+_HOURS_MINUTES = re.compile(r"^(?P<h>\d+)(h|u|uur)(?P<m>\d{1,2})(m|min)?$")  # 1h30 1u30
+# Words that join a number to its unit: "2 pm", "14 uur", "90 min".
+_UNITS = {"am", "pm", "a.m.", "p.m.", "u", "uur", "uren", "h", "hr", "hrs", "hour", "hours", "m", "min", "mins"}
+_UNITS |= {"minuut", "minuten", "minute", "minutes", "o'clock"}
+_FILLERS = {"op", "on", "de", "the", "om", "at", "van", "from", "vanaf", "@", "het"}
+_UNTIL_WORDS = {"-", "tot", "to", "until", "till", "t/m", "tm"}
+_BARE_NUMBER = re.compile(r"^\d{1,2}(st|nd|rd|th|e|ste|de)?,?$")
+_YEAR = re.compile(r"^\d{4},?$")
+_NUMERIC_DATE = re.compile(r"^\d+[-/.]\d+")
+_MONTH_WORDS = {name.lower() for names in _MONTHS for name in names} | {"mrt.", "sept"}
+_WEEKDAY_WORDS = {name.lower(): index for index, names in enumerate(_WEEKDAYS) for name in names}
+_NEXT_WORDS = {"volgende", "next", "komende", "aanstaande"}
+MAX_MEETING_LENGTH = timedelta(hours=24)
+
+
+def parse_time(text: str) -> time | None:
+    """A clock time as typed: ``14:00``, ``14.00``, ``14u``, ``14 uur``, ``14h30``, ``2pm``, ``2:30 pm``."""
+    cleaned = text.strip().lower().replace(" ", "")
+    for pattern in _TIME_PATTERNS:
+        match = pattern.match(cleaned)
+        if not match:
+            continue
+        hour, minute = int(match.group("h")), int(match.groupdict().get("m") or 0)
+        ampm = (match.groupdict().get("ampm") or "").replace(".", "")
+        if ampm:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ampm == "pm" else 0)
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+        return None
+    return None
+
+
+def parse_duration(text: str) -> timedelta | None:
+    """A length as typed: ``90m``, ``90 min``, ``1h30``, ``1u30``, ``1,5 uur``, ``2 hours``."""
+    cleaned = text.strip().lower().replace(" ", "")
+    found: timedelta | None = None
+    if match := _MINUTES.match(cleaned):
+        found = timedelta(minutes=int(match.group("n")))
+    elif match := _HOURS_MINUTES.match(cleaned):
+        found = timedelta(hours=int(match.group("h")), minutes=int(match.group("m")))
+    elif match := _HOURS.match(cleaned):
+        found = timedelta(hours=float(match.group("n").replace(",", ".")))
+    if found is None or not timedelta(0) < found <= MAX_MEETING_LENGTH:
+        return None
+    return found
+
+
+@dataclass(frozen=True)
+class When:
+    """A date (None when only a time was given), a start time, and an end time or a length."""
+
+    day: date | None
+    start: time
+    end: time | None
+    duration: timedelta | None
+    used: int  # how many of the words it took
+
+
+def _tokens(words: list[str]) -> list[str]:
+    """Words with "–" as "-", "14:00-15:30" split, and a number joined to its unit ("2 pm" -> "2pm")."""
+    tokens: list[str] = []
+    for word in words:
+        word = word.replace("–", "-").replace("—", "-")
+        left, dash, right = word.partition("-")
+        if dash and parse_time(left) and parse_time(right):
+            tokens += [left, "-", right]
+        else:
+            tokens.append(word)
+    joined: list[str] = []
+    for token in tokens:
+        if joined and token.lower() in _UNITS and re.match(r"^\d+([.,:]\d+)?$", joined[-1]):
+            joined[-1] += token
+        else:
+            joined.append(token)
+    return joined
+
+
+def _weekday(tokens: list[str], today: date) -> tuple[date, int] | None:
+    """``maandag`` / ``next monday`` / ``volgende dinsdag``: the coming such day (``next``: not today)."""
+    strict = bool(tokens) and tokens[0].lower() in _NEXT_WORDS
+    index = 1 if strict else 0
+    if index >= len(tokens) or tokens[index].lower().rstrip(",") not in _WEEKDAY_WORDS:
+        return None
+    if index + 1 < len(tokens) and (_BARE_NUMBER.match(tokens[index + 1]) or "-" in tokens[index + 1]):
+        return None  # "maandag 15 maart": a weekday in front of a date
+    wanted = _WEEKDAY_WORDS[tokens[index].lower().rstrip(",")]
+    ahead = (wanted - today.weekday()) % 7 or (7 if strict else 0)
+    return today + timedelta(days=ahead), index + 1
+
+
+def _date_word(lowered: str) -> bool:
+    """A word that can be part of a date: a month or day name, ``15-3-2027``, ``vandaag``..."""
+    if lowered in _MONTH_WORDS or lowered in _WEEKDAY_WORDS or lowered in _RELATIVE_WORDS or lowered in ("of", "van"):
+        return True
+    return bool(re.match(r"^\d[\d/.-]*$", lowered))
+
+
+def _date_run(tokens: list[str]) -> int:
+    """How many leading tokens could be part of a date (a day number at most once, a year at most once)."""
+    numbers = 0
+    for index, token in enumerate(tokens[:5]):
+        lowered = token.lower().rstrip(",")
+        if parse_time(token) is not None and not _BARE_NUMBER.match(token):
+            return index
+        if _YEAR.match(token):
+            return index + 1  # a year ends a date
+        if _BARE_NUMBER.match(token):
+            numbers += 1
+            if numbers > 1:
+                return index
+        elif not _date_word(lowered):
+            return index
+    return min(len(tokens), 5)
+
+
+def _date_at(tokens: list[str], today: date) -> tuple[date, int] | None:
+    weekday = _weekday(tokens, today)
+    if weekday is not None:
+        return weekday
+    for size in range(_date_run(tokens), 0, -1):
+        text = " ".join(tokens[:size])
+        if not any(_BARE_NUMBER.match(t) or _NUMERIC_DATE.match(t) for t in tokens[:size]) and (
+            text.lower() not in _RELATIVE_WORDS
+        ):
+            continue  # "februari 2027" names no day (dateutil would take today's)
+        try:
+            day = parse_date(text, today)
+        except UsageError:
+            continue
+        year = next((t.rstrip(",") for t in tokens[:size] if _YEAR.match(t)), None)
+        if year is not None and day.year != int(year):
+            continue
+        if year is None and day < today and text.lower() not in _RELATIVE_WORDS and re.search(r"[a-z]", text.lower()):
+            day = day.replace(year=day.year + 1)  # "15 maart" said in November: next March
+        return day, size
+    return None
+
+
+def _skip(tokens: list[str], index: int, words: set[str]) -> int:
+    while index < len(tokens) and tokens[index].lower() in words:
+        index += 1
+    return index
+
+
+def parse_when(words: list[str], today: date, need_date: bool = True) -> When | None:
+    """A date and time at the start of ``words`` (Dutch or English), with an optional end or length:
+    ``15 maart 2027 14:00 90m``, ``March 15 2027 2pm 1h30``, ``morgen 10u tot 11.30``. None when there is none.
+    """
+    tokens = _tokens(words)
+    index = _skip(tokens, 0, _FILLERS)
+    found = _date_at(tokens[index:], today)
+    day: date | None = None
+    if found is not None:
+        day, size = found
+        index = _skip(tokens, index + size, _FILLERS)
+    elif need_date:
+        return None
+    if index >= len(tokens) or (start := parse_time(tokens[index])) is None:
+        return None
+    index += 1
+    end: time | None = None
+    duration: timedelta | None = None
+    if index < len(tokens) and tokens[index].lower() in _UNTIL_WORDS and index + 1 < len(tokens):
+        end = parse_time(tokens[index + 1])
+        if end is None:
+            return None
+        index += 2
+    elif index < len(tokens) and (duration := parse_duration(tokens[index])) is not None:
+        index += 1
+    return When(day, start, end, duration, _used(words, tokens, index))
+
+
+def _used(words: list[str], tokens: list[str], index: int) -> int:
+    """How many of the original words the first ``index`` tokens cover."""
+    consumed = "".join(tokens[:index]).replace("–", "-").replace("—", "-")
+    taken, length = 0, 0
+    for word in words:
+        if length >= len(consumed):
+            break
+        length += len(word.replace("–", "-").replace("—", "-"))
+        taken += 1
+    return taken

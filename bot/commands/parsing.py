@@ -168,3 +168,30 @@ def parse_phase(word: str, lang: str) -> CovenantPhase:
     if lowered in _PHASE_WORDS:
         return _PHASE_WORDS[lowered]
     raise UsageError("covenant.unknown_phase", phase=word, phases=phase_names(lang))
+
+
+_SLACK_LINK = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|[^>]*)?>")
+_SLACK_USER = re.compile(r"<@([UW][A-Z0-9]+)(?:\|([^>]*))?>")
+_SLACK_CHANNEL = re.compile(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>")
+
+
+def slack_plain(text: str) -> str:
+    """Text as a person meant it, from Slack's escaped form: ``<https://x|x>`` -> ``https://x``,
+    ``<@U1|sanne>`` -> ``@sanne``, ``&amp;`` -> ``&`` (for storing agendas, reasons and places)."""
+    text = _SLACK_LINK.sub(lambda m: m.group(1), text)
+    text = _SLACK_USER.sub(lambda m: "@" + (m.group(2) or m.group(1)), text)
+    text = _SLACK_CHANNEL.sub(lambda m: "#" + (m.group(2) or m.group(1)), text)
+    return html.unescape(text)
+
+
+def mentioned_users(words: list[str]) -> tuple[list[tuple[str, str | None]], list[str]]:
+    """The users mentioned (``<@U1|name>`` as Slack escapes them, or ``@U1``) and the other words."""
+    users: list[tuple[str, str | None]] = []
+    others: list[str] = []
+    for word in words:
+        match = _SLACK_USER.fullmatch(word) or re.fullmatch(r"@([UW][A-Z0-9]{6,})", word)
+        if match:
+            users.append((match.group(1), match.group(2) if match.re is _SLACK_USER else None))
+        else:
+            others.append(word)
+    return users, others

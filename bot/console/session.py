@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shlex
 import sys
 import tempfile
 import time
@@ -41,6 +42,8 @@ HELP = """Type what you would type in Slack:
   !dm <text>                    a direct message to the bot
   !home                         open the bot's App Home tab
   !click <n>                    press button [n] of a printed message
+  !submit block=value ...       submit the last opened form, e.g. !submit group=3 date=2027-03-15 start=14:00
+                                (values with spaces in quotes: agenda="1. Opening 2. Verslag")
   !sweep                        send the reminders and digests that are due now
   !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
   !time                         show the console's clock
@@ -113,6 +116,8 @@ class Console:
             self._event({"type": "app_home_opened", "tab": "home", "channel": "DCONSOLE01"})
         elif line.startswith("!click"):
             self._click(line.removeprefix("!click").strip())
+        elif line.startswith("!submit"):
+            self._submit(line.removeprefix("!submit").strip())
         elif line.startswith("!as"):
             self._switch(line.removeprefix("!as").strip())
         elif line == "!sweep":
@@ -166,7 +171,12 @@ class Console:
         if response.status >= 400:
             self._say(f"(the app answered HTTP {response.status})")
         elif response.body and response.headers.get("content-type", [""])[0].startswith("application/json"):
-            self._print_message("reply", json.loads(response.body))
+            answer = json.loads(response.body)
+            if answer.get("response_action") == "errors":
+                lines = [f"  {block}: {message}" for block, message in answer.get("errors", {}).items()]
+                self._say("--- the form is not accepted ---\n" + "\n".join(lines) + "\n")
+            else:
+                self._print_message("reply", answer)
 
     def _slash(self, command: str, text: str) -> None:
         body = slack_requests.slash_command(
@@ -228,6 +238,33 @@ class Console:
             }
         self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
 
+    def _submit(self, text: str) -> None:
+        """Send a view_submission for the last opened modal with the given field values."""
+        opened = [call for call in self.standin.calls_to("views.open", "views.push") if call.ok]
+        if not opened:
+            self._say("(no form is open: /meeting schedule opens one)")
+            return
+        view = dict(opened[-1].response.get("view") or {})
+        try:
+            given = dict(item.split("=", 1) for item in shlex.split(text))
+        except ValueError:
+            self._say("(use !submit block=value ..., e.g. !submit group=3 date=2027-03-15 start=14:00)")
+            return
+        unknown = set(given) - {block.get("block_id") for block in view.get("blocks", [])}
+        if unknown:
+            self._say(f"(the form has no field {', '.join(sorted(unknown))})")
+            return
+        payload = {
+            "type": "view_submission",
+            "user": {"id": self.user.slack_user_id, "username": self.user.key, "team_id": self.standin.team_id},
+            "api_app_id": "ACOVENANT",
+            "token": "unused-verification-token",
+            "team": {"id": self.standin.team_id, "domain": "covenant"},
+            "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+            "view": {**view, "state": {"values": slack_requests.view_state(view, given)}},
+        }
+        self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
+
     # -- output --------------------------------------------------------------------------------------
     def _say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
@@ -265,6 +302,11 @@ class Console:
             self._print_message(where, args, call)
         elif call.method == "chat.update":
             self._print_message(f"updated message in {args.get('channel')}", args, call)
+        elif call.method == "files.completeUploadExternal":
+            for item in call.response.get("files", []):
+                stored = self.standin.files.get(str(item.get("id")), {})
+                content = bytes(stored.get("content") or b"").decode("utf-8", "replace").replace("\r\n", "\n")
+                self._say(f"--- file {item.get('name')} ({item.get('title')}) ---\n{content}")
         elif call.method in ("views.open", "views.push", "views.update", "views.publish"):
             view = args.get("view") or {}
             title = view.get("title", {}).get("text", "App Home" if call.method == "views.publish" else "")

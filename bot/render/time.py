@@ -34,3 +34,11 @@ def datetime_token(moment: datetime, tz: str, lang: str) -> str:
 def plain_date(day: date, lang: str) -> str:
     """A date as plain text (for CSV, the console and fallbacks)."""
     return _fallback_date(day, lang)
+
+
+def time_token(moment: datetime, tz: str, lang: str) -> str:
+    """A clock time as ``<!date^EPOCH^{time}|HH:mm>`` (the end of a meeting next to its start)."""
+    if moment.tzinfo is None:
+        raise ValueError("time_token needs an aware datetime")
+    local = moment.astimezone(ZoneInfo(tz))
+    return f"<!date^{int(moment.astimezone(UTC).timestamp())}^{{time}}|{local:%H:%M}>"

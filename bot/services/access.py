@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.enums import RoleKind
-from bot.db.models import Meeting
+from bot.db.models import Meeting, WorkingGroup, WorkingGroupMember
 from bot.i18n import language_for
 from bot.services.people import Profile, person_by_slack_id
 
@@ -29,6 +30,9 @@ class Viewer:
     language_chosen: bool = False
     # The language the Slack locale (or BOT_LANGUAGE) gives, used again after `/covenant lang auto`.
     locale_language: str | None = None
+    # Working groups the person is a member of, and those they chair (ids).
+    groups: frozenset[int] = frozenset()
+    chaired_groups: frozenset[int] = frozenset()
 
     def has_role(self, covenant_id: int, kind: RoleKind) -> bool:
         return kind in self.roles.get(covenant_id, frozenset())
@@ -64,6 +68,30 @@ class Viewer:
         """Registering a new organisation: anyone who runs the secretariat of at least one covenant."""
         return bool(self.covenants_with(RoleKind.SECRETARIAT))
 
+    def may_manage_group(self, group: WorkingGroup) -> bool:
+        """Schedule, move or cancel the group's meetings, change its members, rotate its calendar feed:
+        the group's chair and the covenant's secretariat."""
+        return group.id in self.chaired_groups or self.is_secretariat(group.covenant_id)
+
+    def may_add_group(self, covenant_id: int) -> bool:
+        """Create a working group in a covenant: its secretariat and its working-group chairs."""
+        return self.is_secretariat(covenant_id) or self.has_role(covenant_id, RoleKind.WORKING_GROUP_CHAIR)
+
+    def may_see_group_meeting(self, meeting: Meeting, group: WorkingGroup) -> bool:
+        """Working-group meetings are visible to everyone in the workspace; a confidential meeting with one
+        company (an assessment meeting) only to that company's contacts and the covenant's secretariat."""
+        if meeting.organisation_id is None:
+            return True
+        return self.may_see_company(group.covenant_id, meeting.organisation_id)
+
+    def may_subscribe(self, group: WorkingGroup) -> bool:
+        """The group's calendar feed link (a secret URL): its members, its chair and the secretariat."""
+        return group.id in self.groups or self.may_manage_group(group)
+
+    def may_see_rsvps(self, group: WorkingGroup) -> bool:
+        """Who answered an invitation (names, not counts): the group's chair and the covenant's secretariat."""
+        return self.may_manage_group(group)
+
 
 def public_meeting(meeting: Meeting) -> bool:
     """Filter for answers anyone may read (and share): no meeting that is about one company."""
@@ -90,6 +118,11 @@ def viewer_for(
     roles: dict[int, set[RoleKind]] = {}
     for role in person.roles:
         roles.setdefault(role.covenant_id, set()).add(role.kind)
+    memberships = session.execute(
+        select(WorkingGroupMember.group_id, WorkingGroupMember.is_chair).where(
+            WorkingGroupMember.person_id == person.id
+        )
+    ).all()
     return Viewer(
         slack_user_id=slack_user_id,
         language=person.language or language,
@@ -101,4 +134,6 @@ def viewer_for(
         roles={covenant_id: frozenset(kinds) for covenant_id, kinds in roles.items()},
         language_chosen=person.language is not None,
         locale_language=language,
+        groups=frozenset(group_id for group_id, _ in memberships),
+        chaired_groups=frozenset(group_id for group_id, is_chair in memberships if is_chair),
     )

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from bot.db.enums import RoleKind
-from bot.db.models import Person, Role, SlackProfile
+from bot.db.models import Person, Role, SlackProfile, WorkingGroup
 from bot.services import audit
 
 PROFILE_MAX_AGE = timedelta(hours=24)
@@ -55,11 +55,15 @@ def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
 
 
 def language_of(session: Session, slack_id: str, default: str) -> str:
-    """The language to write to a user in (their choice, else their Slack locale); ``default`` for channels."""
+    """The language to write to a user in (their choice, else their Slack locale); a working group's channel
+    gets the group's language; other channels ``default``."""
     from bot.i18n import language_for
 
     if not slack_id.startswith(("U", "W")):
-        return default
+        group_language = session.scalar(
+            select(WorkingGroup.language).where(WorkingGroup.channel_id == slack_id, WorkingGroup.language.is_not(None))
+        )
+        return group_language or default
     person = person_by_slack_id(session, slack_id)
     if person is not None and person.language:
         return person.language

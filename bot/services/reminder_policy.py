@@ -52,6 +52,12 @@ def _defaults() -> dict[str, Any]:
     return data
 
 
+def section(name: str) -> dict[str, Any]:
+    """Another top-level section of the policy file (e.g. ``meetings``), empty when absent."""
+    value = _defaults().get(name) or {}
+    return dict(value)
+
+
 def policy_for(kind: DeadlineKind, covenant_overrides: dict[str, Any] | None = None) -> ReminderPolicy:
     """The policy for ``kind``: file defaults, then the kind's, then the covenant's default and kind overrides."""
     data = _defaults()

@@ -210,6 +210,7 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
                 name_en=entry.get("name_en"),
                 kind=GroupKind(entry.get("kind", "working_group")),
                 channel_id=entry.get("channel_id"),
+                language=entry.get("language"),
                 calendar_token=secrets.token_urlsafe(24),
             )
             session.add(group)

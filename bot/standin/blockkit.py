@@ -21,6 +21,7 @@ LIMITS = {
     "private_metadata": 3000,
     "message_chars": 12000,
     "plain_text_input_max": 3000,
+    "option_value": 150,
 }
 
 
@@ -43,6 +44,10 @@ def _check_element(element: dict[str, Any], where: str, problems: list[str]) -> 
         and len(element.get("options", [])) > LIMITS["static_select_options"]
     ):
         problems.append(f"{where}: more than {LIMITS['static_select_options']} options")
+    for option in element.get("options", []) if isinstance(element.get("options"), list) else []:
+        value = str(option.get("value", ""))
+        if not value or len(value) > LIMITS["option_value"]:
+            problems.append(f"{where}: option value empty or longer than {LIMITS['option_value']}")
     if kind == "plain_text_input" and int(element.get("max_length", 0)) > LIMITS["plain_text_input_max"]:
         problems.append(f"{where}: plain_text_input max_length over {LIMITS['plain_text_input_max']}")
 

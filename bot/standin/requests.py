@@ -71,3 +71,32 @@ def event_callback(event: dict[str, Any], *, event_id: str | None = None, team_i
 def interaction(payload: dict[str, Any]) -> str:
     """The form body of an interaction (block_actions, view_submission, shortcut...)."""
     return urlencode({"payload": json.dumps(payload)})
+
+
+def view_state(view: dict[str, Any], given: dict[str, str]) -> dict[str, Any]:
+    """The ``state.values`` Slack sends for ``view`` with ``given`` typed into its input blocks (by block_id;
+    unselected selects keep their ``initial_option``)."""
+    values: dict[str, Any] = {}
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block.get("element", {})
+        kind, action_id, raw = element.get("type"), element.get("action_id", "value"), given.get(block["block_id"])
+        state: dict[str, Any] = {"type": kind}
+        if kind == "static_select":
+            options = {option["value"]: option for option in element.get("options", [])}
+            chosen = options.get(raw or "") if raw is not None else element.get("initial_option")
+            state["selected_option"] = chosen
+        elif kind == "datepicker":
+            state["selected_date"] = raw
+        elif kind == "timepicker":
+            state["selected_time"] = raw
+        elif kind == "users_select":
+            state["selected_user"] = raw
+        elif kind == "checkboxes":
+            wanted = (raw or "").split(",")
+            state["selected_options"] = [o for o in element.get("options", []) if raw and o["value"] in wanted]
+        else:
+            state["value"] = raw
+        values[block["block_id"]] = {action_id: state}
+    return values

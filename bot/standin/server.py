@@ -55,6 +55,8 @@ class StandinSlack:
         self._thread: threading.Thread | None = None
         self._dm_channels: dict[str, str] = {}
         self.messages: dict[str, list[dict[str, Any]]] = {}
+        # Files uploaded through files.getUploadURLExternal + the upload URL: id -> name, title, bytes.
+        self.files: dict[str, dict[str, Any]] = {}
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> StandinSlack:
@@ -165,6 +167,9 @@ class StandinSlack:
         parsed = urlparse(request.path)
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
+        if parsed.path.startswith("/upload/"):
+            self._receive_upload(request, parsed.path.removeprefix("/upload/"), raw)
+            return
         args = self._parse_args(raw, request.headers.get("Content-Type", ""), parsed.query)
         if parsed.path.startswith("/response/"):
             method = "response_url"
@@ -320,3 +325,39 @@ class StandinSlack:
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._view(args)
+
+    # -- file uploads (files_upload_v2: get an upload URL, POST the bytes there, complete) --------------
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        with self._lock:
+            self.files[file_id] = {"id": file_id, "name": args["filename"], "content": None, "title": None}
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
+        with self._lock:
+            known = file_id in self.files
+            if known:
+                self.files[file_id]["content"] = raw
+        self._record(Call("upload", {"file_id": file_id, "bytes": len(raw)}, {"ok": known}, f"/upload/{file_id}"))
+        request.send_response(200 if known else 404)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"OK")
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        if isinstance(files, str):
+            files = json.loads(files)
+        done = []
+        with self._lock:
+            for item in files or []:
+                stored = self.files.get(str(item.get("id")))
+                if stored is None or stored["content"] is None:
+                    return {"ok": False, "error": "file_not_found"}
+                stored["title"] = item.get("title")
+                stored["channel"] = args.get("channel_id")
+                done.append({"id": stored["id"], "name": stored["name"], "title": stored["title"]})
+        return {"ok": True, "files": done}

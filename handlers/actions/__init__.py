@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import home, pages, reminders, share
+from handlers.actions import home, meetings, pages, reminders, share
 
 # Every action_id the app answers (tests check that every button the bot draws is one of these).
-ACTIONS = (*share.ACTIONS, *pages.ACTIONS, *home.ACTIONS, *reminders.ACTIONS)
+ACTIONS = (*share.ACTIONS, *pages.ACTIONS, *home.ACTIONS, *reminders.ACTIONS, *meetings.ACTIONS)
 
 
 def register(app: App) -> None:
@@ -16,3 +16,4 @@ def register(app: App) -> None:
     pages.register(app)
     home.register(app)
     reminders.register(app)
+    meetings.register(app)

@@ -23,6 +23,8 @@ class WorkingGroup(Timestamped, Base):
     name_en: Mapped[str | None] = mapped_column(String(200))
     kind: Mapped[GroupKind] = mapped_column(enum_column(GroupKind), default=GroupKind.WORKING_GROUP)
     channel_id: Mapped[str | None] = mapped_column(String(32))
+    # Language of the messages the bot posts in the group's channel (None: the bot's default).
+    language: Mapped[str | None] = mapped_column(String(8))
     # Unguessable token of the group's iCalendar feed; the chair can rotate it.
     calendar_token: Mapped[str] = mapped_column(String(64), unique=True)
 

@@ -1,0 +1,233 @@
+"""Scheduling a meeting: the one-line form (Dutch or English) and the modal's submission, both turned into
+one MeetingRequest that the meetings service checks field by field."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from bot.db.models import WorkingGroup
+from bot.i18n import t
+from bot.render import meetings as render
+from bot.render.blocks import Reply, escape
+from bot.render.meeting_modal import ACTION, COVENANT_ZONE, schedule_modal
+from bot.services import groups, meetings
+from bot.services.access import Viewer
+from bot.services.errors import UsageError
+from bot.services.meetings import HolidayWarning, MeetingRequest, Scheduled
+from bot.services.recurrence import Repeat
+
+from .dates import parse_when
+from .parsing import slack_plain
+
+# Words after the time that make it a series: "wekelijks", "every 2 weeks", "maandelijks"...
+_REPEAT_PHRASES: tuple[tuple[tuple[str, ...], Repeat], ...] = (
+    (("every", "2", "weeks"), Repeat.BIWEEKLY),
+    (("every", "two", "weeks"), Repeat.BIWEEKLY),
+    (("every", "other", "week"), Repeat.BIWEEKLY),
+    (("om", "de", "week"), Repeat.BIWEEKLY),
+    (("om", "de", "twee", "weken"), Repeat.BIWEEKLY),
+    (("elke", "2", "weken"), Repeat.BIWEEKLY),
+    (("elke", "twee", "weken"), Repeat.BIWEEKLY),
+    (("tweewekelijks",), Repeat.BIWEEKLY),
+    (("biweekly",), Repeat.BIWEEKLY),
+    (("fortnightly",), Repeat.BIWEEKLY),
+    (("every", "week"), Repeat.WEEKLY),
+    (("elke", "week"), Repeat.WEEKLY),
+    (("wekelijks",), Repeat.WEEKLY),
+    (("weekly",), Repeat.WEEKLY),
+    (("every", "month"), Repeat.MONTHLY),
+    (("elke", "maand"), Repeat.MONTHLY),
+    (("maandelijks",), Repeat.MONTHLY),
+    (("monthly",), Repeat.MONTHLY),
+)
+FORCE_WORDS = ("--anyway", "--toch")
+_LINK = re.compile(r"^<?(https?://[^|>\s]+)(\|[^>]*)?>?$")
+
+
+def _repeat(words: list[str]) -> tuple[Repeat, list[str]]:
+    lowered = [word.lower().strip(",") for word in words]
+    for phrase, repeat in _REPEAT_PHRASES:
+        if tuple(lowered[: len(phrase)]) == phrase:
+            return repeat, words[len(phrase) :]
+    return Repeat.NONE, words
+
+
+def _link(words: list[str]) -> tuple[str | None, list[str]]:
+    if words and (match := _LINK.match(words[0])):
+        return match.group(1), words[1:]
+    return None, words
+
+
+def parse_line(session: Session, text: str, today: date) -> MeetingRequest:
+    """``<group> <date> <time> [length|tot <time>] [weekly|...] [link] [agenda...]`` as a request.
+
+    The group is every word before the first date and time; UsageError when there is no date and time or
+    no group that fits.
+    """
+    words = [word for word in text.split() if word.lower() not in FORCE_WORDS]
+    if parse_when(words, today) is not None:
+        raise UsageError("meeting.schedule_usage")  # a date first: the group is missing
+    for index in range(1, len(words)):
+        when = parse_when(words[index:], today)
+        if when is None:
+            continue
+        group = groups.resolve(session, slack_plain(" ".join(words[:index])).strip("\"'“”‘’"))
+        repeat, rest = _repeat(words[index + when.used :])
+        video_url, rest = _link(rest)
+        return MeetingRequest(
+            group=group,
+            day=when.day,
+            start=when.start,
+            end=when.end,
+            duration=when.duration,
+            repeat=repeat,
+            video_url=video_url,
+            agenda=slack_plain(" ".join(rest)) or None,
+        )
+    raise UsageError("meeting.schedule_usage")
+
+
+@dataclass
+class ScheduleAnswer:
+    """The reply to the person scheduling, and the channel notice to send at once."""
+
+    reply: Reply
+    notice_ids: list[int] = field(default_factory=list)
+
+
+def confirmation(scheduled: Scheduled, lang: str) -> Reply:
+    """What the person who scheduled the meeting reads."""
+    meeting = scheduled.meeting
+    channel = meeting.group.channel_id
+    lines = [
+        t(
+            lang,
+            "meeting.scheduled",
+            title=f"*{escape(meeting.title)}*",
+            when=render.when(meeting.starts_at, meeting.ends_at, meeting.timezone, lang),
+            ref=meeting.id,
+        )
+    ]
+    repeat = render.repeat_text(meeting, lang)
+    if repeat:
+        lines.append(f":repeat: {repeat}")
+    lines.append(t(lang, "meeting.told_channel", channel=f"<#{channel}>") if channel else t(lang, "meeting.no_channel"))
+    return render.confirmation("\n".join(lines))
+
+
+def schedule_line(
+    session: Session, text: str, viewer: Viewer, now: datetime, today: date, force: bool
+) -> ScheduleAnswer:
+    """``/meeting schedule <group> <date> <time> ...``: schedule it, or say why not (a holiday is a warning)."""
+    request = parse_line(session, text, today)
+    request.allow_holiday = force or any(word.lower() in FORCE_WORDS for word in text.split())
+    try:
+        scheduled = meetings.schedule(session, request, viewer, now)
+    except HolidayWarning as warning:
+        session.rollback()
+        return ScheduleAnswer(render.holiday_warning(str(warning.values["holiday"]), text, viewer.language))
+    session.commit()
+    return ScheduleAnswer(confirmation(scheduled, viewer.language), _ids(scheduled.notice_id))
+
+
+def _ids(*ids: int | None) -> list[int]:
+    return [i for i in ids if i is not None]
+
+
+# -- the modal -------------------------------------------------------------------------------------------
+
+
+def modal(session: Session, viewer: Viewer, channel: str | None) -> dict[str, Any]:
+    """The schedule modal with the groups ``viewer`` may schedule for; UsageError when there are none."""
+    allowed = groups.manageable(session, viewer)
+    if not allowed:
+        raise UsageError("meeting.no_groups")
+    here = groups.by_channel(session, channel) if channel else None
+    return schedule_modal(allowed, viewer.language, here.id if here else None, channel)
+
+
+def field_value(values: dict[str, Any], block_id: str) -> str | None:
+    """What the user entered in one field of a submitted modal (None when empty)."""
+    element: dict[str, Any] = (values.get(block_id) or {}).get(ACTION) or {}
+    kind = element.get("type")
+    found: Any
+    if kind == "static_select":
+        found = (element.get("selected_option") or {}).get("value")
+    elif kind == "datepicker":
+        found = element.get("selected_date")
+    elif kind == "timepicker":
+        found = element.get("selected_time")
+    elif kind == "users_select":
+        found = element.get("selected_user")
+    elif kind == "checkboxes":
+        found = ",".join(option.get("value", "") for option in element.get("selected_options") or [])
+    else:
+        found = element.get("value")
+    return str(found).strip() or None if found is not None else None
+
+
+def request_from_modal(session: Session, values: dict[str, Any]) -> tuple[MeetingRequest, dict[str, UsageError]]:
+    """The modal's fields as a request, plus the fields that could not even be read."""
+    errors: dict[str, UsageError] = {}
+    group_id = field_value(values, "group")
+    group = session.get(WorkingGroup, int(group_id)) if group_id and group_id.isdigit() else None
+    day = start = end = None
+    try:
+        raw_day = field_value(values, "date")
+        day = date.fromisoformat(raw_day) if raw_day else None
+    except ValueError:
+        errors["date"] = UsageError("date.invalid", text=field_value(values, "date"))
+    for name in ("start", "end"):
+        raw = field_value(values, name)
+        try:
+            parsed = time.fromisoformat(raw) if raw else None
+        except ValueError:
+            errors[name] = UsageError("meeting.bad_time", text=raw)
+            parsed = None
+        if name == "start":
+            start = parsed
+        else:
+            end = parsed
+    repeat_value = field_value(values, "repeat") or Repeat.NONE.value
+    request = MeetingRequest(
+        group=group,
+        day=day,
+        start=start,
+        end=end,
+        title=field_value(values, "title"),
+        timezone=None if field_value(values, "timezone") == COVENANT_ZONE else field_value(values, "timezone"),
+        repeat=Repeat(repeat_value) if repeat_value in Repeat._value2member_map_ else Repeat.NONE,
+        custom_rule=field_value(values, "rrule"),
+        location=field_value(values, "location"),
+        video_url=field_value(values, "video_url"),
+        agenda=field_value(values, "agenda"),
+        minute_taker=field_value(values, "minute_taker"),
+        allow_holiday=bool(field_value(values, "holiday_ok")),
+    )
+    return request, errors
+
+
+def check_modal(session: Session, values: dict[str, Any], viewer: Viewer, now: datetime) -> dict[str, str]:
+    """The submitted modal's problems, by block id, in the user's language (empty: it can be scheduled)."""
+    lang = viewer.language
+    request, unreadable = request_from_modal(session, values)
+    checked = meetings.check(session, request, viewer, now)
+    problems = {**checked.errors, **unreadable}
+    errors = {name: t(lang, error.key, **error.values) for name, error in problems.items()}
+    if checked.holiday and "date" not in errors:
+        errors["date"] = t(lang, "meeting.holiday", holiday=checked.holiday) + " " + t(lang, "modal.holiday_tick")
+    return errors
+
+
+def submit_modal(session: Session, values: dict[str, Any], viewer: Viewer, now: datetime) -> ScheduleAnswer:
+    """Schedule what the modal holds (call check_modal first); commits."""
+    request, _ = request_from_modal(session, values)
+    request.allow_holiday = True  # check_modal warned already, and the box was ticked
+    scheduled = meetings.schedule(session, request, viewer, now)
+    session.commit()
+    return ScheduleAnswer(confirmation(scheduled, viewer.language), _ids(scheduled.notice_id))
