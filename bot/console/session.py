@@ -92,6 +92,7 @@ class Console:
             process_before_response=True,
         )
         self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock)
+        self.sweeper.threads = 1  # one sender: messages print in a stable order, so button numbers repeat
 
     def stop(self) -> None:
         self.standin.stop()
