@@ -34,3 +34,10 @@ def datetime_token(moment: datetime, tz: str, lang: str) -> str:
 def plain_date(day: date, lang: str) -> str:
     """A date as plain text (for CSV, the console and fallbacks)."""
     return _fallback_date(day, lang)
+
+
+def plain_datetime(moment: datetime, tz: str, lang: str) -> str:
+    """A moment as plain text in zone ``tz`` (files, select options and other places without date tokens)."""
+    local = moment.astimezone(ZoneInfo(tz))
+    text = format_datetime(local, format="d MMM y HH:mm", locale=_BABEL_LOCALE.get(lang, "en_GB"))
+    return f"{text} {local.tzname() or tz}"
