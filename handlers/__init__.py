@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import commands, events, middleware
+from handlers import actions, commands, events, middleware, shortcuts, views
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -17,3 +17,6 @@ def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps)
     commands.register(app)
     events.register(app)
+    actions.register(app)
+    views.register(app)
+    shortcuts.register(app)

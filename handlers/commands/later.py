@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from bot.render.errors import not_yet
 from handlers.common import produce_reply
 
-COMMANDS = ("/meeting", "/minutes", "/plan")
+COMMANDS = ("/meeting", "/plan")
 
 
 def register(app: App) -> None:
