@@ -15,7 +15,7 @@ from bot.commands.minutes_form import parse_action_items
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeadlineStatus, MeetingKind
 from bot.db.models import Deadline, Meeting, Minutes, Organisation, ReminderDelivery
-from bot.services import access, action_items, minutes_planner
+from bot.services import access, action_items, minutes_planner, working_days
 from bot.services import minutes as service
 from bot.services.action_items import ActionItemDraft
 from bot.services.errors import FieldError
@@ -28,8 +28,8 @@ MEETING_DAY = date(2026, 11, 25)
 def test_working_days_skip_weekends_and_kings_day() -> None:
     friday = datetime(2027, 4, 23, 14, 0, tzinfo=UTC)
     # Monday 26 April, (Tuesday 27 April is King's Day), Wednesday 28 April.
-    assert service.add_business_days(friday, 2, "Europe/Amsterdam") == datetime(2027, 4, 28, 14, 0, tzinfo=UTC)
-    assert service.end_of_business_days(friday, 5, "Europe/Amsterdam") == datetime(2027, 5, 3, 15, 0, tzinfo=UTC)
+    assert working_days.add_business_days(friday, 2, "Europe/Amsterdam") == datetime(2027, 4, 28, 14, 0, tzinfo=UTC)
+    assert working_days.end_of_business_days(friday, 5, "Europe/Amsterdam") == datetime(2027, 5, 3, 15, 0, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,7 @@ approved). Every change is audited; messages the group is owed go out through th
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
@@ -21,8 +20,8 @@ from bot.services.access import Viewer
 from bot.services.action_items import ActionItemDraft, ReplaceResult
 from bot.services.deadlines import company_contacts
 from bot.services.errors import UsageError
-from bot.services.reminder_policy import is_business_day
 from bot.services.reminders import insert_once
+from bot.services.working_days import end_of_business_days
 
 COMMENT_WORKING_DAYS = 5
 EDITABLE = (MinutesStatus.DRAFT, MinutesStatus.CIRCULATED)
@@ -47,23 +46,6 @@ class MinutesForm:
     attendees: str | None
     decisions: list[str] = field(default_factory=list)
     action_items: list[ActionItemDraft] = field(default_factory=list)
-
-
-def add_business_days(moment: datetime, days: int, tz: str) -> datetime:
-    """The same local time ``days`` Dutch business days after ``moment`` (weekends and holidays skipped)."""
-    zone = ZoneInfo(tz)
-    local = moment.astimezone(zone)
-    day = local.date()
-    while days > 0:
-        day += timedelta(days=1)
-        days -= is_business_day(day)
-    return datetime.combine(day, local.time(), tzinfo=zone).astimezone(UTC)
-
-
-def end_of_business_days(moment: datetime, days: int, tz: str) -> datetime:
-    """17:00 local on the ``days``-th business day after ``moment``: when a comment window closes."""
-    day = add_business_days(moment, days, tz).astimezone(ZoneInfo(tz)).date()
-    return datetime.combine(day, time(17, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def _with_everything() -> list[ExecutableOption]:

@@ -42,6 +42,7 @@ from bot.delivery import register
 from bot.render import minutes as render
 from bot.render.blocks import Reply
 from bot.services import minutes as service
+from bot.services import working_days
 from bot.services.occurrences import Occurrence, occurrences
 from bot.services.reminder_policy import next_allowed_moment, policy_for
 from bot.services.reminders import insert_once
@@ -270,7 +271,7 @@ def _plan_chases(session: Session, now: datetime, later: list[datetime]) -> int:
         chair = session.scalar(_CHAIR, {"group_id": meeting.working_group_id})
         if minutes.status == MinutesStatus.DRAFT:
             ended = service.sitting_start(meeting, minutes.occurrence_start) + (meeting.ends_at - meeting.starts_at)
-            due = service.add_business_days(ended, CHASE_AFTER_WORKING_DAYS, tz)
+            due = working_days.add_business_days(ended, CHASE_AFTER_WORKING_DAYS, tz)
             recipient = minutes.taker.slack_user_id if minutes.taker else chair
         else:
             due = minutes.comments_until or now
