@@ -437,4 +437,5 @@ def _plan_digests(session: Session, now: datetime) -> int:
 register("digest", build_digest, planner=_plan_digests)
 
 
-import bot.delivery_meetings  # noqa: E402, F401  (registers the meeting family)
+import bot.delivery_meetings  # noqa: E402  (registers the meeting family)
+import bot.services.minutes_planner  # noqa: E402, F401  (registers the "minutes" family)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events, middleware, views
+from handlers import actions, commands, events, middleware, shortcuts, views
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -19,3 +19,4 @@ def register_all(app: App, deps: Deps) -> None:
     events.register(app)
     actions.register(app)
     views.register(app)
+    shortcuts.register(app)

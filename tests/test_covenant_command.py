@@ -93,11 +93,6 @@ def test_unknown_subcommand_shows_the_right_form(slack: SlackHarness) -> None:
     assert "/covenant status <convenant>" in text
 
 
-def test_other_commands_say_they_are_not_available_yet(slack: SlackHarness) -> None:
-    text = reply_text(slack.command("/minutes", "list", person("emma").slack_user_id))
-    assert "not available yet" in text
-
-
 def test_a_command_mentioning_payload_is_still_answered(slack: SlackHarness) -> None:
     # Bolt reads any form body containing "payload" as an interaction; the entry point parses it right.
     text = reply_text(slack.command("/covenant", "status payload", person("emma").slack_user_id))

@@ -8,6 +8,7 @@ from bot.standin import requests as slack_requests
 from config import CONFIG_DIR
 from handlers.commands import COMMANDS
 from handlers.events import EVENTS
+from handlers.shortcuts import SHORTCUTS
 from tests.conftest import person
 from tests.harness import SlackHarness
 
@@ -19,6 +20,13 @@ def _manifest() -> dict:  # type: ignore[type-arg]
 def test_manifest_commands_are_the_registered_commands() -> None:
     declared = {c["command"] for c in _manifest()["features"]["slash_commands"]}
     assert declared == set(COMMANDS)
+
+
+def test_manifest_shortcuts_are_the_registered_shortcuts() -> None:
+    declared = {(s["type"], s["callback_id"]) for s in _manifest()["features"]["shortcuts"]}
+    assert declared == set(SHORTCUTS)
+    for shortcut in _manifest()["features"]["shortcuts"]:
+        assert len(shortcut["name"]) <= 24 and len(shortcut["description"]) <= 150
 
 
 def test_manifest_events_are_the_registered_events() -> None:
@@ -33,6 +41,8 @@ def test_manifest_has_home_tab_interactivity_and_scopes() -> None:
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     needed = {"commands", "chat:write", "app_mentions:read", "users:read", "im:history", "channels:history"}
+    # Minutes: threads in private group channels, the Markdown export, the :memo: on collected replies.
+    needed |= {"groups:history", "files:write", "reactions:write"}
     assert needed <= scopes
 
 
@@ -60,6 +70,14 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
             "channel": "C1",
             "ts": "2",
         },
+        "message.groups": {
+            "type": "message",
+            "channel_type": "group",
+            "user": user,
+            "text": "x",
+            "channel": "G1",
+            "ts": "4",
+        },
         "message.im": {
             "type": "message",
             "channel_type": "im",
@@ -71,10 +89,23 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
     }
     for name in _manifest()["settings"]["event_subscriptions"]["bot_events"]:
         assert slack.event(events[name]).status == 200, name
+    for shortcut in _manifest()["features"]["shortcuts"]:
+        payload = {
+            "type": "message_action" if shortcut["type"] == "message" else "shortcut",
+            "callback_id": shortcut["callback_id"],
+            "trigger_id": "1.2.3",
+            "response_url": slack.standin.response_url(),
+            "user": {"id": user},
+            "team": {"id": "TCOVENANT"},
+            "channel": {"id": "C1"},
+            "message": {"type": "message", "user": user, "text": "x", "ts": "5"},
+            "message_ts": "5",
+        }
+        assert slack.interaction(payload).status == 200, shortcut["callback_id"]
 
 
 def test_every_button_the_bot_draws_is_answered() -> None:
-    from bot.render import companies, covenant, home, meetings, reminders
+    from bot.render import companies, covenant, home, meetings, minutes, reminders
     from handlers.actions import ACTIONS
 
     drawn = {
@@ -91,6 +122,7 @@ def test_every_button_the_bot_draws_is_answered() -> None:
         *(f"{meetings.ACTION_RSVP}_{answer}" for answer in ("yes", "no", "maybe")),
         meetings.ACTION_WHO,
         meetings.ACTION_SCHEDULE_ANYWAY,
+        *minutes.ACTIONS,
     }
     assert drawn == set(ACTIONS)
 

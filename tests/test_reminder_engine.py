@@ -200,8 +200,11 @@ def test_permanent_failure_is_marked_and_told_to_the_secretariat(
     with session_factory() as session:
         covenant = session.scalar(select(Covenant).where(Covenant.slug == "hernieuwbare-energie"))
         assert covenant is not None and covenant.secretariat_channel
+        # (Lotte also takes the minutes of the demo meeting two days ago: that DM to her fails too.)
         failed = session.scalar(
-            select(func.count()).select_from(ReminderDelivery).where(ReminderDelivery.status == DeliveryStatus.FAILED)
+            select(func.count())
+            .select_from(ReminderDelivery)
+            .where(ReminderDelivery.status == DeliveryStatus.FAILED, ReminderDelivery.deadline_id.is_not(None))
         )
         assert failed == 1
         channel = covenant.secretariat_channel

@@ -1,5 +1,6 @@
 """Dates, times and lengths as people type them, in Dutch or English: ``2027-03-15``, ``15-3-2027``,
-``15 maart 2027``, ``March 15 2027``, ``morgen``/``tomorrow``, ``14:00``/``14u``/``2pm``, ``90m``/``1h30``/``1,5 uur``
+``15 maart 2027``, ``March 15 2027``, ``morgen``/``tomorrow``, ``vrijdag``/``friday`` (the next one),
+``over 2 weken``/``in 2 weeks``, ``14:00``/``14u``/``2pm``, ``90m``/``1h30``/``1,5 uur``
 (python-dateutil with Dutch month and day names)."""
 
 from __future__ import annotations
@@ -52,6 +53,21 @@ class BilingualParserInfo(dateutil_parser.parserinfo):
 PARSER_INFO = BilingualParserInfo()
 _ISO_DATE = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _RELATIVE_WORDS = {"vandaag": 0, "today": 0, "morgen": 1, "tomorrow": 1, "overmorgen": 2}
+_WEEKDAY_NUMBERS = {name.lower(): number for number, names in enumerate(_WEEKDAYS) for name in names if len(name) > 2}
+_IN_PERIOD = re.compile(r"^(?:in|over|binnen)\s+(\d{1,3})\s+(days?|dagen|dag|weeks?|weken|week)$")
+
+
+def _relative(cleaned: str, today: date) -> date | None:
+    """``vrijdag``/``friday`` (the next one, never today) and ``over 3 dagen``/``in 2 weeks``."""
+    if cleaned in _RELATIVE_WORDS:
+        return today + timedelta(days=_RELATIVE_WORDS[cleaned])
+    if cleaned in _WEEKDAY_NUMBERS:
+        return today + timedelta(days=(_WEEKDAY_NUMBERS[cleaned] - today.weekday() - 1) % 7 + 1)
+    match = _IN_PERIOD.match(cleaned)
+    if match:
+        count = int(match.group(1))
+        return today + timedelta(days=count * 7 if match.group(2).startswith("w") else count)
+    return None
 
 
 def looks_like_date(text: str) -> bool:
@@ -63,11 +79,16 @@ def looks_like_date(text: str) -> bool:
     return True
 
 
-def parse_date(text: str, today: date) -> date:
-    """The date meant by ``text``; UsageError ``date.invalid`` (with the text) when it is not one."""
-    cleaned = text.strip().lower().rstrip(".")
-    if cleaned in _RELATIVE_WORDS:
-        return today + timedelta(days=_RELATIVE_WORDS[cleaned])
+def parse_date(text: str, today: date, future: bool = False) -> date:
+    """The date meant by ``text``; UsageError ``date.invalid`` (with the text) when it is not one.
+
+    With ``future`` a date typed without a year that has passed this year means next year (a due date
+    of "15 januari" typed in December).
+    """
+    cleaned = " ".join(text.strip().lower().rstrip(".").split())
+    relative = _relative(cleaned, today)
+    if relative is not None:
+        return relative
     if iso := _ISO_DATE.match(cleaned):
         # Year first is always year-month-day (day-first parsing would read 2027-02-01 as 2 January).
         try:
@@ -84,6 +105,11 @@ def parse_date(text: str, today: date) -> date:
         raise UsageError("date.invalid", text=text) from exc
     if not 1900 < parsed.year < 2200:
         raise UsageError("date.invalid", text=text)
+    if future and parsed.date() < today and not re.search(r"\d{4}", cleaned):
+        try:
+            return parsed.date().replace(year=today.year + 1)
+        except ValueError:  # 29 February
+            return parsed.date()
     return parsed.date()
 
 

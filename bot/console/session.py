@@ -22,6 +22,7 @@ from slack_bolt import App
 from bot.app import build_sweeper, create_app, make_web_client
 from bot.bolt_request import bolt_request
 from bot.clock import Clock, OffsetClock
+from bot.console import payloads
 from bot.console.text import blocks_to_text
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import upgrade
@@ -42,6 +43,10 @@ HELP = """Type what you would type in Slack:
   !dm <text>                    a direct message to the bot
   !home                         open the bot's App Home tab
   !click <n>                    press button [n] of a printed message
+  !reply <text>                 reply in the thread of the bot's last message in a channel
+  !say [#channel] <text>        a message in that channel (default: where the bot last posted)
+  !edit <text> / !delete        edit or delete your last message or reply
+  !shortcut                     "Add to minutes" on your last message
   !submit block=value ...       submit the last opened form, e.g. !submit group=3 date=2027-03-15 start=14:00
                                 (values with spaces in quotes: agenda="1. Opening 2. Verslag")
   !sweep                        send the reminders and digests that are due now
@@ -71,6 +76,8 @@ class Console:
     app: App = field(init=False)
     sweeper: Sweeper = field(init=False)
     _buttons: dict[int, _Button] = field(default_factory=dict)
+    _channel_post: tuple[str, str] | None = None
+    _posted: payloads.Posted | None = None
 
     def start(self) -> None:
         self.standin = StandinSlack(on_call=self._print_call).start()
@@ -119,6 +126,9 @@ class Console:
             self._click(line.removeprefix("!click").strip())
         elif line.startswith("!submit"):
             self._submit(line.removeprefix("!submit").strip())
+        elif line.split(" ", 1)[0] in ("!reply", "!say", "!edit", "!delete", "!shortcut"):
+            command, _, rest = line.partition(" ")
+            self._channel_line(command, rest.strip())
         elif line.startswith("!as"):
             self._switch(line.removeprefix("!as").strip())
         elif line == "!sweep":
@@ -163,6 +173,32 @@ class Console:
                 return
         self._say(f"(no person '{key}'; !people lists them)")
 
+    def _channel_line(self, command: str, text: str) -> None:
+        """Messages, replies, edits, deletions, the message shortcut and form submissions."""
+        user, team = self.user.slack_user_id, self.standin.team_id
+        if command in ("!edit", "!delete", "!shortcut") and self._posted is None:
+            self._say("(say or reply something first: !say <text> or !reply <text>)")
+        elif command == "!reply" and self._channel_post is None:
+            self._say("(the bot has not posted in a channel yet)")
+        elif command in ("!reply", "!say"):
+            channel, thread_ts = self._channel_post or (CHANNEL, "")
+            if command == "!say":
+                thread_ts = ""
+                if text.startswith("#"):
+                    channel, _, text = text[1:].partition(" ")
+            event, self._posted = payloads.message_event(user, channel, text, thread_ts or None)
+            self._event(event)
+        elif command == "!edit" and self._posted is not None:
+            self._event(payloads.edited_event(user, self._posted, text))
+            self._posted = dataclasses.replace(self._posted, text=text)
+        elif command == "!delete" and self._posted is not None:
+            self._event(payloads.deleted_event(user, self._posted))
+        elif command == "!shortcut" and self._posted is not None:
+            payload = payloads.message_shortcut(
+                user, team, "add_to_minutes", self._posted, user, self.standin.response_url()
+            )
+            self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
+
     def _dispatch(self, body: str, content_type: str) -> None:
         headers: dict[str, str | Sequence[str]] = {
             "content-type": content_type,
@@ -174,9 +210,9 @@ class Console:
         elif response.body and response.headers.get("content-type", [""])[0].startswith("application/json"):
             answer = json.loads(response.body)
             if answer.get("response_action") == "errors":
-                lines = [f"  {block}: {message}" for block, message in answer.get("errors", {}).items()]
-                self._say("--- the form is not accepted ---\n" + "\n".join(lines) + "\n")
-            else:
+                for block_id, error in answer.get("errors", {}).items():
+                    self._say(f"(the form was not accepted) [{block_id}] {error}")
+            elif answer.get("response_action") != "clear":
                 self._print_message("reply", answer)
 
     def _slash(self, command: str, text: str) -> None:
@@ -299,15 +335,18 @@ class Console:
             self._print_message(f"only visible to you in {args.get('channel')}", args, call)
         elif call.method == "chat.postMessage":
             channel = str(args.get("channel", ""))
+            if channel.startswith(("C", "G")):
+                self._channel_post = (str(call.response.get("channel")), str(call.response.get("ts")))
             where = f"DM to {self._user_name(channel)}" if channel.startswith("U") else f"message in {channel}"
             self._print_message(where, args, call)
         elif call.method == "chat.update":
             self._print_message(f"updated message in {args.get('channel')}", args, call)
+        elif call.method == "reactions.add":
+            self._say(f"(the bot reacted :{args.get('name')}: to your message)\n")
         elif call.method == "files.completeUploadExternal":
-            for item in call.response.get("files", []):
-                stored = self.standin.files.get(str(item.get("id")), {})
-                content = bytes(stored.get("content") or b"").decode("utf-8", "replace").replace("\r\n", "\n")
-                self._say(f"--- file {item.get('name')} ({item.get('title')}) ---\n{content}")
+            for uploaded in call.response.get("files", []):
+                content = self.standin.file_text(str(uploaded["id"]))
+                self._say(f"--- file {uploaded['name']} in your DM ---\n{content}")
         elif call.method in ("views.open", "views.push", "views.update", "views.publish"):
             view = args.get("view") or {}
             title = view.get("title", {}).get("text", "App Home" if call.method == "views.publish" else "")

@@ -33,6 +33,20 @@ def _plain(obj: Any) -> str:
     return str(obj.get("text", "")) if isinstance(obj, dict) else ""
 
 
+def _input_lines(block: dict[str, Any]) -> list[str]:
+    """A form field: its label, what it holds now (or its choices) and its id for !submit."""
+    element = block.get("element") or {}
+    optional = " (optional)" if block.get("optional") else ""
+    lines = [f"  {_plain(block.get('label'))}{optional}  [{block.get('block_id', '')}]"]
+    if element.get("type") == "static_select":
+        lines += [f"      {n}) {_plain(o.get('text'))}" for n, o in enumerate(element.get("options", []), 1)]
+    elif element.get("initial_value"):
+        lines += ["      " + line for line in str(element["initial_value"]).splitlines()]
+    else:
+        lines.append("      ____")
+    return lines
+
+
 def blocks_to_text(
     blocks: list[dict[str, Any]],
     fallback: str = "",
@@ -71,9 +85,7 @@ def blocks_to_text(
             others = [_plain(e.get("placeholder")) for e in block.get("elements", []) if e.get("type") != "button"]
             lines.append("  " + " ".join(buttons + [f"<{o}>" for o in others if o]))
         elif kind == "input":
-            label = _plain(block.get("label"))
-            optional = " (optional)" if block.get("optional") else ""
-            lines.append(f"  {label}{optional}: ____  [{block.get('block_id', '')}]")
+            lines += _input_lines(block)
         elif kind == "rich_text":
             lines.append(mrkdwn_to_text(fallback, user_name))
     return "\n".join(lines)

@@ -29,9 +29,3 @@ def apology(lang: str) -> Reply:
     """What a user sees when the bot itself failed."""
     text = t(lang, "common.sorry")
     return Reply(text=text, blocks=[section(text)])
-
-
-def not_yet(command: str, lang: str) -> Reply:
-    """A command the manifest declares whose features arrive in a later version."""
-    text = t(lang, "common.not_yet", command=command)
-    return Reply(text=text, blocks=[section(text)])

@@ -42,3 +42,10 @@ def time_token(moment: datetime, tz: str, lang: str) -> str:
         raise ValueError("time_token needs an aware datetime")
     local = moment.astimezone(ZoneInfo(tz))
     return f"<!date^{int(moment.astimezone(UTC).timestamp())}^{{time}}|{local:%H:%M}>"
+
+
+def plain_datetime(moment: datetime, tz: str, lang: str) -> str:
+    """A moment as plain text in zone ``tz`` (files, select options and other places without date tokens)."""
+    local = moment.astimezone(ZoneInfo(tz))
+    text = format_datetime(local, format="d MMM y HH:mm", locale=_BABEL_LOCALE.get(lang, "en_GB"))
+    return f"{text} {local.tzname() or tz}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
-from bot.db.enums import RoleKind
+from bot.db.enums import GroupKind, RoleKind
 from bot.db.models import Meeting, WorkingGroup, WorkingGroupMember
 from bot.i18n import language_for
 from bot.services.people import Profile, person_by_slack_id
@@ -137,3 +137,77 @@ def viewer_for(
         groups=frozenset(group_id for group_id, _ in memberships),
         chaired_groups=frozenset(group_id for group_id, is_chair in memberships if is_chair),
     )
+
+
+# -- minutes -------------------------------------------------------------------------------------------
+# Minutes of a working or task group: its members and the covenant's secretariat. Minutes of the
+# steering group: the steering group and the secretariat. Minutes of a confidential meeting with one
+# company (an assessment meeting): additionally only the secretariat and that company's contacts.
+
+
+def minutes_group_ids(session: Session, viewer: Viewer) -> set[int]:
+    """The groups whose minutes ``viewer`` may see."""
+    if viewer.person_id is None:
+        return set()
+    own = set(
+        session.scalars(select(WorkingGroupMember.group_id).where(WorkingGroupMember.person_id == viewer.person_id))
+    )
+    secretariat = [c for c, kinds in viewer.roles.items() if RoleKind.SECRETARIAT in kinds]
+    steering = [c for c, kinds in viewer.roles.items() if RoleKind.STEERING_GROUP in kinds]
+    if not secretariat and not steering:
+        return own
+    by_role = select(WorkingGroup.id).where(
+        or_(
+            WorkingGroup.covenant_id.in_(secretariat),
+            and_(WorkingGroup.kind == GroupKind.STEERING_GROUP, WorkingGroup.covenant_id.in_(steering)),
+        )
+    )
+    return own | set(session.scalars(by_role))
+
+
+def visible_minutes_clause(session: Session, viewer: Viewer) -> ColumnElement[bool]:
+    """A SQL condition on ``Meeting`` joined with ``WorkingGroup``: true where ``viewer`` may see the minutes."""
+    secretariat = [c for c, kinds in viewer.roles.items() if RoleKind.SECRETARIAT in kinds]
+    contact = [c for c, kinds in viewer.roles.items() if RoleKind.COMPANY_CONTACT in kinds]
+    company_ok: list[ColumnElement[bool]] = [
+        Meeting.organisation_id.is_(None),
+        WorkingGroup.covenant_id.in_(secretariat),
+    ]
+    if viewer.organisation_id is not None:
+        company_ok.append(
+            and_(Meeting.organisation_id == viewer.organisation_id, WorkingGroup.covenant_id.in_(contact))
+        )
+    return and_(Meeting.working_group_id.in_(minutes_group_ids(session, viewer)), or_(*company_ok))
+
+
+def may_see_minutes(session: Session, viewer: Viewer, meeting: Meeting) -> bool:
+    """True when ``viewer`` may read the minutes of ``meeting`` (see the rule above)."""
+    if meeting.working_group_id not in minutes_group_ids(session, viewer):
+        return False
+    return meeting.organisation_id is None or viewer.may_see_company(meeting.group.covenant_id, meeting.organisation_id)
+
+
+def is_group_chair(session: Session, viewer: Viewer, group_id: int) -> bool:
+    """True when ``viewer`` chairs the group."""
+    if viewer.person_id is None:
+        return False
+    found = session.scalar(
+        select(WorkingGroupMember.id).where(
+            WorkingGroupMember.group_id == group_id,
+            WorkingGroupMember.person_id == viewer.person_id,
+            WorkingGroupMember.is_chair.is_(True),
+        )
+    )
+    return found is not None
+
+
+def may_approve_minutes(session: Session, viewer: Viewer, meeting: Meeting) -> bool:
+    """Approving minutes: the group's chair or the covenant's secretariat."""
+    return viewer.is_secretariat(meeting.group.covenant_id) or is_group_chair(session, viewer, meeting.working_group_id)
+
+
+def may_write_minutes(session: Session, viewer: Viewer, meeting: Meeting, taker_id: int | None) -> bool:
+    """Writing, circulating and correcting minutes: the minute-taker, the chair or the secretariat."""
+    if viewer.person_id is not None and viewer.person_id == taker_id:
+        return may_see_minutes(session, viewer, meeting)
+    return may_approve_minutes(session, viewer, meeting)

@@ -10,3 +10,11 @@ class UsageError(Exception):
         super().__init__(key)
         self.key = key
         self.values = values
+
+
+class FieldError(UsageError):
+    """A UsageError about one field of a form: shown on that field of the modal, nothing saved."""
+
+    def __init__(self, field: str, key: str, **values: object) -> None:
+        super().__init__(key, **values)
+        self.field = field

@@ -309,6 +309,57 @@ class StandinSlack:
             "permalink": f"https://covenant.example.slack.com/archives/{args.get('channel')}/p{ts}",
         }
 
+    # -- files (the files_upload_v2 flow) --------------------------------------------------------------
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        with self._lock:
+            self.files[file_id] = {"id": file_id, "name": args["filename"], "length": int(args["length"])}
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
+        with self._lock:
+            known = self.files.get(file_id)
+            if known is not None:
+                known["content"] = raw
+        status = 200 if known is not None and len(raw) == known["length"] else 400
+        self._record(
+            Call("upload", {"file_id": file_id, "bytes": len(raw)}, {"ok": status == 200}, f"/upload/{file_id}")
+        )
+        request.send_response(status)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"OK")
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        wanted = args.get("files") or []
+        if isinstance(wanted, str):
+            try:
+                wanted = json.loads(wanted)
+            except ValueError:
+                return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        with self._lock:
+            for entry in wanted:
+                known = self.files.get(str(entry.get("id")))
+                if known is None or "content" not in known:
+                    return {"ok": False, "error": "file_not_found"}
+                known.update(title=entry.get("title"), channel=args.get("channel_id"))
+                done.append({"id": known["id"], "name": known["name"], "title": known.get("title")})
+        return {"ok": True, "files": done}
+
+    def file_text(self, file_id: str) -> str:
+        """The uploaded content of a file, as text."""
+        with self._lock:
+            return bytes(self.files[file_id].get("content", b"")).decode("utf-8")
+
+    def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("name") or not args.get("timestamp"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
     def _view(self, args: dict[str, Any]) -> dict[str, Any]:
         view = dict(args.get("view") or {})
         view.setdefault("id", "V" + uuid.uuid4().hex[:10].upper())
@@ -325,39 +376,3 @@ class StandinSlack:
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._view(args)
-
-    # -- file uploads (files_upload_v2: get an upload URL, POST the bytes there, complete) --------------
-    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not args.get("filename") or not str(args.get("length", "")).isdigit():
-            return {"ok": False, "error": "invalid_arguments"}
-        file_id = "F" + uuid.uuid4().hex[:10].upper()
-        with self._lock:
-            self.files[file_id] = {"id": file_id, "name": args["filename"], "content": None, "title": None}
-        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
-
-    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
-        with self._lock:
-            known = file_id in self.files
-            if known:
-                self.files[file_id]["content"] = raw
-        self._record(Call("upload", {"file_id": file_id, "bytes": len(raw)}, {"ok": known}, f"/upload/{file_id}"))
-        request.send_response(200 if known else 404)
-        request.send_header("Content-Type", "text/plain")
-        request.send_header("Content-Length", "2")
-        request.end_headers()
-        request.wfile.write(b"OK")
-
-    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        files = args.get("files")
-        if isinstance(files, str):
-            files = json.loads(files)
-        done = []
-        with self._lock:
-            for item in files or []:
-                stored = self.files.get(str(item.get("id")))
-                if stored is None or stored["content"] is None:
-                    return {"ok": False, "error": "file_not_found"}
-                stored["title"] = item.get("title")
-                stored["channel"] = args.get("channel_id")
-                done.append({"id": stored["id"], "name": stored["name"], "title": stored["title"]})
-        return {"ok": True, "files": done}

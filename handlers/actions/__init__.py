@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import home, meetings, pages, reminders, share
+from handlers.actions import home, meetings, minutes, pages, reminders, share
 
 # Every action_id the app answers (tests check that every button the bot draws is one of these).
-ACTIONS = (*share.ACTIONS, *pages.ACTIONS, *home.ACTIONS, *reminders.ACTIONS, *meetings.ACTIONS)
+ACTIONS = (
+    *share.ACTIONS,
+    *pages.ACTIONS,
+    *home.ACTIONS,
+    *reminders.ACTIONS,
+    *meetings.ACTIONS,
+    *minutes.ACTIONS,
+)
 
 
 def register(app: App) -> None:
@@ -17,3 +24,4 @@ def register(app: App) -> None:
     home.register(app)
     reminders.register(app)
     meetings.register(app)
+    minutes.register(app)

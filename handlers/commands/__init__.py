@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import covenant, later, meeting, plan
+from handlers.commands import covenant, meeting, minutes, plan
 
 # Every command the app registers; config/manifest.yml must declare exactly these.
-COMMANDS = (*covenant.COMMANDS, *plan.COMMANDS, *meeting.COMMANDS, *later.COMMANDS)
+COMMANDS = (*covenant.COMMANDS, *plan.COMMANDS, *meeting.COMMANDS, *minutes.COMMANDS)
 
 
 def register(app: App) -> None:
     covenant.register(app)
     plan.register(app)
     meeting.register(app)
-    later.register(app)
+    minutes.register(app)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.views import meetings
+from handlers.views import meetings, minutes
 
 
 def register(app: App) -> None:
     meetings.register(app)
+    minutes.register(app)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, column, func, literal_column
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.enums import MinutesStatus
@@ -18,7 +18,17 @@ class Minutes(Timestamped, Base):
     """One version of the minutes of one occurrence; an approved version is never changed."""
 
     __tablename__ = "minutes"
-    __table_args__ = (UniqueConstraint("meeting_id", "occurrence_start", "version"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "occurrence_start", "version"),
+        # The minutes planner looks for drafts and circulated versions of recent meetings.
+        Index("ix_minutes_status_occurrence", "status", "occurrence_start"),
+        # Full-text search on PostgreSQL (SQLite searches ``search_text`` with LIKE: see minutes_search).
+        Index(
+            "ix_minutes_search",
+            func.to_tsvector(literal_column("'simple'"), column("search_text")),
+            postgresql_using="gin",
+        ).ddl_if(dialect="postgresql"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)
@@ -36,6 +46,9 @@ class Minutes(Timestamped, Base):
     approved_by: Mapped[str | None] = mapped_column(String(32))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id", ondelete="SET NULL"))
+    # Folded words of the whole minutes (title, summary, decisions, action items, contributions), kept
+    # up to date by bot.services.minutes_search.refresh(): what full-text search looks in.
+    search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     meeting: Mapped[Meeting] = relationship()
     taker: Mapped[Person | None] = relationship()

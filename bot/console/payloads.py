@@ -1,0 +1,138 @@
+"""Slack payloads the console sends for what people do in a channel or a modal (pure functions):
+a message or thread reply, its edit or deletion, a message shortcut, a modal submission."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Posted:
+    """A message the console user wrote (so it can be edited, deleted or added to the minutes)."""
+
+    channel: str
+    ts: str
+    text: str
+    thread_ts: str | None = None
+
+
+def new_ts() -> str:
+    """A fresh message timestamp, Slack style."""
+    return f"{time.time():.6f}"
+
+
+def message_event(user: str, channel: str, text: str, thread_ts: str | None = None) -> tuple[dict[str, Any], Posted]:
+    """A ``message`` event in a channel (a thread reply when ``thread_ts`` is given)."""
+    ts = new_ts()
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "channel",
+        "user": user,
+        "text": text,
+    }
+    event["ts"] = ts
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return event, Posted(channel, ts, text, thread_ts)
+
+
+def _as_message(user: str, posted: Posted, text: str) -> dict[str, Any]:
+    message = {"type": "message", "user": user, "text": text, "ts": posted.ts}
+    if posted.thread_ts:
+        message["thread_ts"] = posted.thread_ts
+    return message
+
+
+def edited_event(user: str, posted: Posted, text: str) -> dict[str, Any]:
+    """The ``message_changed`` event Slack sends when ``posted`` is edited to ``text``."""
+    message = {**_as_message(user, posted, text), "edited": {"user": user, "ts": new_ts()}}
+    return {
+        "type": "message",
+        "subtype": "message_changed",
+        "hidden": True,
+        "channel": posted.channel,
+        "channel_type": "channel",
+        "message": message,
+        "previous_message": _as_message(user, posted, posted.text),
+        "ts": new_ts(),
+    }
+
+
+def deleted_event(user: str, posted: Posted) -> dict[str, Any]:
+    """The ``message_deleted`` event Slack sends when ``posted`` is deleted."""
+    return {
+        "type": "message",
+        "subtype": "message_deleted",
+        "hidden": True,
+        "channel": posted.channel,
+        "channel_type": "channel",
+        "deleted_ts": posted.ts,
+        "previous_message": _as_message(user, posted, posted.text),
+        "ts": new_ts(),
+    }
+
+
+def _envelope(user: str, team: str) -> dict[str, Any]:
+    return {
+        "user": {"id": user, "team_id": team},
+        "team": {"id": team, "domain": "covenant"},
+        "api_app_id": "ACOVENANT",
+        "token": "unused-verification-token",
+        "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+    }
+
+
+def message_shortcut(
+    user: str, team: str, callback_id: str, posted: Posted, author: str, response_url: str
+) -> dict[str, Any]:
+    """A message shortcut (``message_action``) on ``posted``."""
+    return {
+        **_envelope(user, team),
+        "type": "message_action",
+        "callback_id": callback_id,
+        "response_url": response_url,
+        "channel": {"id": posted.channel},
+        "message": _as_message(author, posted, posted.text),
+        "message_ts": posted.ts,
+    }
+
+
+def _state(blocks: list[dict[str, Any]], fields: dict[str, str]) -> dict[str, Any]:
+    values: dict[str, Any] = {}
+    for block in blocks:
+        if block.get("type") != "input":
+            continue
+        element = block.get("element") or {}
+        block_id, action_id = str(block.get("block_id")), str(element.get("action_id"))
+        typed = fields.get(block_id)
+        if element.get("type") == "static_select":
+            options = element.get("options") or []
+            chosen = None
+            if typed is not None:
+                index = int(typed) - 1 if typed.isdigit() and 0 < int(typed) <= len(options) else None
+                chosen = (
+                    options[index] if index is not None else next((o for o in options if o["value"] == typed), None)
+                )
+            values[block_id] = {action_id: {"type": "static_select", "selected_option": chosen}}
+        else:
+            value = typed if typed is not None else element.get("initial_value")
+            values[block_id] = {action_id: {"type": element.get("type"), "value": value or None}}
+    return {"values": values}
+
+
+def view_submission(user: str, team: str, view: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+    """A ``view_submission`` of ``view`` (as views.open returned it) with ``fields`` typed in; every input
+    not named keeps its initial value."""
+    unknown = set(fields) - {str(b.get("block_id")) for b in view.get("blocks", []) if b.get("type") == "input"}
+    if unknown:
+        raise ValueError(f"no input {sorted(unknown)} in this form")
+    return {
+        **_envelope(user, team),
+        "type": "view_submission",
+        "view": {**view, "state": _state(view.get("blocks", []), fields)},
+        "response_urls": [],
+    }

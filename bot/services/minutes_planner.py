@@ -1,0 +1,340 @@
+"""What the reminder engine owes for minutes (rule family ``minutes``), planned on every sweep:
+
+- ``minutes-request``: when a sitting ended (within the last 2 days), "Minutes for <meeting>" in the
+  group's channel; its thread collects contributions (``after_send`` records where it went);
+- ``minutes-taker``: at the same moment, a DM to the minute-taker;
+- ``minutes-chase-draft``: no draft 2 working days after the meeting -> the minute-taker (or the chair);
+- ``minutes-chase-approval``: circulated but not approved when the comment window closed -> the chair
+  (or the covenant's secretariat channel when the group has no chair).
+
+Each chase goes to one person, once per version of the minutes.
+
+The planner runs on every sweep (every minute). To stay cheap it remembers, per database, until when
+nothing can fall due (the next end of a sitting, chase or comment window) and a fingerprint of the
+meetings and minutes; while both hold, a sweep costs one small query. Otherwise its queries are
+built once with bound parameters, bounded by time windows (the (status, occurrence_start) index of
+minutes), and anything already planned is dropped by its dedupe key before more is loaded.
+
+``minutes-circulated`` and ``minutes-changes`` are inserted by bot.services.minutes when people act.
+Each message has a dedupe key, so it exists (and is sent) once; builders return None when the message
+is no longer owed (the draft was written, the minutes were approved meanwhile).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from bot.db.enums import DeadlineKind, MeetingStatus, MinutesStatus
+from bot.db.models import (
+    Meeting,
+    MeetingException,
+    Minutes,
+    Person,
+    ReminderDelivery,
+    WorkingGroup,
+    WorkingGroupMember,
+)
+from bot.delivery import register
+from bot.render import minutes as render
+from bot.render.blocks import Reply
+from bot.services import minutes as service
+from bot.services import working_days
+from bot.services.occurrences import Occurrence, occurrences
+from bot.services.reminder_policy import next_allowed_moment, policy_for
+from bot.services.reminders import insert_once
+
+LOOK_BACK = timedelta(days=2)
+LONGEST_MEETING = timedelta(days=1)
+CHASE_AFTER_WORKING_DAYS = 2
+CHASE_LOOK_BACK = timedelta(days=30)
+# Minutes are circulated within this long after their meeting (bounds the approval-chase query).
+CIRCULATION_LOOK_BACK = timedelta(days=120)
+
+
+_SINCE: BindParameter[datetime] = bindparam("since")
+_NOW: BindParameter[datetime] = bindparam("now")
+_RECENT: BindParameter[datetime] = bindparam("recent")
+_KEYS: BindParameter[list[str]] = bindparam("keys", expanding=True)
+
+# Meetings that can have a sitting that ended in the window (no groups or covenants loaded).
+_MAY_HAVE_ENDED = (
+    select(Meeting)
+    .options(selectinload(Meeting.exceptions))
+    .where(
+        Meeting.status == MeetingStatus.SCHEDULED,
+        or_(
+            and_(Meeting.rrule.is_(None), Meeting.ends_at > _RECENT, Meeting.starts_at <= _NOW),
+            and_(
+                Meeting.rrule.is_not(None),
+                Meeting.starts_at <= _NOW,
+                or_(Meeting.series_until.is_(None), Meeting.series_until >= _SINCE),
+            ),
+            Meeting.exceptions.any(MeetingException.starts_at >= _SINCE),
+        ),
+    )
+)
+_PLANNED = select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(_KEYS))
+# Drafts nobody wrote two (calendar) days after the meeting, and circulated minutes whose window closed.
+_CHASE_CANDIDATES = select(Minutes.id, Minutes.status).where(
+    or_(
+        and_(
+            Minutes.status == MinutesStatus.DRAFT,
+            Minutes.version == 1,
+            Minutes.occurrence_start >= bindparam("draft_since"),
+            Minutes.occurrence_start <= bindparam("draft_until"),
+            or_(Minutes.summary.is_(None), Minutes.summary == ""),
+            ~Minutes.decisions.any(),
+            ~Minutes.action_items.any(),
+        ),
+        and_(
+            Minutes.status == MinutesStatus.CIRCULATED,
+            Minutes.occurrence_start >= bindparam("circulated_since"),
+            Minutes.comments_until <= _NOW,
+            Minutes.comments_until >= bindparam("draft_since"),
+        ),
+    )
+)
+_WITH_MEETING = select(Minutes).options(
+    selectinload(Minutes.meeting).selectinload(Meeting.group).selectinload(WorkingGroup.covenant),
+    selectinload(Minutes.meeting).selectinload(Meeting.exceptions),
+    selectinload(Minutes.taker),
+    selectinload(Minutes.decisions),
+    selectinload(Minutes.action_items),
+)
+_CHAIR = (
+    select(Person.slack_user_id)
+    .join(WorkingGroupMember, WorkingGroupMember.person_id == Person.id)
+    .where(
+        WorkingGroupMember.group_id == bindparam("group_id"),
+        WorkingGroupMember.is_chair.is_(True),
+        Person.slack_user_id.is_not(None),
+    )
+    .order_by(Person.id)
+    .limit(1)
+)
+RULE_BY_STATUS = {MinutesStatus.DRAFT: "minutes-chase-draft", MinutesStatus.CIRCULATED: "minutes-chase-approval"}
+
+
+def _key(rule: str, occurrence: Occurrence) -> str:
+    return f"{rule}:{occurrence.meeting.id}:{occurrence.recurrence_id.isoformat()}"
+
+
+@dataclass(frozen=True)
+class _Quiet:
+    """Nothing about minutes falls due before ``until`` (from ``since``) while the data has ``fingerprint``."""
+
+    fingerprint: tuple[object, ...]
+    since: datetime
+    until: datetime
+
+
+_quiet: dict[str, _Quiet] = {}
+QUIET_AT_MOST = timedelta(days=1)
+# Changes to meetings (new, moved, cancelled) or minutes (new, written, circulated, taken) show here.
+_FINGERPRINT = select(
+    select(func.count(Meeting.id)).scalar_subquery(),
+    select(func.max(Meeting.updated_at)).scalar_subquery(),
+    select(func.count(MeetingException.id)).scalar_subquery(),
+    select(func.max(MeetingException.updated_at)).scalar_subquery(),
+    select(func.count(Minutes.id)).scalar_subquery(),
+    select(func.max(Minutes.updated_at)).scalar_subquery(),
+)
+_MAY_END = (
+    select(Meeting)
+    .options(selectinload(Meeting.exceptions))
+    .where(
+        Meeting.status == MeetingStatus.SCHEDULED,
+        or_(
+            and_(Meeting.rrule.is_(None), Meeting.ends_at > _NOW),
+            and_(Meeting.rrule.is_not(None), or_(Meeting.series_until.is_(None), Meeting.series_until >= _SINCE)),
+            Meeting.exceptions.any(MeetingException.starts_at >= _SINCE),
+        ),
+    )
+)
+_NEXT_DRAFT = select(func.min(Minutes.occurrence_start)).where(
+    Minutes.status == MinutesStatus.DRAFT, Minutes.version == 1, Minutes.occurrence_start > bindparam("draft_until")
+)
+_NEXT_WINDOW = select(func.min(Minutes.comments_until)).where(
+    Minutes.status == MinutesStatus.CIRCULATED, Minutes.comments_until > _NOW
+)
+
+
+def plan(session: Session, now: datetime) -> int:
+    """Plan the minutes messages that became due; returns how many rows were added."""
+    database = session.get_bind().engine.url.render_as_string()
+    quiet = _quiet.get(database)
+    fingerprint = tuple(session.execute(_FINGERPRINT).one())
+    if quiet is not None and quiet.fingerprint == fingerprint and quiet.since <= now < quiet.until:
+        return 0
+    chase_dues: list[datetime] = []
+    added = _plan_requests(session, now) + _plan_chases(session, now, chase_dues)
+    session.flush()
+    if len(_quiet) > 32:
+        _quiet.clear()
+    _quiet[database] = _Quiet(tuple(session.execute(_FINGERPRINT).one()), now, _next_event(session, now, chase_dues))
+    return added
+
+
+def _next_event(session: Session, now: datetime, chase_dues: list[datetime]) -> datetime:
+    """The first moment after ``now`` at which something can fall due: a sitting ends, a draft becomes
+    chaseable, a comment window closes (at most QUIET_AT_MOST ahead)."""
+    moments = [now + QUIET_AT_MOST, *chase_dues]
+    for meeting in session.scalars(_MAY_END, {"now": now, "since": now - LONGEST_MEETING}):
+        ends = [o.ends_at for o in occurrences(meeting, now - LONGEST_MEETING, now + QUIET_AT_MOST) if o.ends_at > now]
+        moments += ends[:1]
+    draft_until = now - timedelta(days=CHASE_AFTER_WORKING_DAYS)
+    first_draft = session.scalar(_NEXT_DRAFT, {"draft_until": draft_until})
+    if first_draft is not None:
+        moments.append(first_draft + timedelta(days=CHASE_AFTER_WORKING_DAYS))
+    closing = session.scalar(_NEXT_WINDOW, {"now": now})
+    if closing is not None:
+        moments.append(closing)
+    return min(moment for moment in moments if moment > now)
+
+
+def ended_sittings(session: Session, now: datetime) -> list[Occurrence]:
+    """Sittings that ended in the last two days (not cancelled), by their meetings' own series rules."""
+    since, recent = now - LOOK_BACK - LONGEST_MEETING, now - LOOK_BACK
+    meetings = session.scalars(_MAY_HAVE_ENDED, {"since": since, "now": now, "recent": recent})
+    return [
+        occurrence
+        for meeting in meetings
+        for occurrence in occurrences(meeting, since, now)
+        if recent < occurrence.ends_at <= now
+    ]
+
+
+def _plan_requests(session: Session, now: datetime) -> int:
+    ended = ended_sittings(session, now)
+    keys = {_key("minutes-request", o) for o in ended}
+    if not keys:
+        return 0
+    done = set(session.scalars(_PLANNED, {"keys": list(keys)}))
+    added = 0
+    for occurrence in ended:
+        key = _key("minutes-request", occurrence)
+        if key in done:
+            continue
+        minutes = service.open_draft(session, occurrence.meeting, occurrence.recurrence_id, now, "scheduler")
+        meeting = minutes.meeting
+        common = {
+            "minutes_id": minutes.id,
+            "meeting_id": meeting.id,
+            "occurrence_start": occurrence.recurrence_id,
+            "working_group_id": meeting.working_group_id,
+            "covenant_id": meeting.group.covenant_id,
+            "planned_for": occurrence.ends_at,
+            "created_at": now,
+        }
+        taker = minutes.taker.slack_user_id if minutes.taker else None
+        # A confidential meeting (with one company) is never announced in a channel.
+        channel = meeting.group.channel_id if meeting.organisation_id is None else None
+        if channel:
+            added += insert_once(session, dedupe_key=key, rule="minutes-request", recipient=channel, **common)
+        elif taker:
+            # Nowhere to post: the DM to the minute-taker is the request (and marks this sitting as handled).
+            added += insert_once(session, dedupe_key=key, rule="minutes-taker", recipient=taker, **common)
+            continue
+        if taker:
+            added += insert_once(
+                session, dedupe_key=_key("minutes-taker", occurrence), rule="minutes-taker", recipient=taker, **common
+            )
+    return added
+
+
+def _plan_chases(session: Session, now: datetime, later: list[datetime]) -> int:
+    """Chase what is due; the due moments of chases still to come are added to ``later``."""
+    candidates = session.execute(
+        _CHASE_CANDIDATES,
+        {
+            "now": now,
+            "draft_since": now - CHASE_LOOK_BACK,
+            # Two working days after the meeting are at least two days after its start.
+            "draft_until": now - timedelta(days=CHASE_AFTER_WORKING_DAYS),
+            "circulated_since": now - CHASE_LOOK_BACK - CIRCULATION_LOOK_BACK,
+        },
+    ).all()
+    if not candidates:
+        return 0
+    keys = {f"{RULE_BY_STATUS[status]}:{minutes_id}": minutes_id for minutes_id, status in candidates}
+    todo = set(keys.values()) - {keys[key] for key in session.scalars(_PLANNED, {"keys": list(keys)})}
+    if not todo:
+        return 0
+    added = 0
+    for minutes in session.scalars(_WITH_MEETING.where(Minutes.id.in_(todo))):
+        meeting = minutes.meeting
+        tz = meeting.group.covenant.timezone
+        chair = session.scalar(_CHAIR, {"group_id": meeting.working_group_id})
+        if minutes.status == MinutesStatus.DRAFT:
+            ended = service.sitting_start(meeting, minutes.occurrence_start) + (meeting.ends_at - meeting.starts_at)
+            due = working_days.add_business_days(ended, CHASE_AFTER_WORKING_DAYS, tz)
+            recipient = minutes.taker.slack_user_id if minutes.taker else chair
+        else:
+            due = minutes.comments_until or now
+            recipient = chair or meeting.group.covenant.secretariat_channel
+        if due > now:
+            later.append(due)
+        elif recipient:
+            added += _chase(session, minutes, RULE_BY_STATUS[minutes.status], recipient, due, now)
+    return added
+
+
+def _chase(session: Session, minutes: Minutes, rule: str, recipient: str, due: datetime, now: datetime) -> int:
+    covenant = minutes.meeting.group.covenant
+    policy = policy_for(DeadlineKind.MINUTES, covenant.reminder_policy)
+    return int(
+        insert_once(
+            session,
+            dedupe_key=f"{rule}:{minutes.id}",
+            rule=rule,
+            recipient=recipient,
+            planned_for=next_allowed_moment(max(due, now), covenant.timezone, policy),
+            minutes_id=minutes.id,
+            meeting_id=minutes.meeting_id,
+            occurrence_start=minutes.occurrence_start,
+            working_group_id=minutes.meeting.working_group_id,
+            covenant_id=covenant.id,
+            created_at=now,
+        )
+    )
+
+
+def build(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
+    """The message of a minutes delivery, as things stand now (None when it is no longer owed)."""
+    if delivery.minutes_id is None or session.get(Minutes, delivery.minutes_id) is None:
+        return None
+    minutes = service.load(session, delivery.minutes_id)
+    start = service.sitting_start(minutes.meeting, minutes.occurrence_start)
+    draft = minutes.status == MinutesStatus.DRAFT
+    if delivery.rule == "minutes-request":
+        return render.request_message(minutes, start, lang) if draft else None
+    if delivery.rule == "minutes-taker":
+        return render.taker_message(minutes, start, lang) if draft else None
+    if delivery.rule == "minutes-chase-draft":
+        if not draft or service.has_draft(minutes):
+            return None
+        return render.draft_chase(minutes, start, service.contribution_count(minutes), lang)
+    if delivery.rule == "minutes-chase-approval":
+        return render.approval_chase(minutes, start, lang) if minutes.status == MinutesStatus.CIRCULATED else None
+    if delivery.rule == "minutes-circulated":
+        return render.circulated_message(minutes, start, lang) if minutes.status == MinutesStatus.CIRCULATED else None
+    if delivery.rule == "minutes-changes":
+        payload = delivery.payload or {}
+        return render.changes_requested(minutes, start, str(payload.get("by")), str(payload.get("comment", "")), lang)
+    return None
+
+
+def after_send(session: Session, delivery: ReminderDelivery, now: datetime) -> None:
+    """The "Minutes for ..." message went out: replies in its thread now belong to these minutes."""
+    if delivery.rule != "minutes-request" or delivery.minutes_id is None or not delivery.slack_ts:
+        return
+    minutes = session.get(Minutes, delivery.minutes_id)
+    if minutes is not None and minutes.thread_ts is None:
+        minutes.thread_channel, minutes.thread_ts = delivery.slack_channel, delivery.slack_ts
+
+
+register("minutes", build, plan, after_send)

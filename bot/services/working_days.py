@@ -1,0 +1,25 @@
+"""Working days (Dutch business days: no weekends, no public holidays) for the minutes' deadlines."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.services.reminder_policy import is_business_day
+
+
+def add_business_days(moment: datetime, days: int, tz: str) -> datetime:
+    """The same local time ``days`` Dutch business days after ``moment`` (weekends and holidays skipped)."""
+    zone = ZoneInfo(tz)
+    local = moment.astimezone(zone)
+    day = local.date()
+    while days > 0:
+        day += timedelta(days=1)
+        days -= is_business_day(day)
+    return datetime.combine(day, local.time(), tzinfo=zone).astimezone(UTC)
+
+
+def end_of_business_days(moment: datetime, days: int, tz: str) -> datetime:
+    """17:00 local on the ``days``-th business day after ``moment``: when a comment window closes."""
+    day = add_business_days(moment, days, tz).astimezone(ZoneInfo(tz)).date()
+    return datetime.combine(day, time(17, 0), tzinfo=ZoneInfo(tz)).astimezone(UTC)

@@ -1,0 +1,67 @@
+"""Messages in a "Minutes for ..." thread become contributions; edits and deletions are followed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError, SlackClientError
+
+from bot.commands import minutes_actions as actions
+from handlers.minutes_outcome import produce_outcome
+from handlers.shortcuts.minutes import permalink
+
+logger = logging.getLogger(__name__)
+FOLLOWED = ("message_changed", "message_deleted")
+# Replies that carry a person's words (a reply also sent to the channel, a reply with a file).
+REPLY_SUBTYPES = (None, "thread_broadcast", "file_share")
+
+
+def is_minutes_event(event: dict[str, Any]) -> bool:
+    """True for an edit or deletion, or a person's reply in a channel thread: candidates for minutes."""
+    if event.get("channel_type") == "im":
+        return False
+    if event.get("subtype") in FOLLOWED:
+        return True
+    thread_ts = event.get("thread_ts")
+    return (
+        event.get("subtype") in REPLY_SUBTYPES
+        and not event.get("bot_id")
+        and "user" in event
+        and bool(thread_ts)
+        and thread_ts != event.get("ts")
+    )
+
+
+def on_minutes_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    deps = context["deps"]
+    if event.get("subtype") in FOLLOWED:
+        try:
+            with deps.session_factory() as session:
+                actions.follow_change(session, event, deps.clock.now())
+        except Exception:
+            logger.exception("could not follow %s in %s", event.get("subtype"), event.get("channel"))
+        return
+    channel, ts = str(event["channel"]), str(event["ts"])
+    with deps.session_factory() as session:
+        minutes_id = actions.thread_minutes(session, channel, str(event["thread_ts"]))
+    if minutes_id is None:
+        return
+    link = permalink(client, channel, ts)
+    outcome, _ = produce_outcome(
+        deps,
+        client,
+        str(event["user"]),
+        lambda session, viewer: actions.collect_reply(session, minutes_id, event, link, deps.clock.now()),
+    )
+    if outcome.reaction:
+        try:
+            client.reactions_add(channel=channel, timestamp=ts, name=outcome.reaction)
+        except (SlackApiError, SlackClientError, OSError) as error:  # a missing reaction is cosmetic
+            logger.info("reactions.add failed: %s", error)
+    elif outcome.reply is not None and outcome.reply.text:
+        client.chat_postEphemeral(
+            channel=channel, user=str(event["user"]), thread_ts=str(event["thread_ts"]), **outcome.reply.as_message()
+        )
