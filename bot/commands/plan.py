@@ -199,13 +199,14 @@ def _status(session: Session, args: list[str], ctx: PlanContext) -> Reply:
     company = _company(session, words) if words else _own_company(session, ctx)
     visible = _visible_plans(session, company, covenant, ctx)
     if visible is not None:
-        secretariat_of = {p.covenant_id for p in visible if ctx.viewer.is_secretariat(p.covenant_id)}
+        # Everything shown here is the company's own data: the assessment notes too (as /covenant company).
+        notes_for = {p.covenant_id for p in visible}
         deadlines_ = [
             d
             for d in plans.company_deadlines(session, company.id, covenant.id if covenant else None)
             if ctx.viewer.may_see_company(d.covenant_id, company.id)
         ]
-        return render.company_status(company, visible, deadlines_, secretariat_of, ctx.today, lang)
+        return render.company_status(company, visible, deadlines_, notes_for, ctx.today, lang)
     # Not theirs to see: the covenants' aggregate figures only.
     scope = [covenant] if covenant else _company_covenants(session, company)
     summaries = [plans.cycle_summary(session, c.id, ctx.today) for c in scope]
