@@ -7,6 +7,7 @@ twice or by the wrong person change nothing and say so.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.orm import Session
 
 from bot.db.enums import DeadlineKind, DeadlineStatus
-from bot.db.models import Deadline
+from bot.db.models import ActionPlan, Deadline
 from bot.i18n import t
 from bot.render.blocks import escape
 from bot.render.time import date_token, datetime_token
@@ -126,36 +127,34 @@ def not_for_me(session: Session, deadline_id: int, viewer: Viewer, now: datetime
     )
 
 
-def confirm_received(session: Session, deadline_id: int, viewer: Viewer, now: datetime) -> ActionOutcome:
-    """The secretariat confirms it has the plan."""
+def _receipt(
+    session: Session,
+    deadline_id: int,
+    viewer: Viewer,
+    now: datetime,
+    change: Callable[[Session, ActionPlan, datetime, str], bool],
+    outcome: str,
+) -> ActionOutcome:
+    """The secretariat's answer to "marked submitted": ``change`` the plan, or say nothing changed."""
     deadline = deadlines.get(session, deadline_id)
     lang = viewer.language
     if not viewer.is_secretariat(deadline.covenant_id):
         return ActionOutcome(note=t(lang, "reminder.secretariat_only"))
     plan = plans.plan_of_deadline(session, deadline.id)
-    if plan is None or not plans.confirm_received(session, plan, now, viewer.slack_user_id):
+    if plan is None or not change(session, plan, now, viewer.slack_user_id):
         return ActionOutcome(note=t(lang, "reminder.already_confirmed"))
     session.commit()
-    return ActionOutcome(
-        replace_with=":white_check_mark: "
-        + t(lang, "reminder.confirmed", who=f"<@{viewer.slack_user_id}>", what=_what(deadline, lang))
-    )
+    return ActionOutcome(replace_with=t(lang, outcome, who=f"<@{viewer.slack_user_id}>", what=_what(deadline, lang)))
+
+
+def confirm_received(session: Session, deadline_id: int, viewer: Viewer, now: datetime) -> ActionOutcome:
+    """The secretariat confirms it has the plan."""
+    return _receipt(session, deadline_id, viewer, now, plans.confirm_received, "reminder.confirmed")
 
 
 def not_received(session: Session, deadline_id: int, viewer: Viewer, now: datetime) -> ActionOutcome:
     """The secretariat has not received the plan: open again, reminders resume."""
-    deadline = deadlines.get(session, deadline_id)
-    lang = viewer.language
-    if not viewer.is_secretariat(deadline.covenant_id):
-        return ActionOutcome(note=t(lang, "reminder.secretariat_only"))
-    plan = plans.plan_of_deadline(session, deadline.id)
-    if plan is None or not plans.not_received(session, plan, now, viewer.slack_user_id):
-        return ActionOutcome(note=t(lang, "reminder.already_confirmed"))
-    session.commit()
-    return ActionOutcome(
-        replace_with=":arrows_counterclockwise: "
-        + t(lang, "reminder.reopened", who=f"<@{viewer.slack_user_id}>", what=_what(deadline, lang))
-    )
+    return _receipt(session, deadline_id, viewer, now, plans.not_received, "reminder.reopened")
 
 
 def local_today(viewer: Viewer, now: datetime) -> date:
