@@ -49,7 +49,10 @@ def test_procfile_web_process_serves_signed_commands(engine: Engine, standin: St
         "DATABASE_URL": engine.url.render_as_string(hide_password=False),
         "WEB_CONCURRENCY": "2",
     }
-    server = subprocess.Popen(command, shell=True, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    # exec: the shell becomes gunicorn, so terminate() below stops gunicorn itself, not only the shell.
+    server = subprocess.Popen(
+        f"exec {command}", shell=True, env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         for _ in range(100):
