@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
 from bot.standin.blockkit import check_message, check_view
+from bot.standin.ratelimits import RATE_LIMITED_METHODS, RateLimiter, RateLimits
 
 # Fields that slack_sdk sends JSON-encoded inside form bodies.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
@@ -38,9 +39,13 @@ Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, str], dict[str, An
 
 
 class StandinSlack:
-    """Start with :meth:`start`; point ``WebClient(base_url=...)`` at :attr:`api_url`."""
+    """Start with :meth:`start`; point ``WebClient(base_url=...)`` at :attr:`api_url`.
 
-    def __init__(self, on_call: Callable[[Call], None] | None = None) -> None:
+    With ``rate_limits`` chat.postMessage is limited as Slack limits it (per channel and workspace-wide),
+    answering 429 with ``Retry-After`` beyond the limits; without, every call is accepted.
+    """
+
+    def __init__(self, on_call: Callable[[Call], None] | None = None, rate_limits: RateLimits | None = None) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.bot_user_id = "UBOTCOVENANT"
@@ -49,6 +54,7 @@ class StandinSlack:
         self.fault: Fault | None = None
         # Seconds each chat.postMessage takes (to make concurrent senders overlap in tests).
         self.latency = 0.0
+        self.rate_limiter = RateLimiter(rate_limits) if rate_limits is not None else None
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -183,6 +189,13 @@ class StandinSlack:
             self._record(Call(method, args, {"ok": False, "fault": status, **body}, parsed.path))
             self._send(request, status, body, headers)
             return
+        if self.rate_limiter is not None and method in RATE_LIMITED_METHODS:
+            retry_after = self.rate_limiter.admit(self._channel_of(args))
+            if retry_after is not None:
+                refusal = {"ok": False, "error": "ratelimited"}
+                self._record(Call(method, args, {**refusal, "status": 429}, parsed.path))
+                self._send(request, 429, refusal, {"Retry-After": str(int(retry_after))})
+                return
         if self.latency and method == "chat.postMessage":
             time.sleep(self.latency)
         body = self._answer(method, args)
@@ -201,6 +214,13 @@ class StandinSlack:
             if isinstance(args.get(key), str) and args[key][:1] in "[{":
                 args[key] = json.loads(args[key])
         return args
+
+    def _channel_of(self, args: dict[str, Any]) -> str:
+        """The conversation a message goes to (a user id means the DM with that user)."""
+        channel = str(args.get("channel", ""))
+        if channel.startswith(("U", "W")):
+            return str(self._m_conversations_open({"users": channel})["channel"]["id"])
+        return channel
 
     def _record(self, call: Call) -> None:
         with self._lock:
