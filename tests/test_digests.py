@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, event, select
 
 from bot.clock import ManualClock
+from bot.db.engine import SessionFactory
+from bot.db.models import Covenant, ReminderDelivery, WorkingGroup
 from bot.delivery import Sweeper
+from bot.services import deadlines, digests
 from bot.standin import StandinSlack
 
 
@@ -45,3 +51,45 @@ def test_group_digest_on_monday_morning_only(sweeper: Sweeper, clock: ManualCloc
     clock.set(datetime(2026, 11, 24, 8, 5, tzinfo=UTC))  # Tuesday
     sweeper.run_once()
     assert len(_digests(standin, "CDEMOWG001")) == 1
+
+
+def test_digests_go_to_each_covenants_secretariat_and_each_group_channel(session_factory: SessionFactory) -> None:
+    monday = datetime(2026, 11, 23, 8, 5, tzinfo=UTC)  # 09:05 Amsterdam: both windows open
+    with session_factory() as session:
+        digests.plan_digests(session, monday)
+        session.commit()
+        planned = {
+            (row.rule, row.recipient, row.covenant_id, row.working_group_id)
+            for row in session.scalars(select(ReminderDelivery).where(ReminderDelivery.rule.like("digest-%")))
+        }
+        expected = {
+            ("digest-secretariat", target, covenant_id, None)
+            for covenant_id in session.scalars(select(Covenant.id))
+            for target in deadlines.secretariat_recipients(session, covenant_id)
+        } | {
+            ("digest-group", group.channel_id, group.covenant_id, group.id)
+            for group in session.scalars(select(WorkingGroup).where(WorkingGroup.channel_id.is_not(None)))
+        }
+    assert planned == expected
+    assert any(rule == "digest-group" for rule, *_ in planned)
+
+
+def test_an_idle_sweep_plans_digests_without_writing(session_factory: SessionFactory, engine: Engine) -> None:
+    monday = datetime(2026, 11, 23, 8, 5, tzinfo=UTC)
+    with session_factory() as session:
+        assert digests.plan_digests(session, monday) > 0
+        session.commit()
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        with session_factory() as session:
+            assert digests.plan_digests(session, monday + timedelta(minutes=1)) == 0
+            session.commit()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert not [s for s in statements if not s.lstrip().upper().startswith("SELECT")], statements
+    assert len(statements) <= 4, statements

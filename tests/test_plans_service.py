@@ -32,6 +32,28 @@ def test_overdue_plans_are_past_due_and_not_submitted(session_factory: SessionFa
         assert all(plan.submitted_on is None and plan.due_on < TODAY for plan in overdue)
 
 
+def test_overdue_plans_can_be_limited_and_counted(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        every = plans.overdue_plans(session, TODAY)
+        assert plans.count_overdue(session, TODAY) == len(every) >= 1
+        assert plans.overdue_plans(session, TODAY, limit=1) == every[:1]
+        covenant_id = every[0].covenant_id
+        assert plans.count_overdue(session, TODAY, [covenant_id]) == sum(p.covenant_id == covenant_id for p in every)
+
+
+def test_overdue_reply_lists_the_first_plans_and_counts_the_rest(session_factory: SessionFactory) -> None:
+    from bot.render import plans as render
+
+    with session_factory() as session:
+        every = plans.overdue_plans(session, TODAY)
+        mine = list({p.covenant_id: p.covenant for p in every}.values())
+        reply = render.overdue(every[:1], len(every) + 40, mine, [], [], TODAY, "en")
+    text = str(reply.blocks)
+    assert every[0].organisation.name in text
+    assert f"and {len(every) + 39} more" in text
+    assert reply.text.endswith(f": {len(every) + 40}")
+
+
 def test_company_plans_newest_first(session_factory: SessionFactory) -> None:
     with session_factory() as session:
         company = session.scalar(select(Organisation).where(Organisation.name.like("Windkracht%")))

@@ -188,9 +188,11 @@ def _overdue(session: Session, args: list[str], ctx: PlanContext) -> Reply:
     scope = [covenant] if covenant else _viewer_covenants(session, ctx.viewer)
     mine = [c for c in scope if ctx.viewer.is_secretariat(c.id)]
     others = [c for c in scope if not ctx.viewer.is_secretariat(c.id)]
-    overdue = plans.overdue_plans(session, ctx.today, [c.id for c in mine]) if mine else []
+    ids = [c.id for c in mine]
+    overdue = plans.overdue_plans(session, ctx.today, ids, limit=render.MAX_LISTED) if mine else []
+    total = plans.count_overdue(session, ctx.today, ids) if len(overdue) == render.MAX_LISTED else len(overdue)
     summaries = [plans.cycle_summary(session, c.id, ctx.today) for c in others]
-    return render.overdue(overdue, mine, summaries, others, ctx.today, ctx.viewer.language)
+    return render.overdue(overdue, total, mine, summaries, others, ctx.today, ctx.viewer.language)
 
 
 def _status(session: Session, args: list[str], ctx: PlanContext) -> Reply:
@@ -261,6 +263,6 @@ def _company_covenants(session: Session, company: Organisation) -> list[Covenant
 
 
 def _viewer_covenants(session: Session, viewer: Viewer) -> list[Covenant]:
-    found = covenants.covenants_of(session, viewer.organisation_id, set(viewer.roles))
-    running = [c for c in covenants.all_covenants(session) if c.phase.value in ("implementing", "signed")]
-    return found or running
+    every = covenants.all_covenants(session)
+    found = covenants.covenants_of(session, viewer.organisation_id, set(viewer.roles), every)
+    return found or [c for c in every if c.phase.value in ("implementing", "signed")]

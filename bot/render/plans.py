@@ -94,13 +94,14 @@ def aggregate_only(company: Organisation, covenants: list[Covenant], summaries: 
 
 def overdue(
     plans: list[ActionPlan],
+    total: int,
     mine: list[Covenant],
     summaries: list[PlanSummary],
     others: list[Covenant],
     today: date,
     lang: str,
 ) -> Reply:
-    """Overdue plans by company for the covenants the viewer runs; aggregates for the rest."""
+    """Overdue plans by company for the covenants the viewer runs (the first of ``total``); aggregates for the rest."""
     blocks = [header(t(lang, "plan.overdue_title"))]
     if mine:
         if plans:
@@ -115,13 +116,13 @@ def overdue(
                 for p in plans[:MAX_LISTED]
             ]
             blocks += lines_to_sections(lines, 10)
-            if len(plans) > MAX_LISTED:
-                blocks.append(context(t(lang, "plan.more", count=len(plans) - MAX_LISTED)))
+            if total > len(plans[:MAX_LISTED]):
+                blocks.append(context(t(lang, "plan.more", count=total - len(plans[:MAX_LISTED]))))
         else:
             blocks.append(section(t(lang, "plan.none_overdue")))
     if others:
         blocks += lines_to_sections([summary_line(c, s, lang) for c, s in zip(others, summaries, strict=True)], 10)
-    fallback = t(lang, "plan.overdue_title") + f": {len(plans)}"
+    fallback = t(lang, "plan.overdue_title") + f": {total}"
     return Reply(text=fallback, blocks=blocks)
 
 

@@ -6,12 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, and_, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.db.enums import GroupKind, RoleKind
-from bot.db.models import Meeting, WorkingGroup, WorkingGroupMember
+from bot.db.models import Meeting, Person, WorkingGroup, WorkingGroupMember
 from bot.i18n import language_for
-from bot.services.people import Profile, person_by_slack_id
+from bot.services.people import Profile
 
 
 @dataclass(frozen=True)
@@ -109,7 +109,11 @@ def viewer_for(
     session: Session, slack_user_id: str, profile: Profile | None, default_language: str, default_tz: str
 ) -> Viewer:
     """Build the viewer: a language chosen in the bot wins over the Slack locale, which wins over the default."""
-    person = person_by_slack_id(session, slack_user_id)
+    person = session.scalar(
+        select(Person)
+        .options(selectinload(Person.roles), joinedload(Person.organisation))
+        .where(Person.slack_user_id == slack_user_id)
+    )
     locale = profile.locale if profile else None
     language = language_for(locale, default_language)
     timezone = (profile.tz if profile and profile.tz else None) or default_tz

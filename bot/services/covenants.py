@@ -6,13 +6,13 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
 
 from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
-from bot.db.models import Covenant, CovenantFact, Organisation, Participation
+from bot.db.models import Covenant, CovenantAlias, CovenantFact, Organisation, Participation
 from bot.services.errors import UsageError
-from bot.services.matching import best_match, normalise
+from bot.services.matching import NameIndex, normalise
 
 # Words that say "covenant" rather than which one; dropped before matching ("textielconvenant").
 _GENERIC_WORDS = ("convenant", "agreement", "imvo", "rbc", "sector", "het", "de", "the")
@@ -28,40 +28,66 @@ def _strip_generic(text: str) -> str:
 
 
 def all_covenants(session: Session) -> list[Covenant]:
-    """Every covenant and related initiative, covenants first, then by Dutch name."""
-    rows = session.scalars(select(Covenant).options(selectinload(Covenant.aliases))).all()
+    """Every covenant and related initiative, covenants first, then by Dutch name (aliases not loaded: see
+    :func:`names`)."""
+    rows = session.scalars(select(Covenant)).all()
     kind_order = list(CovenantKind)
     return sorted(rows, key=lambda c: (kind_order.index(c.kind), c.name_nl.lower()))
 
 
-def resolve(session: Session, name: str) -> Covenant:
+@dataclass(frozen=True)
+class CovenantNames:
+    """Every name of every covenant, loaded and normalised once (resolving several phrases costs one load)."""
+
+    slugs: dict[int, str]
+    index: NameIndex[int]
+
+
+def names(session: Session) -> CovenantNames:
+    """All the names covenants go by (slug, Dutch and English name, aliases), in :func:`all_covenants`' order.
+
+    Only the names are read: the covenant a name resolves to is loaded on its own.
+    """
+    kind_order = list(CovenantKind)
+    rows = sorted(
+        session.execute(select(Covenant.id, Covenant.kind, Covenant.slug, Covenant.name_nl, Covenant.name_en)),
+        key=lambda row: (kind_order.index(row.kind), row.name_nl.lower()),
+    )
+    aliases: dict[int, list[str]] = {}
+    for covenant_id, alias in session.execute(
+        select(CovenantAlias.covenant_id, CovenantAlias.alias).order_by(CovenantAlias.alias)
+    ):
+        aliases.setdefault(covenant_id, []).append(alias)
+    candidates: list[tuple[int, str]] = []
+    for row in rows:
+        candidates += [(row.id, row.slug), (row.id, row.name_nl), (row.id, row.name_en)]
+        candidates += [(row.id, alias) for alias in aliases.get(row.id, [])]
+    return CovenantNames({row.id: row.slug for row in rows}, NameIndex(candidates))
+
+
+def resolve(session: Session, name: str, known: CovenantNames | None = None) -> Covenant:
     """The covenant meant by ``name`` (slug, Dutch or English name, alias, close misspelling).
 
-    Raises UsageError ``covenant.unknown`` with the nearest suggestions when nothing fits.
+    Raises UsageError ``covenant.unknown`` with the nearest suggestions when nothing fits. Pass
+    ``known`` (from :func:`names`) to resolve several names against one load.
     """
-    covenants = all_covenants(session)
-    candidates: list[tuple[int, str]] = []
-    for covenant in covenants:
-        candidates += [
-            (covenant.id, covenant.slug),
-            (covenant.id, covenant.name_nl),
-            (covenant.id, covenant.name_en),
-        ]
-        candidates += [(covenant.id, alias.alias) for alias in covenant.aliases]
-    by_id = {covenant.id: covenant for covenant in covenants}
+    known = known or names(session)
     query = name.strip()
     if not query:
         raise UsageError("covenant.missing_name")
-    match = best_match(query, candidates)
+    match = known.index.match(query)
     if match.key is None and _strip_generic(query) != query.lower():
-        match = best_match(_strip_generic(query), candidates)
+        match = known.index.match(_strip_generic(query))
     if match.key is None:
         raise UsageError(
             "covenant.unknown",
             name=query,
-            suggestions=", ".join(by_id[key].slug for key in match.suggestions),
+            suggestions=", ".join(known.slugs[key] for key in match.suggestions),
         )
-    return by_id[match.key]
+    covenant = session.get(Covenant, match.key)
+    if covenant is None:  # removed since its name was read
+        raise UsageError("covenant.unknown", name=query, suggestions="")
+    return covenant
 
 
 def match_exact(session: Session, name: str) -> Covenant | None:
@@ -70,11 +96,8 @@ def match_exact(session: Session, name: str) -> Covenant | None:
     wanted = normalise(name)
     if not wanted:
         return None
-    for covenant in all_covenants(session):
-        names = [covenant.slug, covenant.name_nl, covenant.name_en, *(a.alias for a in covenant.aliases)]
-        if wanted in {normalise(n) for n in names}:
-            return covenant
-    return None
+    found = names(session).index.exact.get(wanted)
+    return session.get(Covenant, found) if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -95,18 +118,20 @@ class CovenantStatus:
 
 def status(session: Session, covenant: Covenant, today: date) -> CovenantStatus:
     """Public status: dates, phase, who takes part now (by kind), who left, and the recorded facts."""
+    has_left = and_(Participation.left_on.is_not(None), Participation.left_on <= today)
     rows = session.execute(
-        select(Participation, Organisation.kind)
+        select(Organisation.kind, has_left, func.count())
         .join(Organisation, Participation.organisation_id == Organisation.id)
         .where(Participation.covenant_id == covenant.id)
+        .group_by(Organisation.kind, has_left)
     ).all()
     current: Counter[OrganisationKind] = Counter()
     left = 0
-    for participation, kind in rows:
-        if participation.left_on is not None and participation.left_on <= today:
-            left += 1
+    for kind, gone, count in rows:
+        if gone:
+            left += count
         else:
-            current[kind] += 1
+            current[kind] += count
     return CovenantStatus(
         covenant=covenant,
         parties_by_kind=dict(current),
@@ -122,8 +147,12 @@ def by_phase(covenants: list[Covenant], phase: CovenantPhase | None) -> list[Cov
     return [c for c in covenants if phase is None or c.phase == phase]
 
 
-def covenants_of(session: Session, organisation_id: int | None, role_covenant_ids: set[int]) -> list[Covenant]:
-    """Covenants a person takes part in: through a role, or through their organisation's participation."""
+def covenants_of(
+    session: Session, organisation_id: int | None, role_covenant_ids: set[int], every: list[Covenant] | None = None
+) -> list[Covenant]:
+    """Covenants a person takes part in: through a role, or through their organisation's participation.
+
+    ``every`` is :func:`all_covenants` when the caller has it already."""
     ids = set(role_covenant_ids)
     if organisation_id is not None:
         ids |= set(
@@ -135,4 +164,4 @@ def covenants_of(session: Session, organisation_id: int | None, role_covenant_id
         )
     if not ids:
         return []
-    return [c for c in all_covenants(session) if c.id in ids]
+    return [c for c in (every if every is not None else all_covenants(session)) if c.id in ids]

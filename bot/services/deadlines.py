@@ -49,18 +49,24 @@ def secretariat_recipients(session: Session, covenant_id: int) -> list[str]:
     covenant = session.get(Covenant, covenant_id)
     if covenant is not None and covenant.secretariat_channel:
         return [covenant.secretariat_channel]
-    return [
-        slack_id
-        for slack_id in session.scalars(
-            select(Person.slack_user_id)
-            .join(Role, Role.person_id == Person.id)
-            .where(
-                Role.covenant_id == covenant_id, Role.kind == RoleKind.SECRETARIAT, Person.slack_user_id.is_not(None)
-            )
-            .order_by(Person.id)
-        )
-        if slack_id
-    ]
+    return secretariat_members(session, [covenant_id]).get(covenant_id, [])
+
+
+def secretariat_members(session: Session, covenant_ids: list[int]) -> dict[int, list[str]]:
+    """The Slack ids of each covenant's secretariat members (by person id), for covenants without a channel."""
+    if not covenant_ids:
+        return {}
+    found: dict[int, list[str]] = {}
+    rows = session.execute(
+        select(Role.covenant_id, Person.slack_user_id)
+        .join(Person, Role.person_id == Person.id)
+        .where(Role.covenant_id.in_(covenant_ids), Role.kind == RoleKind.SECRETARIAT, Person.slack_user_id.is_not(None))
+        .order_by(Person.id)
+    )
+    for covenant_id, slack_id in rows:
+        if slack_id:
+            found.setdefault(covenant_id, []).append(slack_id)
+    return found
 
 
 def user_timezone(session: Session, slack_user_id: str, fallback: str) -> str:

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeadlineStatus, MinutesStatus
-from bot.db.models import ActionPlan, Covenant, Deadline, Meeting, Minutes, WorkingGroup
+from bot.db.models import ActionPlan, Covenant, Deadline, Meeting, Minutes, ReminderDelivery, WorkingGroup
 from bot.services import deadlines, occurrences, plans
 from bot.services.occurrences import Occurrence
 from bot.services.reminder_policy import is_business_day
@@ -60,43 +60,61 @@ def _local(now: datetime, tz: str) -> datetime:
 
 
 def plan_digests(session: Session, now: datetime) -> int:
-    """Plan today's secretariat digests and this week's group digests that are due and not yet planned."""
-    added = 0
-    for covenant in session.scalars(select(Covenant)):
+    """Plan today's secretariat digests and this week's group digests that are due and not yet planned.
+
+    Runs in every sweep, so it stays cheap when there is nothing new: one query for the covenants'
+    zones, and (only inside a digest window) one for the recipients and one for the digests planned
+    already; rows are written only for digests that are missing.
+    """
+    covenants = session.execute(select(Covenant.id, Covenant.timezone, Covenant.secretariat_channel)).all()
+    wanted: dict[str, dict[str, object]] = {}
+    morning = []
+    for covenant in covenants:
         local = _local(now, covenant.timezone)
-        if not (SECRETARIAT_AT <= local.time() < LATEST and is_business_day(local.date())):
-            continue
-        planned_for = datetime.combine(local.date(), SECRETARIAT_AT, tzinfo=ZoneInfo(covenant.timezone))
-        for target in deadlines.secretariat_recipients(session, covenant.id):
-            added += insert_once(
-                session,
-                dedupe_key=f"digest:secretariat:{covenant.id}:{local.date().isoformat()}:{target}",
-                covenant_id=covenant.id,
-                rule="digest-secretariat",
-                recipient=target,
-                planned_for=planned_for,
-                created_at=now,
-            )
-    groups = session.scalars(
-        select(WorkingGroup).options(selectinload(WorkingGroup.covenant)).where(WorkingGroup.channel_id.is_not(None))
-    )
-    for group in groups:
-        local = _local(now, group.covenant.timezone)
-        if local.weekday() != 0 or not (GROUP_AT <= local.time() < LATEST):
-            continue
-        assert group.channel_id is not None
-        week = local.date().isocalendar()
-        added += insert_once(
-            session,
-            dedupe_key=f"digest:group:{group.id}:{week.year}-W{week.week:02d}",
-            covenant_id=group.covenant_id,
-            working_group_id=group.id,
-            rule="digest-group",
-            recipient=group.channel_id,
-            planned_for=datetime.combine(local.date(), GROUP_AT, tzinfo=ZoneInfo(group.covenant.timezone)),
-            created_at=now,
+        if SECRETARIAT_AT <= local.time() < LATEST and is_business_day(local.date()):
+            morning.append((covenant, local.date()))
+    members = deadlines.secretariat_members(session, [c.id for c, _ in morning if not c.secretariat_channel])
+    for covenant, day in morning:
+        planned_for = datetime.combine(day, SECRETARIAT_AT, tzinfo=ZoneInfo(covenant.timezone))
+        targets = [covenant.secretariat_channel] if covenant.secretariat_channel else members.get(covenant.id, [])
+        for target in targets:
+            wanted[f"digest:secretariat:{covenant.id}:{day.isoformat()}:{target}"] = {
+                "covenant_id": covenant.id,
+                "rule": "digest-secretariat",
+                "recipient": target,
+                "planned_for": planned_for,
+            }
+    if any(_group_window(_local(now, zone)) for zone in {c.timezone for c in covenants}):
+        groups = session.execute(
+            select(WorkingGroup.id, WorkingGroup.covenant_id, WorkingGroup.channel_id, Covenant.timezone)
+            .join(Covenant, WorkingGroup.covenant_id == Covenant.id)
+            .where(WorkingGroup.channel_id.is_not(None))
         )
-    return added
+        for group_id, covenant_id, channel_id, zone in groups:
+            local = _local(now, zone)
+            if not _group_window(local):
+                continue
+            week = local.date().isocalendar()
+            wanted[f"digest:group:{group_id}:{week.year}-W{week.week:02d}"] = {
+                "covenant_id": covenant_id,
+                "working_group_id": group_id,
+                "rule": "digest-group",
+                "recipient": channel_id,
+                "planned_for": datetime.combine(local.date(), GROUP_AT, tzinfo=ZoneInfo(zone)),
+            }
+    if not wanted:
+        return 0
+    planned = set(session.scalars(select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(wanted))))
+    return sum(
+        insert_once(session, dedupe_key=key, created_at=now, **values)
+        for key, values in wanted.items()
+        if key not in planned
+    )
+
+
+def _group_window(local: datetime) -> bool:
+    """Monday between 09:00 and 17:00 (local): when a working group's weekly digest is due."""
+    return local.weekday() == 0 and GROUP_AT <= local.time() < LATEST
 
 
 def _awaiting(session: Session, group_ids: list[int]) -> list[Minutes]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import AssessmentOutcome, DeadlineKind, DeadlineStatus
@@ -77,17 +77,30 @@ def company_plans(session: Session, organisation_id: int, covenant_id: int | Non
     return list(session.scalars(query))
 
 
-def overdue_plans(session: Session, today: date, covenant_ids: list[int] | None = None) -> list[ActionPlan]:
-    """Plans past their due date and not submitted, oldest due first (confidential)."""
+def _overdue(today: date, covenant_ids: list[int] | None) -> list[ColumnElement[bool]]:
+    conditions = [ActionPlan.submitted_on.is_(None), ActionPlan.due_on < today]
+    if covenant_ids is not None:
+        conditions.append(ActionPlan.covenant_id.in_(covenant_ids))
+    return conditions
+
+
+def overdue_plans(
+    session: Session, today: date, covenant_ids: list[int] | None = None, limit: int | None = None
+) -> list[ActionPlan]:
+    """Plans past their due date and not submitted, oldest due first, at most ``limit`` (confidential)."""
     query = (
         select(ActionPlan)
         .options(selectinload(ActionPlan.organisation), selectinload(ActionPlan.covenant))
-        .where(ActionPlan.submitted_on.is_(None), ActionPlan.due_on < today)
+        .where(*_overdue(today, covenant_ids))
         .order_by(ActionPlan.due_on, ActionPlan.id)
+        .limit(limit)
     )
-    if covenant_ids is not None:
-        query = query.where(ActionPlan.covenant_id.in_(covenant_ids))
     return list(session.scalars(query))
+
+
+def count_overdue(session: Session, today: date, covenant_ids: list[int] | None = None) -> int:
+    """How many plans :func:`overdue_plans` would list without a limit."""
+    return int(session.scalar(select(func.count()).select_from(ActionPlan).where(*_overdue(today, covenant_ids))) or 0)
 
 
 def company_deadlines(

@@ -10,10 +10,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import holidays
-import yaml
 
 from bot.db.enums import DeadlineKind
-from config import CONFIG_DIR
+from config import CONFIG_DIR, read_yaml
 
 POLICY_FILE = CONFIG_DIR / "reminder_policy.yml"
 
@@ -47,8 +46,7 @@ def _coerce(raw: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def _defaults() -> dict[str, Any]:
-    with POLICY_FILE.open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+    data: dict[str, Any] = read_yaml(POLICY_FILE)
     return data
 
 
