@@ -15,7 +15,7 @@ from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.render import covenant as render
 from bot.render.blocks import Reply
 from bot.services.errors import UsageError
-from bot.services.vocabulary import Entities, Vocabulary, words
+from bot.services.vocabulary import Entities, vocabulary_for, words
 
 from . import account, intents
 from . import covenant as commands
@@ -35,7 +35,7 @@ def strip_mentions(text: str) -> str:
 
 def understand(ask: Ask, question: str) -> tuple[Intent, Entities]:
     """The intent of ``question`` and the covenant, group and organisation it names."""
-    found = Vocabulary.load(ask.session).find(question)
+    found = vocabulary_for(ask.session).find(question)
     return intents.detect(words(question), found), found
 
 

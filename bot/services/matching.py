@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process, utils
@@ -15,6 +16,8 @@ ACCEPT_SCORE = 86.0
 SUGGEST_SCORE = 55.0
 
 
+# Pure, and asked again for the same covenant names in every request: remembered.
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation to spaces: 'Hernieuwbare-Energie' -> 'hernieuwbare energie'."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -28,22 +31,37 @@ class Match(Generic[K]):
     suggestions: list[K]
 
 
+class NameIndex(Generic[K]):
+    """Candidate names normalised once, to match many queries against (e.g. every phrase of a question)."""
+
+    def __init__(self, candidates: Iterable[tuple[K, str]]) -> None:
+        self.keys: list[K] = []
+        self.names: list[str] = []
+        self.exact: dict[str, K] = {}
+        for key, name in candidates:
+            normalised = normalise(name)
+            self.keys.append(key)
+            self.names.append(normalised)
+            self.exact.setdefault(normalised, key)
+
+    def match(self, query: str, limit: int = 3) -> Match[K]:
+        """The key whose name matches ``query`` (see :func:`best_match`)."""
+        return _match(normalise(query), self.keys, self.names, self.exact, limit)
+
+
 def best_match(query: str, candidates: Iterable[tuple[K, str]], limit: int = 3) -> Match[K]:
     """The candidate key whose name matches ``query``: exact normalised match first, else a close fuzzy one.
 
     When nothing is close enough, ``key`` is None and ``suggestions`` holds the nearest keys.
     """
-    wanted = normalise(query)
-    names: list[str] = []
-    keys: list[K] = []
-    for key, name in candidates:
-        names.append(normalise(name))
-        keys.append(key)
+    return NameIndex(candidates).match(query, limit)
+
+
+def _match(wanted: str, keys: list[K], names: list[str], exact: dict[str, K], limit: int) -> Match[K]:
     if not wanted:
         return Match(None, [])
-    for key, name in zip(keys, names, strict=True):
-        if name == wanted:
-            return Match(key, [])
+    if wanted in exact:
+        return Match(exact[wanted], [])
     scored = process.extract(wanted, names, scorer=fuzz.WRatio, processor=None, limit=None)
     best_per_key: dict[K, float] = {}
     for _name, score, index in scored:

@@ -7,15 +7,18 @@ leefbaar loon" or "Windkracht" are found, and a typo such as "textil" still is.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import OrganisationKind
-from bot.db.models import Covenant, Organisation, WorkingGroup
+from bot.db.models import Covenant, CovenantAlias, Organisation, WorkingGroup
+from bot.services.fingerprints import database_key, fingerprint
 from bot.services.matching import normalise
 from bot.services.organisations import short_name
 
@@ -178,3 +181,24 @@ class Vocabulary:
             covenant = self.group_covenant.get(group)
         organisation = best["organisation"].id if "organisation" in best else None
         return Entities(covenant_id=covenant, group_id=group, organisation_id=organisation)
+
+
+_cached: dict[str, tuple[tuple[Any, ...], Vocabulary]] = {}
+_cache_lock = threading.Lock()
+
+
+def vocabulary_for(session: Session) -> Vocabulary:
+    """The vocabulary of the session's database, built again only when its names may have changed.
+
+    Building it reads every organisation (thousands of rows); most questions then cost one small query.
+    """
+    key = database_key(session)
+    names = fingerprint(session, Covenant, CovenantAlias, Organisation, WorkingGroup)
+    with _cache_lock:
+        cached = _cached.get(key)
+    if cached is not None and cached[0] == names:
+        return cached[1]
+    vocabulary = Vocabulary.load(session)
+    with _cache_lock:
+        _cached[key] = (names, vocabulary)
+    return vocabulary
