@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from typing import Any
@@ -12,6 +13,7 @@ from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
 
+from bot.after_ack import ProcessRunner, RequestActivity
 from bot.app import create_app
 from bot.bolt_request import bolt_request
 from bot.clock import Clock, SystemClock
@@ -23,11 +25,18 @@ logger = logging.getLogger(__name__)
 
 
 def create_flask_app(
-    bolt_app: App, session_factory: SessionFactory, signing_secret: str, clock: Clock | None = None
+    bolt_app: App,
+    session_factory: SessionFactory,
+    signing_secret: str,
+    clock: Clock | None = None,
+    activity: RequestActivity | None = None,
 ) -> Flask:
     """Wrap a built Bolt app in Flask, with a health check that asks the database and the groups' calendar
-    feeds (unguessable token per group, no Slack signature: calendar apps fetch them)."""
+    feeds (unguessable token per group, no Slack signature: calendar apps fetch them). Requests from Slack
+    are reported to ``activity`` (reply processes wait for quiet workers)."""
     flask_app = Flask("covenant_bot")
+    if activity is not None:
+        _report_requests(flask_app, activity)
     verifier = SignatureVerifier(signing_secret)
     clock = clock or SystemClock()
 
@@ -37,8 +46,9 @@ def create_flask_app(
         # parser (and answer 500). Checking the signature first answers every forgery with 401.
         if not _signed(verifier, request.get_data(as_text=True), request.headers):
             return {"error": "invalid signature"}, 401
-        # (iterating werkzeug headers yields pairs, not names)
-        headers = {name: request.headers.getlist(name) for name in request.headers.keys()}  # noqa: SIM118
+        headers: dict[str, list[str]] = {}
+        for name, value in request.headers.items():
+            headers.setdefault(name, []).append(value)
         slack_request = bolt_request(request.get_data(as_text=True), headers, request.query_string.decode("utf-8"))
         return to_flask_response(bolt_app.dispatch(slack_request))
 
@@ -69,6 +79,16 @@ def create_flask_app(
     return flask_app
 
 
+def _report_requests(flask_app: Flask, activity: RequestActivity) -> None:
+    @flask_app.before_request
+    def started() -> None:
+        activity.started()
+
+    @flask_app.teardown_request
+    def finished(error: BaseException | None) -> None:
+        activity.finished()
+
+
 def _signed(verifier: SignatureVerifier, body: str, headers: Any) -> bool:
     try:
         return verifier.is_valid(body, headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature"))
@@ -80,9 +100,17 @@ def build(settings: Settings) -> Flask:
     """The production WSGI app for ``settings`` (tokens required, signatures always verified)."""
     settings.require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
     session_factory = make_session_factory(make_engine(settings.database_url))
-    return create_flask_app(
-        create_app(settings, session_factory=session_factory), session_factory, settings.slack_signing_secret or ""
-    )
+    # Replies are built in a reply process beside this worker, at a lower CPU priority: the worker's
+    # threads only verify, acknowledge and hand over (bot.after_ack).
+    runner = ProcessRunner(settings)
+    runner.start()
+    app = create_app(settings, session_factory=session_factory, runner=runner)
+    flask_app = create_flask_app(app, session_factory, settings.slack_signing_secret or "", activity=runner.activity)
+    # Everything built so far lives as long as the worker: keep it out of the garbage collector's full
+    # passes, which otherwise walk it all again and again and stretch the acks' tail.
+    gc.collect()
+    gc.freeze()
+    return flask_app
 
 
 def create_wsgi_app() -> Flask:

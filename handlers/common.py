@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
@@ -15,7 +16,7 @@ from bot.commands import home
 from bot.commands.context import Ask
 from bot.render.blocks import Reply
 from bot.render.errors import apology, usage_error
-from bot.services import people
+from bot.services import events, people
 from bot.services.access import Viewer, viewer_for
 from bot.services.dashboard import Expansion
 from bot.services.errors import UsageError
@@ -24,6 +25,21 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 logger = logging.getLogger(__name__)
+
+
+def first_time(deps: Deps, body: dict[str, Any]) -> bool:
+    """False for an event Slack delivered before (a retry, to this or another instance); records its event_id.
+
+    Event listeners call it after Bolt's automatic ack, so the database write never delays the ack.
+    """
+    event_id = body.get("event_id") if body.get("type") == "event_callback" else None
+    if not event_id:
+        return True
+    with deps.session_factory() as session:
+        if events.first_delivery(session, str(event_id), deps.clock.now()):
+            return True
+    logger.info("event %s already handled; ignoring the retry", event_id)
+    return False
 
 
 def _profile(session: Session, client: WebClient, deps: Deps, slack_user_id: str) -> people.Profile | None:
@@ -84,6 +100,11 @@ def answer(
     except Exception:
         logger.exception("failed to answer %s", slack_user_id)
         return Answer(apology(viewer.language if viewer else deps.settings.bot_language), viewer, ok=False)
+
+
+def respond_privately(command: dict[str, Any], reply: Reply) -> None:
+    """Answer a slash command to its sender alone, through its response_url (usable from any process)."""
+    Respond(response_url=command.get("response_url"))(response_type="ephemeral", **reply.as_message())
 
 
 def produce_reply(

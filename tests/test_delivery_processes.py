@@ -89,7 +89,7 @@ def test_scheduler_killed_mid_sweep_twenty_times_loses_and_repeats_nothing(
     engine: Engine, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:
     owed = _owed(session_factory, 150)
-    standin.latency = 0.02
+    standin.latency = 0.05  # slow enough that every process is killed mid-sweep
     rng = random.Random(7)
     kills = 0
     for _ in range(20):

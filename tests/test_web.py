@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from bot.after_ack import REPLY_NICENESS
 from bot.standin import StandinSlack
 from bot.standin import requests as slack_requests
 from tests.conftest import SIGNING_SECRET, person
@@ -76,9 +77,50 @@ def test_procfile_web_process_serves_signed_commands(engine: Engine, standin: St
         path = response_url.removeprefix(standin.base_url)
         reply = standin.wait_until(lambda call: call.path == path, timeout=10)[0]
         assert "Agreement on Sustainable Garments and Textile" in str(reply.args)
+        # The reply was built beside the workers: each has a reply process of its own, at a lower priority.
+        reply_processes = _reply_processes(server.pid)
+        niceness = [_niceness(pid) for pid in reply_processes]
+        assert niceness and all(value == os.nice(0) + REPLY_NICENESS for value in niceness), niceness
+        assert {os.sched_getscheduler(pid) for pid in reply_processes} == {os.SCHED_IDLE}
     finally:
         server.terminate()
         server.wait(timeout=10)
+    deadline = time.monotonic() + 5  # the reply processes follow their workers out
+    while [pid for pid in reply_processes if _alive(pid)]:
+        assert time.monotonic() < deadline, "reply processes outlived gunicorn"
+        time.sleep(0.1)
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def _reply_processes(master: int) -> list[int]:
+    """The gunicorn workers' spawned children that run the reply pool (not multiprocessing's resource tracker)."""
+    found: list[int] = []
+    for worker in _children(master):
+        for child in _children(worker):
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except OSError:
+                continue
+            if "spawn_main" in cmdline:
+                found.append(child)
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def _niceness(pid: int) -> int:
+    return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[16])
 
 
 def test_web_process_with_missing_secret_stops_with_one_line(tmp_path: Path) -> None:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import covenant
 from bot.commands.parsing import USER_MENTION
-from handlers.common import answer
+from handlers.common import answer, respond_privately
+
+if TYPE_CHECKING:
+    from bot.app import Deps
 
 COMMANDS = ("/covenant",)
 
@@ -18,12 +21,15 @@ def register(app: App) -> None:
     app.command("/covenant")(covenant_command)
 
 
-def covenant_command(
-    ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext
-) -> None:
-    """Answer ``/covenant <text>`` ephemerally (mentioned users' Slack profiles are fetched first)."""
+def covenant_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    """Acknowledge ``/covenant <text>`` at once; the answer is built after the ack."""
     ack()
+    context["deps"].after_ack(reply_to_covenant, command)
+
+
+def reply_to_covenant(deps: Deps, client: WebClient, command: dict[str, Any]) -> None:
+    """Answer ``/covenant <text>`` ephemerally (mentioned users' Slack profiles are fetched first)."""
     text = command.get("text", "")
     mentioned = [match.group(1) for match in USER_MENTION.finditer(text)]
-    result = answer(context["deps"], client, command["user_id"], lambda ask: covenant.run(ask, text), mentioned)
-    respond(response_type="ephemeral", **result.reply.as_message())
+    result = answer(deps, client, command["user_id"], lambda ask: covenant.run(ask, text), mentioned)
+    respond_privately(command, result.reply)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import plan
-from handlers.common import produce_reply
+from handlers.common import produce_reply, respond_privately
+
+if TYPE_CHECKING:
+    from bot.app import Deps
 
 COMMANDS = ("/plan",)
 
@@ -17,9 +20,14 @@ def register(app: App) -> None:
     app.command("/plan")(plan_command)
 
 
-def plan_command(ack: Ack, command: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
+def plan_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+    """Acknowledge ``/plan <text>`` at once; the answer is built after the ack."""
     ack()
-    deps = context["deps"]
+    context["deps"].after_ack(reply_to_plan, command)
+
+
+def reply_to_plan(deps: Deps, client: WebClient, command: dict[str, Any]) -> None:
+    """Answer ``/plan <text>`` ephemerally."""
     reply, _ = produce_reply(
         deps,
         client,
@@ -30,4 +38,4 @@ def plan_command(ack: Ack, command: dict[str, Any], respond: Respond, client: We
             plan.PlanContext(viewer, command.get("channel_id", ""), deps.today(), deps.clock.now()),
         ),
     )
-    respond(response_type="ephemeral", **reply.as_message())
+    respond_privately(command, reply)

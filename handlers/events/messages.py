@@ -3,20 +3,37 @@ deletions of collected messages) go to the minutes; other channel messages are n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from handlers.common import first_time
 from handlers.events import minutes
 from handlers.events.questions import answer_question
 
+if TYPE_CHECKING:
+    from bot.app import Deps
 
-def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+
+def _is_question(event: dict[str, Any]) -> bool:
+    return (
+        event.get("channel_type") == "im" and not event.get("subtype") and not event.get("bot_id") and "user" in event
+    )
+
+
+def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    """Hand the messages that concern the bot over to after the ack; the rest cost nothing."""
+    if minutes.is_minutes_event(event) or _is_question(event):
+        context["deps"].after_ack(handle_message, body)
+
+
+def handle_message(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
+    """A minutes contribution, edit or deletion, or a DM question; each event once."""
+    if not first_time(deps, body):
+        return
+    event = body["event"]
     if minutes.is_minutes_event(event):
-        minutes.on_minutes_message(event, client, context)
-        return
-    if event.get("subtype") or event.get("bot_id") or "user" not in event:
-        return
-    if event.get("channel_type") == "im":
-        answer_question(event, client, context)
+        minutes.on_minutes_message(deps, client, event)
+    else:
+        answer_question(deps, client, event)

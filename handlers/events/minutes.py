@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from slack_bolt import BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.commands import minutes_actions as actions
 from handlers.minutes_outcome import produce_outcome
 from handlers.shortcuts.minutes import permalink
+
+if TYPE_CHECKING:
+    from bot.app import Deps
 
 logger = logging.getLogger(__name__)
 FOLLOWED = ("message_changed", "message_deleted")
@@ -35,8 +37,8 @@ def is_minutes_event(event: dict[str, Any]) -> bool:
     )
 
 
-def on_minutes_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    deps = context["deps"]
+def on_minutes_message(deps: Deps, client: WebClient, event: dict[str, Any]) -> None:
+    """Follow an edit or deletion, or collect a thread reply into its minutes (with a reaction)."""
     if event.get("subtype") in FOLLOWED:
         try:
             with deps.session_factory() as session:
