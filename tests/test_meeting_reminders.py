@@ -7,14 +7,16 @@ import json
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus
 from bot.db.models import ReminderDelivery, Rsvp
 from bot.delivery import Sweeper
-from bot.services import meeting_changes, meetings
+from bot.services import meeting_changes, meeting_reminders, meetings
 from bot.services.recurrence import Repeat
 from bot.standin import Call, StandinSlack
 from tests.conftest import person
@@ -188,3 +190,31 @@ def test_who_answered_is_shown_to_the_chair_and_the_secretariat_only(
         assert answer.args.get("replace_original") is False
     blocks = json.dumps(standin.calls_to("chat.update")[-1].args["blocks"])
     assert person("joost").slack_user_id not in blocks  # the channel sees counts, not names
+
+
+def test_the_planner_reads_the_meetings_again_only_after_a_change_or_an_hour(
+    session_factory: SessionFactory, clock: ManualClock
+) -> None:
+    now = _local(date(2026, 11, 26), 9)
+    with session_factory() as session:
+        schedule(session, date(2026, 11, 30), time(14), title="Eerste")
+        assert meeting_reminders.plan(session, now) > 0
+        session.commit()
+        calls: list[datetime] = []
+        real_plan = meeting_reminders._plan
+
+        def counting(session: Session, at: datetime) -> int:
+            calls.append(at)
+            return real_plan(session, at)
+
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(meeting_reminders, "_plan", counting)
+            assert meeting_reminders.plan(session, now + timedelta(minutes=1)) == 0
+            assert calls == []  # nothing changed: one fingerprint query, no reading of the series
+            schedule(session, date(2026, 12, 1), time(11), title="Tweede")
+            assert meeting_reminders.plan(session, now + timedelta(minutes=2)) == 2  # a new meeting: at once
+            session.commit()
+            assert meeting_reminders.plan(session, now + timedelta(minutes=61)) == 0
+            assert len(calls) == 1
+            assert meeting_reminders.plan(session, now + timedelta(minutes=63)) == 0  # an hour on: read again
+            assert len(calls) == 2

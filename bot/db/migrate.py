@@ -1,18 +1,26 @@
-"""Alembic, driven from code: ``covenant-bot db upgrade`` and the tests use these."""
+"""Alembic, driven from code: ``covenant-bot db upgrade`` and the tests use these.
+
+Alembic is imported only when a migration runs: a throwaway database (the console's ``--demo``)
+gets its schema from :func:`create_schema` without it.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
 def alembic_config(engine: Engine) -> Config:
     """An Alembic config pointing at the packaged migrations and at ``engine``."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     config.attributes["engine"] = engine
@@ -21,6 +29,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Apply migrations up to ``revision``."""
+    from alembic import command
+
     command.upgrade(alembic_config(engine), revision)
 
 
@@ -30,3 +40,16 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def create_schema(engine: Engine) -> None:
+    """Create the whole schema at once in an empty, throwaway database (``console --demo``).
+
+    The same tables, columns, keys, indexes and constraints as the migrations build
+    (tests/test_migrations.py compares the two; only the order of columns that a later migration
+    appended differs), without Alembic's start-up and step-by-step table rebuilds on SQLite. The
+    database records no migration revision: never ``db upgrade`` a database made this way.
+    """
+    from bot.db.models import Base
+
+    Base.metadata.create_all(engine)

@@ -18,8 +18,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeliveryStatus, MeetingStatus
-from bot.db.models import Meeting, ReminderDelivery, WorkingGroup
+from bot.db.models import Covenant, Meeting, MeetingException, ReminderDelivery, WorkingGroup
 from bot.services import occurrences
+from bot.services.fingerprints import database_key, fingerprint
 from bot.services.occurrences import Occurrence
 from bot.services.reminder_policy import is_business_day, section
 from bot.services.reminders import insert_once
@@ -93,8 +94,28 @@ def _owed_now(
     return now < occurrence.starts_at
 
 
+# The planner reads every active meeting series; unless a meeting, exception, group or covenant changed,
+# doing so once an hour is enough (the window reaches 8 days ahead; a sweep runs every minute).
+REPLAN_EVERY = timedelta(hours=1)
+_last_plan: dict[str, tuple[tuple[Any, ...], datetime]] = {}
+
+
 def plan(session: Session, now: datetime) -> int:
-    """Plan the reminders of every occurrence in the next days (each once); returns rows added."""
+    """Plan the reminders of every occurrence in the next days (each once); returns rows added.
+
+    Skipped (one small query) when this process planned less than REPLAN_EVERY ago and nothing that
+    decides reminders changed since.
+    """
+    key, seen = database_key(session), fingerprint(session, Meeting, MeetingException, WorkingGroup, Covenant)
+    last = _last_plan.get(key)
+    if last is not None and last[0] == seen and last[1] <= now < last[1] + REPLAN_EVERY:
+        return 0
+    added = _plan(session, now)
+    _last_plan[key] = (seen, now)
+    return added
+
+
+def _plan(session: Session, now: datetime) -> int:
     coming = occurrences.between(session, now, now + PLANNING_WINDOW)
     wanted: dict[str, dict[str, Any]] = {}
     for occurrence in coming:

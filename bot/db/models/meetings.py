@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bot.db.enums import GroupKind, MeetingKind, MeetingStatus, RsvpAnswer
@@ -49,6 +49,8 @@ class Meeting(Timestamped, Base):
     """A meeting, or the master of a series when ``rrule`` is set (times in UTC, shown in ``timezone``)."""
 
     __tablename__ = "meeting"
+    # The reminder planners notice changes by the latest updated_at (bot.services.fingerprints).
+    __table_args__ = (Index("ix_meeting_updated_at", "updated_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(128), unique=True)
@@ -81,7 +83,10 @@ class MeetingException(Timestamped, Base):
     """One occurrence of a series moved, cancelled or given its own agenda (iCalendar RECURRENCE-ID)."""
 
     __tablename__ = "meeting_exception"
-    __table_args__ = (UniqueConstraint("meeting_id", "recurrence_id"),)
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "recurrence_id"),
+        Index("ix_meeting_exception_updated_at", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meeting.id", ondelete="CASCADE"), index=True)

@@ -22,6 +22,8 @@ class Minutes(Timestamped, Base):
         UniqueConstraint("meeting_id", "occurrence_start", "version"),
         # The minutes planner looks for drafts and circulated versions of recent meetings.
         Index("ix_minutes_status_occurrence", "status", "occurrence_start"),
+        # The minutes planner notices changes by the latest updated_at.
+        Index("ix_minutes_updated_at", "updated_at"),
         # Full-text search on PostgreSQL (SQLite searches ``search_text`` with LIKE: see minutes_search).
         Index(
             "ix_minutes_search",
