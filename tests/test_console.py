@@ -6,9 +6,17 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
-from bot.console.session import run
+import pytest
+from sqlalchemy import func, select
+
+from bot.clock import OffsetClock
+from bot.console.session import demo_template, prepare_database, run
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.models import Organisation
 from config.settings import Settings
 
 
@@ -58,3 +66,45 @@ def test_console_without_demo_uses_database_url_and_seeds_public_list(tmp_path: 
 def test_unknown_person_is_a_clear_error(tmp_path: Path) -> None:
     settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'x.sqlite3'}")
     assert run(settings, demo=True, as_person="nobody", stdin=io.StringIO(""), out=io.StringIO()) == 2
+
+
+def test_the_demo_console_starts_without_alembic_and_twice_over_public_data(tmp_path: Path) -> None:
+    """Start-up stays quick: a demo database is created at once (no migration run), and loading the public
+    list again changes nothing."""
+    script = (
+        "import sys\n"
+        "from bot.clock import OffsetClock\n"
+        "from bot.console.session import prepare_database\n"
+        "from bot.db.engine import make_engine, make_session_factory\n"
+        "from bot.services import seed\n"
+        "from config.settings import Settings\n"
+        "settings = prepare_database(Settings(), demo=True, clock=OffsetClock())\n"
+        "assert 'alembic' not in sys.modules, 'the demo console imported Alembic'\n"
+        "factory = make_session_factory(make_engine(settings.database_url))\n"
+        "with factory() as session:\n"
+        "    assert seed.load_public(session) == 15\n"
+        "    assert not session.dirty and not session.new and not session.deleted\n"
+        "print('ok')\n"
+    )
+    env = {**_env(tmp_path), "TMPDIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60, env=env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
+def test_demo_consoles_copy_one_template_a_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    clock = OffsetClock()
+    template = demo_template(clock)
+    built = template.stat().st_mtime_ns
+    first = prepare_database(Settings(), demo=True, clock=clock)
+    second = prepare_database(Settings(), demo=True, clock=clock)
+    assert first.database_url != second.database_url  # each console its own copy
+    assert demo_template(clock) == template and template.stat().st_mtime_ns == built  # built once
+    tomorrow = OffsetClock()
+    tomorrow.advance(timedelta(days=1))
+    assert demo_template(tomorrow) != template  # the demo data is laid out around today
+    engine = make_engine(second.database_url)
+    with make_session_factory(engine)() as session:
+        assert session.scalar(select(func.count()).select_from(Organisation)) > 10
+    engine.dispose()

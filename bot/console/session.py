@@ -4,8 +4,11 @@ app makes goes to the in-process stand-in and is printed as text."""
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
+import os
 import shlex
+import shutil
 import sys
 import tempfile
 import time
@@ -24,8 +27,9 @@ from bot.bolt_request import bolt_request
 from bot.clock import Clock, OffsetClock
 from bot.console import payloads
 from bot.console.text import blocks_to_text
+from bot.db import models as db_models
 from bot.db.engine import make_engine, make_session_factory
-from bot.db.migrate import upgrade
+from bot.db.migrate import create_schema, upgrade
 from bot.delivery import Sweeper
 from bot.services import seed
 from bot.standin import Call, StandinSlack
@@ -354,20 +358,51 @@ class Console:
 
 
 def prepare_database(settings: Settings, demo: bool, clock: Clock) -> Settings:
-    """Migrate (and seed) the console's database; ``--demo`` uses a fresh temporary SQLite file."""
+    """Migrate (and seed) the console's database; ``--demo`` uses a fresh temporary SQLite file (a copy of
+    today's demo template, see :func:`demo_template`)."""
     if demo:
         folder = Path(tempfile.mkdtemp(prefix="covenant-bot-demo-"))
-        settings = settings.model_copy(update={"database_url": f"sqlite:///{folder / 'demo.sqlite3'}"})
+        target = folder / "demo.sqlite3"
+        shutil.copyfile(demo_template(clock), target)
+        return settings.model_copy(update={"database_url": f"sqlite:///{target}"})
     engine = make_engine(settings.database_url)
     upgrade(engine)
-    factory = make_session_factory(engine)
-    with factory() as session:
+    with make_session_factory(engine)() as session:
         seed.load_public(session)
-        if demo:
-            now = clock.now()
-            seed.load_demo(session, now.date(), now)
     engine.dispose()
     return settings
+
+
+def demo_template(clock: Clock) -> Path:
+    """Today's demo database, built once (schema created at once, public and demo data seeded) and kept in
+    the temporary directory under a name that changes with the date, the schema and the seed data.
+
+    Every ``console --demo`` starts from a copy: building it takes a quarter of the start-up time.
+    """
+    today = clock.now().date()
+    digest = hashlib.sha256(today.isoformat().encode())
+    for source in _template_sources():
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    template = Path(tempfile.gettempdir()) / "covenant-bot-demo" / f"{digest.hexdigest()[:20]}.sqlite3"
+    if not template.exists():
+        template.parent.mkdir(parents=True, exist_ok=True)
+        building = template.with_suffix(f".{os.getpid()}.building")
+        engine = make_engine(f"sqlite:///{building}")
+        create_schema(engine)
+        with make_session_factory(engine)() as session:
+            seed.load_public(session)
+            now = clock.now()
+            seed.load_demo(session, now.date(), now)
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+        os.replace(building, template)  # whole or not at all, also when two consoles start at once
+    return template
+
+
+def _template_sources() -> list[Path]:
+    """What a demo database is made of: the seed files, the seeding code and the models."""
+    models = Path(str(db_models.__file__)).parent
+    return [*seed.seed_files(), Path(str(seed.__file__)), *sorted(models.glob("*.py"))]
 
 
 def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO, out: TextIO) -> int:

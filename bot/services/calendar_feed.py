@@ -10,15 +10,21 @@ VTIMEZONE, so a 10:00 Amsterdam series stays at 10:00 across DST changes.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, vDuration, vRecur
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import MeetingStatus
 from bot.db.models import Meeting, MeetingException, WorkingGroup
 from bot.services import recurrence
+
+if TYPE_CHECKING:
+    from icalendar import Event
+
+# icalendar (and the email package it brings) is imported where a feed is written: the console and the
+# web workers start without it.
 
 PRODID = "-//covenant-bot//Working-group meetings//EN"
 # Past meetings stay in the feed this long (a subscription is a calendar, not only an agenda).
@@ -72,6 +78,8 @@ def _override(meeting: Meeting, exception: MeetingException, zone: ZoneInfo) -> 
     duration = meeting.ends_at - meeting.starts_at
     start = exception.starts_at or exception.recurrence_id
     end = exception.ends_at or start + duration
+    from icalendar import Event
+
     event = Event()
     _common(event, meeting, zone, start, end, exception.agenda if exception.agenda is not None else meeting.agenda)
     event.add("recurrence-id", exception.recurrence_id.astimezone(zone))
@@ -83,6 +91,8 @@ def _override(meeting: Meeting, exception: MeetingException, zone: ZoneInfo) -> 
 def meeting_events(meeting: Meeting) -> list[Event]:
     """The VEVENTs of one meeting: the meeting (or series master), then its moved or re-agendaed sittings."""
     zone = ZoneInfo(meeting.timezone)
+    from icalendar import Event, vRecur
+
     master = Event()
     _common(master, meeting, zone, meeting.starts_at, meeting.ends_at, meeting.agenda)
     master.add("sequence", meeting.sequence)
@@ -106,6 +116,8 @@ def meeting_events(meeting: Meeting) -> list[Event]:
 
 def calendar(session: Session, group: WorkingGroup, now: datetime) -> bytes:
     """The group's feed as iCalendar bytes (UTF-8, CRLF line ends, lines folded)."""
+    from icalendar import Calendar, vDuration
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import (
     AssessmentOutcome,
@@ -41,7 +40,7 @@ from bot.db.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
-from config import CONFIG_DIR
+from config import CONFIG_DIR, read_yaml
 
 SEED_DIR = CONFIG_DIR / "seed"
 PUBLIC_FILES = ("covenants.yml", "initiatives.yml")
@@ -61,8 +60,7 @@ class DemoPerson:
 
 
 def _read(name: str) -> dict[str, Any]:
-    with (SEED_DIR / name).open(encoding="utf-8") as handle:
-        data: dict[str, Any] = yaml.safe_load(handle)
+    data: dict[str, Any] = read_yaml(SEED_DIR / name)
     return data
 
 
@@ -90,17 +88,23 @@ def _moment(value: str, today: date, tz: str) -> datetime:
 
 def load_public(session: Session) -> int:
     """Insert or update the public covenants and initiatives; returns how many there are."""
+    # One read of what is there (runs at every console start): no query per covenant, alias or fact.
+    stored = {
+        covenant.slug: covenant
+        for covenant in session.scalars(
+            select(Covenant).options(selectinload(Covenant.aliases), selectinload(Covenant.facts))
+        )
+    }
     count = 0
     for name in PUBLIC_FILES:
         for entry in _read(name)["covenants"]:
-            _upsert_covenant(session, entry)
+            _upsert_covenant(session, entry, stored.get(entry["slug"]))
             count += 1
     session.commit()
     return count
 
 
-def _upsert_covenant(session: Session, entry: dict[str, Any]) -> Covenant:
-    covenant = session.scalar(select(Covenant).where(Covenant.slug == entry["slug"]))
+def _upsert_covenant(session: Session, entry: dict[str, Any], covenant: Covenant | None) -> Covenant:
     if covenant is None:
         covenant = Covenant(slug=entry["slug"])
         session.add(covenant)
@@ -115,15 +119,17 @@ def _upsert_covenant(session: Session, entry: dict[str, Any]) -> Covenant:
     covenant.facilitator, covenant.secretariat = entry.get("facilitator"), entry.get("secretariat")
     wanted_aliases = sorted({str(alias).lower() for alias in entry.get("aliases", [])})
     if [a.alias for a in covenant.aliases] != wanted_aliases:
-        covenant.aliases.clear()
-        session.flush()
+        if covenant.aliases:
+            covenant.aliases.clear()
+            session.flush()  # the old aliases go before new ones take their (unique) names
         covenant.aliases.extend(CovenantAlias(alias=alias) for alias in wanted_aliases)
     facts = entry.get("facts", [])
     current = [(f.topic, f.text_nl, f.text_en, f.uncertain) for f in covenant.facts]
     wanted = [(f["topic"], f["nl"], f["en"], bool(f.get("uncertain", False))) for f in facts]
     if current != wanted:
-        covenant.facts.clear()
-        session.flush()
+        if covenant.facts:
+            covenant.facts.clear()
+            session.flush()
         covenant.facts.extend(
             CovenantFact(position=i, topic=topic, text_nl=nl, text_en=en, uncertain=uncertain)
             for i, (topic, nl, en, uncertain) in enumerate(wanted)
