@@ -8,6 +8,7 @@ import pytest
 
 from bot.commands.dates import parse_duration, parse_time, parse_when
 from bot.commands.meeting_schedule import parse_line
+from bot.commands.parsing import row_id
 from bot.db.engine import SessionFactory
 from bot.services.errors import UsageError
 from bot.services.recurrence import Repeat
@@ -247,3 +248,10 @@ def test_a_move_may_give_only_a_time() -> None:
     when = parse_when(["16:00", "2u"], TODAY, need_date=False)
     assert when is not None and when.day is None and when.start == time(16) and when.duration == 2 * H
     assert parse_when(["16:00"], TODAY) is None  # scheduling needs a date
+
+
+def test_row_ids_from_forms_and_buttons_are_plain_digits_a_database_key_can_hold() -> None:
+    assert row_id("42") == 42
+    assert row_id("999999999999999999") == 999_999_999_999_999_999
+    for forged in ("9999999999999999999", "²", "٣", "-1", "1e3", " 4", "", None):
+        assert row_id(forged) is None, forged

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
+from bot.commands.parsing import row_id
 from bot.db.enums import RsvpAnswer
 from bot.db.models import ReminderDelivery
 from bot.i18n import t
@@ -24,11 +25,14 @@ WHO_GRACE = timedelta(days=30)
 def parse_value(value: str) -> tuple[int, datetime]:
     """A button's value ``<meeting id>|<occurrence start, ISO>``."""
     meeting_id, _, start = value.partition("|")
+    key = row_id(meeting_id)
     try:
         moment = datetime.fromisoformat(start)
-        return int(meeting_id), moment
     except ValueError as exc:
         raise UsageError("rsvp.gone") from exc
+    if key is None:
+        raise UsageError("rsvp.gone")
+    return key, moment
 
 
 def reminder_message(session: Session, delivery: ReminderDelivery, occurrence: Occurrence, lang: str) -> Reply:

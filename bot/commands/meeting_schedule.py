@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from bot.commands.parsing import row_id
 from bot.db.models import WorkingGroup
 from bot.i18n import t
 from bot.render import meetings as render
@@ -174,8 +175,8 @@ def field_value(values: dict[str, Any], block_id: str) -> str | None:
 def request_from_modal(session: Session, values: dict[str, Any]) -> tuple[MeetingRequest, dict[str, UsageError]]:
     """The modal's fields as a request, plus the fields that could not even be read."""
     errors: dict[str, UsageError] = {}
-    group_id = field_value(values, "group")
-    group = session.get(WorkingGroup, int(group_id)) if group_id and group_id.isdigit() else None
+    group_id = row_id(field_value(values, "group"))
+    group = session.get(WorkingGroup, group_id) if group_id is not None else None
     day = start = end = None
     try:
         raw_day = field_value(values, "date")

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
+from bot.commands.parsing import row_id
 from bot.db.enums import MinutesStatus
 from bot.db.models import Minutes
 from bot.i18n import t
@@ -167,11 +168,15 @@ def pick_submit(
     session: Session, metadata: dict[str, Any], values: dict[str, str], viewer: Viewer, now: datetime
 ) -> Outcome:
     """The meeting picked for a message: the message becomes a contribution to that sitting's draft."""
-    meeting_id, _, stamp = values.get(views.SITTING, "").partition(":")
-    if not meeting_id.isdigit() or not stamp.isdigit():
+    raw_meeting, _, raw_stamp = values.get(views.SITTING, "").partition(":")
+    meeting_id, stamp = row_id(raw_meeting), row_id(raw_stamp)
+    try:
+        occurrence = datetime.fromtimestamp(stamp, UTC) if stamp is not None else None
+    except (OverflowError, OSError, ValueError):  # a forged value beyond any calendar
+        occurrence = None
+    if meeting_id is None or occurrence is None:
         raise FieldError(views.SITTING, "minutes.form.pick_missing")
-    occurrence = datetime.fromtimestamp(int(stamp), UTC)
-    minutes = minutes_lookup.open_sitting(session, viewer, int(meeting_id), occurrence, now)
+    minutes = minutes_lookup.open_sitting(session, viewer, meeting_id, occurrence, now)
     if minutes.status != MinutesStatus.DRAFT:
         raise FieldError(views.SITTING, "minutes.not_draft")
     added = contributions.add(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.commands.parsing import row_id
 from bot.db.models import ActionPlan, Deadline
 from bot.i18n import t
 from bot.render.blocks import (
@@ -40,9 +41,12 @@ def more_value(kind: str, covenant_id: int, offset: int) -> str:
 def parse_more_value(value: str) -> tuple[str, int, int] | None:
     """(kind, covenant id, offset) from a Home button's value; None when it is not one."""
     parts = value.split("|")
-    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+    if len(parts) != 3:
         return None
-    return parts[0], int(parts[1]), int(parts[2])
+    covenant_id, offset = row_id(parts[1]), row_id(parts[2])
+    if covenant_id is None or offset is None:
+        return None
+    return parts[0], covenant_id, offset
 
 
 def _pager(page: Page[Any], kind: str, covenant_id: int, lang: str) -> Block | None:
