@@ -209,16 +209,20 @@ def test_move_cancel_and_agenda_are_announced_in_the_channel(
     ref = meeting.id
     refused = reply_text(slack.command("/meeting", f"cancel {ref}", FATIMA))
     assert "Alleen de voorzitter" in refused
-    moved = reply_text(slack.command("/meeting", f"move {ref} 5 januari 2027 11:00", SANNE))
-    assert "verplaatst" in moved
-    agenda = reply_text(slack.command("/meeting", f"agenda {ref} 1. Opening &amp; mededelingen", SANNE))
-    assert "bijgewerkt" in agenda
-    cancelled = reply_text(slack.command("/meeting", f"cancel {ref} te weinig aanmeldingen", SANNE))
-    assert "geannuleerd" in cancelled
-    posts = slack.standin.wait_until(
-        lambda c: c.method == "chat.postMessage" and c.args.get("channel") == "CDEMOWG001", count=3
-    )
-    texts = [reply_text(c) for c in posts]
+    # Each announcement goes out after its confirmation: wait for it before the next command, as a chair would.
+    texts: list[str] = []
+
+    def announced(command_text: str) -> str:
+        reply = reply_text(slack.command("/meeting", command_text, SANNE))
+        posts = slack.standin.wait_until(
+            lambda c: c.method == "chat.postMessage" and c.args.get("channel") == "CDEMOWG001", count=len(texts) + 1
+        )
+        texts.append(reply_text(posts[-1]))
+        return reply
+
+    assert "verplaatst" in announced(f"move {ref} 5 januari 2027 11:00")
+    assert "bijgewerkt" in announced(f"agenda {ref} 1. Opening &amp; mededelingen")
+    assert "geannuleerd" in announced(f"cancel {ref} te weinig aanmeldingen")
     assert "verplaatst van" in texts[0] and "5 jan 2027 11:00" in texts[0]
     assert "1. Opening &amp; mededelingen" in texts[1]
     assert "geannuleerd" in texts[2] and "te weinig aanmeldingen" in texts[2]

@@ -163,6 +163,7 @@ def test_rsvp_counts_update_in_place_and_pressing_twice_changes_nothing(
     assert len(standin.calls_to("chat.update")) == 1
 
     _rsvp(slack, message, "maybe", pieter)
+    standin.wait_for("chat.update", count=2)  # one click after the other, so the last update counts both
     _rsvp(slack, message, "no", fatima)
     updates = standin.wait_for("chat.update", count=3)
     assert "0 aanwezig" in reply_text(updates[-1]) and "1 afwezig" in reply_text(updates[-1])
