@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
@@ -510,6 +511,25 @@ def test_an_export_imports_again_as_unchanged(session_factory: SessionFactory) -
     report = _import(session_factory, "deadlines", exported.encode("utf-8"))
     assert report.ok and report.unchanged == len(lines) - 1 and report.inserted == report.updated == 0
     assert _snapshot(session_factory) == before
+
+
+def test_an_export_keeps_spreadsheets_from_running_cells_as_formulas(session_factory: SessionFactory) -> None:
+    titles = ['=HYPERLINK("http://example.org/x";"klik")', "-5% verpakking", "+31 melding", "@SUM(A1)", "Gewoon"]
+    lines = [
+        f'formula-{n},hernieuwbare-energie,custom,"{title.replace(chr(34), chr(34) * 2)}",{WINDKRACHT},,01-06-2027,'
+        for n, title in enumerate(titles)
+    ]
+    assert _import(session_factory, "deadlines", _csv(DEADLINE_HEADER, *lines)).ok
+    exported = _export(session_factory, "hernieuwbare-energie")
+    cells = {row["ref"]: row["title"] for row in csv.DictReader(io.StringIO(exported)) if row["ref"].startswith("f")}
+    assert cells == {f"formula-{n}": ("'" + t if n < 4 else t) for n, t in enumerate(titles)}
+    before = _snapshot(session_factory)
+    again = _import(session_factory, "deadlines", exported.encode("utf-8"))
+    assert again.ok and again.inserted == again.updated == 0
+    assert _snapshot(session_factory) == before
+    with session_factory() as session:
+        stored = session.scalars(select(Deadline.title).where(Deadline.ref.like("formula-%")).order_by(Deadline.ref))
+        assert list(stored) == titles
 
 
 def test_an_edited_export_updates_the_deadline_it_came_from(session_factory: SessionFactory) -> None:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.models import Covenant, Deadline
+from bot.services.csv_cells import guarded
 from bot.services.imports.deadline_rows import COLUMNS, owner_of, ref_of
 
 DEADLINE_COLUMNS = tuple(column.name for column in COLUMNS)
@@ -43,9 +44,13 @@ def deadline_rows(session: Session, covenant: Covenant | None = None) -> list[di
 
 
 def export_deadlines(session: Session, out: TextIO, covenant: Covenant | None = None) -> int:
-    """Write the deadlines as CSV (UTF-8 text, ``,`` between values) to ``out``; returns how many rows."""
+    """Write the deadlines as CSV (UTF-8 text, ``,`` between values) to ``out``; returns how many rows.
+
+    A value a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@`` first) is written after a ``'``;
+    importing the file again takes it off.
+    """
     rows = deadline_rows(session, covenant)
     writer = csv.DictWriter(out, fieldnames=DEADLINE_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({name: guarded(value) for name, value in row.items()} for row in rows)
     return len(rows)

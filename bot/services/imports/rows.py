@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from bot.commands.dates import parse_date
 from bot.db.models import Covenant, Organisation
 from bot.services import audit, covenants
+from bot.services.csv_cells import unguarded
 from bot.services.errors import UsageError
 from bot.services.matching import best_match, normalise
 
@@ -96,7 +97,10 @@ def _header_name(cell: str) -> str:
 
 
 def read_rows(data: bytes, columns: Sequence[Column]) -> tuple[list[CsvRow], list[RowError]]:
-    """The file's non-blank data rows; UTF-8 with or without BOM, ``,`` or ``;`` (or tab) between values."""
+    """The file's non-blank data rows; UTF-8 with or without BOM, ``,`` or ``;`` (or tab) between values.
+
+    A ``'`` before a formula start (``'=…``, as an export writes it) is taken off the value.
+    """
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -119,7 +123,7 @@ def read_rows(data: bytes, columns: Sequence[Column]) -> tuple[list[CsvRow], lis
                 if errors:
                     return [], errors
                 continue
-            values = [cell.strip() for cell in cells]
+            values = [unguarded(cell.strip()) for cell in cells]
             if not any(values):
                 continue  # spreadsheets leave blank rows; they are not data
             if len(values) > len(header) and any(values[len(header) :]):
