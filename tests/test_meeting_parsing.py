@@ -8,8 +8,8 @@ import pytest
 
 from bot.commands.dates import parse_duration, parse_time, parse_when
 from bot.commands.meeting_schedule import parse_line
-from bot.commands.parsing import row_id
 from bot.db.engine import SessionFactory
+from bot.db.keys import row_id
 from bot.services.errors import UsageError
 from bot.services.recurrence import Repeat
 

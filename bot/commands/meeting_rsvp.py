@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 
 from sqlalchemy.orm import Session
 
-from bot.commands.parsing import row_id
 from bot.db.enums import RsvpAnswer
+from bot.db.keys import row_id
 from bot.db.models import ReminderDelivery
 from bot.i18n import t
 from bot.render import meetings as render

@@ -10,7 +10,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from bot.commands.parsing import row_id
+from bot.db.keys import row_id
 from bot.db.models import WorkingGroup
 from bot.i18n import t
 from bot.render import meetings as render

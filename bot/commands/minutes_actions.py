@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.orm import Session
 
-from bot.commands.parsing import row_id
 from bot.db.enums import MinutesStatus
+from bot.db.keys import row_id
 from bot.db.models import Minutes
 from bot.i18n import t
 from bot.render import minutes as render

@@ -30,15 +30,6 @@ USER_MENTION = re.compile(r"<@([UW][A-Z0-9]{2,})(?:\|([^>]*))?>")
 _BARE_USER_ID = re.compile(r"^[UW][A-Z0-9]{8,}$")
 
 
-# Database keys are 64-bit: a longer run of digits names no row (and SQLite refuses to bind it).
-_ROW_ID = re.compile(r"^[0-9]{1,18}$")
-
-
-def row_id(text: str | None) -> int | None:
-    """A row id typed or sent back in a form or button (ASCII digits, at most 18), else None."""
-    return int(text) if text and _ROW_ID.match(text) else None
-
-
 def words_of(text: str) -> list[str]:
     """Words, with quotes grouping words; a stray quote is taken literally rather than refused."""
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.commands.parsing import row_id
+from bot.db.keys import row_id
 from bot.db.models import ActionPlan, Deadline
 from bot.i18n import t
 from bot.render.blocks import (
