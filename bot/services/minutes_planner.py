@@ -43,6 +43,7 @@ from bot.render import minutes as render
 from bot.render.blocks import Reply
 from bot.services import minutes as service
 from bot.services import working_days
+from bot.services.fingerprints import database_key, fingerprint
 from bot.services.occurrences import Occurrence, occurrences
 from bot.services.reminder_policy import next_allowed_moment, policy_for
 from bot.services.reminders import insert_once
@@ -134,15 +135,7 @@ class _Quiet:
 
 _quiet: dict[str, _Quiet] = {}
 QUIET_AT_MOST = timedelta(days=1)
-# Changes to meetings (new, moved, cancelled) or minutes (new, written, circulated, taken) show here.
-_FINGERPRINT = select(
-    select(func.count(Meeting.id)).scalar_subquery(),
-    select(func.max(Meeting.updated_at)).scalar_subquery(),
-    select(func.count(MeetingException.id)).scalar_subquery(),
-    select(func.max(MeetingException.updated_at)).scalar_subquery(),
-    select(func.count(Minutes.id)).scalar_subquery(),
-    select(func.max(Minutes.updated_at)).scalar_subquery(),
-)
+_WATCHED = (Meeting, MeetingException, Minutes)
 _MAY_END = (
     select(Meeting)
     .options(selectinload(Meeting.exceptions))
@@ -165,17 +158,17 @@ _NEXT_WINDOW = select(func.min(Minutes.comments_until)).where(
 
 def plan(session: Session, now: datetime) -> int:
     """Plan the minutes messages that became due; returns how many rows were added."""
-    database = session.get_bind().engine.url.render_as_string()
+    # Changes to meetings (new, moved, cancelled) or minutes (new, written, circulated, taken) show here.
+    database, seen = database_key(session), fingerprint(session, *_WATCHED)
     quiet = _quiet.get(database)
-    fingerprint = tuple(session.execute(_FINGERPRINT).one())
-    if quiet is not None and quiet.fingerprint == fingerprint and quiet.since <= now < quiet.until:
+    if quiet is not None and quiet.fingerprint == seen and quiet.since <= now < quiet.until:
         return 0
     chase_dues: list[datetime] = []
     added = _plan_requests(session, now) + _plan_chases(session, now, chase_dues)
     session.flush()
     if len(_quiet) > 32:
         _quiet.clear()
-    _quiet[database] = _Quiet(tuple(session.execute(_FINGERPRINT).one()), now, _next_event(session, now, chase_dues))
+    _quiet[database] = _Quiet(fingerprint(session, *_WATCHED), now, _next_event(session, now, chase_dues))
     return added
 
 
