@@ -32,8 +32,13 @@ def latest_approved(session: Session, group_ids: list[int], keep: Callable[[Meet
         .options(selectinload(Minutes.meeting).selectinload(Meeting.group))
         .where(Meeting.working_group_id.in_(group_ids), Minutes.status == MinutesStatus.APPROVED)
         .order_by(Minutes.occurrence_start.desc(), Minutes.version.desc())
+        .execution_options(yield_per=20)  # read a batch at a time: the first kept one is the answer
     )
-    return next((m for m in session.scalars(query) if keep(m.meeting)), None)
+    result = session.scalars(query)
+    try:
+        return next((m for m in result if keep(m.meeting)), None)
+    finally:
+        result.close()
 
 
 def awaiting_approval(

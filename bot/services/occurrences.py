@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import MeetingStatus
@@ -87,7 +87,7 @@ def occurrences(meeting: Meeting, start: datetime, end: datetime, include_cancel
         if status == MeetingStatus.CANCELLED and not include_cancelled:
             continue
         found.append(Occurrence(meeting, original, begins, finishes, status, agenda))
-    return sorted(found, key=lambda occurrence: occurrence.starts_at)
+    return sorted(found, key=_soonest)
 
 
 def occurrence_at(meeting: Meeting, recurrence_id: datetime) -> Occurrence | None:
@@ -96,22 +96,64 @@ def occurrence_at(meeting: Meeting, recurrence_id: datetime) -> Occurrence | Non
     return next((o for o in window if o.recurrence_id == recurrence_id), None)
 
 
-def _active_meetings(session: Session, group_ids: Iterable[int] | None, start: datetime) -> list[Meeting]:
-    query = (
-        select(Meeting)
-        .options(selectinload(Meeting.exceptions), selectinload(Meeting.group).selectinload(WorkingGroup.covenant))
-        .where(
-            Meeting.status == MeetingStatus.SCHEDULED,
-            or_(
-                Meeting.starts_at >= start - timedelta(days=1),
-                Meeting.rrule.is_not(None) & (Meeting.series_until.is_(None) | (Meeting.series_until >= start)),
-                Meeting.exceptions.any(MeetingException.starts_at >= start),
-            ),
-        )
+def _soonest(occurrence: Occurrence) -> tuple[datetime, int]:
+    """Order of listing: by start, then by meeting (so equal starts always list alike)."""
+    return occurrence.starts_at, occurrence.meeting.id
+
+
+def _meetings_query(group_ids: Iterable[int] | None) -> Select[tuple[Meeting]]:
+    query = select(Meeting).options(
+        selectinload(Meeting.exceptions), selectinload(Meeting.group).selectinload(WorkingGroup.covenant)
     )
     if group_ids is not None:
         query = query.where(Meeting.working_group_id.in_(list(group_ids)))
+    return query.where(Meeting.status == MeetingStatus.SCHEDULED)
+
+
+def _active_meetings(
+    session: Session, group_ids: Iterable[int] | None, start: datetime, plain: bool = True
+) -> list[Meeting]:
+    """Scheduled meetings that may have an occurrence from ``start`` on; ``plain=False`` leaves out the one-off
+    meetings without exceptions (:func:`upcoming` reads those in order of start)."""
+    may_occur = or_(
+        Meeting.starts_at >= start - timedelta(days=1),
+        Meeting.rrule.is_not(None) & (Meeting.series_until.is_(None) | (Meeting.series_until >= start)),
+        Meeting.exceptions.any(MeetingException.starts_at >= start),
+    )
+    query = _meetings_query(group_ids).where(may_occur)
+    if not plain:
+        query = query.where(or_(Meeting.rrule.is_not(None), Meeting.exceptions.any()))
     return list(session.scalars(query))
+
+
+def _first_plain(
+    session: Session,
+    group_ids: Iterable[int] | None,
+    start: datetime,
+    end: datetime,
+    limit: int,
+    keep: Callable[[Meeting], bool] | None,
+) -> list[Occurrence]:
+    """The first ``limit`` one-off meetings without exceptions starting in [start, end) that ``keep`` allows,
+    read a batch at a time in order of start (their one occurrence is the meeting itself)."""
+    query = (
+        _meetings_query(group_ids)
+        .where(Meeting.rrule.is_(None), ~Meeting.exceptions.any(), Meeting.starts_at >= start, Meeting.starts_at < end)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .execution_options(yield_per=max(limit, 20))
+    )
+    found: list[Occurrence] = []
+    result = session.scalars(query)
+    try:
+        for meeting in result:
+            if keep is None or keep(meeting):
+                begins = meeting.starts_at
+                found.append(Occurrence(meeting, begins, begins, meeting.ends_at, meeting.status, meeting.agenda))
+                if len(found) >= limit:
+                    break
+    finally:
+        result.close()
+    return found
 
 
 def upcoming(
@@ -125,13 +167,18 @@ def upcoming(
     """The next ``limit`` occurrences from ``now`` (of the given groups, or all), soonest first.
 
     ``keep`` drops meetings before the limit is applied (e.g. ``access.meeting_filter``: confidential
-    assessment meetings only for those who may see them).
+    assessment meetings only for those who may see them). Series and meetings with exceptions are
+    expanded; of the plain one-off meetings only the first ``limit`` are read.
     """
-    found: list[Occurrence] = []
-    for meeting in _active_meetings(session, group_ids, now):
+    if group_ids is not None:
+        group_ids = list(group_ids)
+    found = _first_plain(session, group_ids, now, now + horizon, limit, keep)
+    # With ``limit`` plain meetings in hand, nothing starting after the last of them can make the list.
+    end = found[-1].starts_at + timedelta(microseconds=1) if len(found) >= limit else now + horizon
+    for meeting in _active_meetings(session, group_ids, now, plain=False):
         if keep is None or keep(meeting):
-            found += occurrences(meeting, now, now + horizon)
-    return sorted(found, key=lambda occurrence: occurrence.starts_at)[:limit]
+            found += occurrences(meeting, now, end)
+    return sorted(found, key=_soonest)[:limit]
 
 
 def between(
@@ -147,4 +194,4 @@ def between(
     for meeting in _active_meetings(session, group_ids, start):
         if keep is None or keep(meeting):
             found += occurrences(meeting, start, end)
-    return sorted(found, key=lambda occurrence: occurrence.starts_at)
+    return sorted(found, key=_soonest)
