@@ -90,11 +90,30 @@ def _say(message: str) -> None:
     print(message, flush=True)
 
 
+def _create_database(url: str) -> None:
+    """Create the benchmark's database on its server when it is not there yet (a fresh machine)."""
+    target = make_url(url)
+    admin = make_engine(
+        target.set(database="postgres").render_as_string(hide_password=False),
+        connect_args={"connect_timeout": 3},
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with admin.connect() as connection:
+            exists = text("SELECT 1 FROM pg_database WHERE datname = :name")
+            if connection.execute(exists, {"name": target.database}).scalar() is None:
+                _say(f"creating PostgreSQL database {target.database}")
+                connection.execute(text(f'CREATE DATABASE "{target.database}"'))
+    finally:
+        admin.dispose()
+
+
 def _postgres_version(url: str) -> str | None:
     target = make_url(url)
     if target.database == "test" or target.host not in ("127.0.0.1", "localhost", "::1"):
         raise SystemExit("bench: PostgreSQL must be a local database other than 'test' (default: bench)")
     try:
+        _create_database(url)
         engine = make_engine(url, connect_args={"connect_timeout": 3})
         with engine.connect() as connection:
             version = str(connection.execute(text("SHOW server_version")).scalar_one())
