@@ -40,6 +40,8 @@ def test_each_problem_is_reported_on_its_field(session_factory: SessionFactory) 
     assert _check(session_factory, end=time(13)) == {"end": "meeting.end_before_start"}
     assert _check(session_factory, video_url="meet.example.org") == {"video_url": "meeting.bad_url"}
     assert _check(session_factory, timezone="Mars/Olympus") == {"timezone": "meeting.bad_timezone"}
+    assert _check(session_factory, timezone="Europe") == {"timezone": "meeting.bad_timezone"}  # a tzdata folder
+    assert _check(session_factory, timezone="0" * 300) == {"timezone": "meeting.bad_timezone"}  # too long a file name
     assert _check(session_factory, minute_taker="UNOBODY01") == {"minute_taker": "meeting.unknown_person"}
     assert _check(session_factory, key="fatima") == {"group": "group.not_allowed"}  # a member, not the chair
     assert _check(session_factory, key="tom") == {"group": "group.not_allowed"}  # secretariat of another covenant

@@ -20,6 +20,8 @@ from config.settings import SettingsError, load_settings
         ("SLACK_API_URL", "slack.com/api", "SLACK_API_URL must be an http(s) URL"),
         ("DATABASE_URL", "mysql://x/y", "DATABASE_URL must be a sqlite:/// or postgresql:// URL"),
         ("BOT_TIMEZONE", "Europe/Amsterdamm", "BOT_TIMEZONE is not a known IANA time zone"),
+        ("BOT_TIMEZONE", "Europe", "BOT_TIMEZONE is not a known IANA time zone"),
+        ("BOT_TIMEZONE", "0" * 300, "BOT_TIMEZONE is not a known IANA time zone"),
         ("BOT_LANGUAGE", "fr", "BOT_LANGUAGE"),
         ("PORT", "eighty", "PORT"),
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL"),

@@ -110,7 +110,7 @@ def _zone(name: str | None, fallback: str) -> str | None:
     candidate = (name or "").strip() or fallback
     try:
         ZoneInfo(candidate)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: "Europe" (a folder), a name too long
         return None
     return candidate
 
