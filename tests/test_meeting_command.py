@@ -131,6 +131,19 @@ def test_a_valid_modal_is_saved_confirmed_by_dm_and_announced_in_the_channel(
         assert meeting.location == "SER, Den Haag" and (meeting.ends_at - meeting.starts_at).seconds == 5400
 
 
+@pytest.mark.parametrize("rule", ["FREQ=WEEKLY;INTERVAL=0", "FREQ=WEEKLY;UNTIL=20271399T100000Z"])
+def test_a_custom_rule_that_cannot_be_expanded_is_refused_on_its_field(
+    slack: SlackHarness, session_factory: SessionFactory, rule: str
+) -> None:
+    view = _open_modal(slack, EMMA)
+    fields = {"group": _dd_id(session_factory), "title": "Never", "date": "2027-04-27", "start": "14:00"}
+    answer = _submit(slack, view, EMMA, **fields, repeat="custom", rrule=rule, holiday_ok="yes")
+    assert answer["response_action"] == "errors" and set(answer["errors"]) == {"rrule"}
+    assert "not a recurrence rule I can read" in answer["errors"]["rrule"]
+    with session_factory() as session:
+        assert session.scalar(select(Meeting).where(Meeting.title == "Never")) is None
+
+
 def test_one_line_schedule_in_dutch_is_confirmed_and_announced(slack: SlackHarness) -> None:
     reply = slack.command("/meeting", "schedule leefbaar loon 15 maart 2027 14:00 90m wekelijks 1. Opening", SANNE)
     assert "Ingepland" in reply_text(reply) and "elke week" in reply_text(reply)

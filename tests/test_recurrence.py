@@ -46,6 +46,20 @@ def test_custom_rules_are_normalised_with_a_local_until() -> None:
         ("BYDAY=MO", "meeting.bad_rrule"),
         ("FREQ=DAILY;COUNT=5000", "meeting.rrule_too_long"),
         ("", "meeting.rrule_missing"),
+        # Rules dateutil reads but would search forever (INTERVAL=0), search every year up to 9999 for
+        # (BYMONTH=13), or fail to expand with an error of its own.
+        ("FREQ=WEEKLY;INTERVAL=0", "meeting.bad_rrule"),
+        ("FREQ=MONTHLY;INTERVAL=-1", "meeting.bad_rrule"),
+        ("FREQ=WEEKLY;INTERVAL=100", "meeting.bad_rrule"),
+        ("FREQ=WEEKLY;BYMONTH=13", "meeting.bad_rrule"),
+        ("FREQ=MONTHLY;BYMONTHDAY=0", "meeting.bad_rrule"),
+        ("FREQ=YEARLY;BYWEEKNO=54", "meeting.bad_rrule"),
+        ("FREQ=YEARLY;BYYEARDAY=400", "meeting.bad_rrule"),
+        ("FREQ=MONTHLY;BYDAY=+99999999999MO", "meeting.bad_rrule"),
+        ("FREQ=YEARLY;BYEASTER=99999999", "meeting.bad_rrule"),
+        ("FREQ=WEEKLY;UNTIL=20271399T100000Z", "meeting.bad_rrule"),
+        ("FREQ=WEEKLY;UNTIL=00000101T000000Z", "meeting.bad_rrule"),
+        ("FREQ=WEEKLY;UNTIL=99991231T235959Z", "meeting.bad_rrule"),
     ],
 )
 def test_bad_custom_rules_say_what_is_wrong(rule: str, key: str) -> None:
@@ -61,3 +75,22 @@ def test_splitting_a_series_keeps_its_count() -> None:
     assert recurrence.until_before("FREQ=WEEKLY;COUNT=10", cut) == "FREQ=WEEKLY;UNTIL=20270315T095959"
     assert recurrence.remaining("FREQ=WEEKLY;COUNT=10", start, cut) == "FREQ=WEEKLY;COUNT=8"
     assert recurrence.remaining("FREQ=WEEKLY", start, cut) == "FREQ=WEEKLY"
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [
+        "FREQ=MONTHLY;BYDAY=3MO",
+        "FREQ=MONTHLY;BYDAY=+3MO;COUNT=6",
+        "FREQ=MONTHLY;BYMONTHDAY=15",
+        "FREQ=MONTHLY;BYMONTHDAY=-17",  # 15 March counted from the end of the month
+        "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15",
+        "FREQ=YEARLY;BYWEEKNO=11;BYDAY=MO",
+        "FREQ=YEARLY;BYYEARDAY=74",
+        "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH",
+        "FREQ=WEEKLY;INTERVAL=99",
+    ],
+)
+def test_good_custom_rules_pass_the_range_checks(rule: str) -> None:
+    start = datetime(2027, 3, 15, 10, 0)  # the third Monday of March, week 11, day 74 of the year
+    assert recurrence.rule_for(Repeat.CUSTOM, start, rule, AMS) == rule

@@ -21,6 +21,11 @@ WEEKDAY_CODES = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 # A series is expanded for reminders and feeds; more than this many sittings is a typo, not a plan.
 MAX_OCCURRENCES = 1000
+# INTERVAL 1 to 99: INTERVAL=0 makes dateutil search forever, and "every 100th week" is a typo.
+_INTERVAL = re.compile(r"^[1-9][0-9]?$")
+# What dateutil raises on a rule it parses but cannot expand (INTERVAL=-1, BYDAY=+999MO, BYEASTER=9999, UNTIL
+# past 9999).
+_EXPANSION_ERRORS = (ValueError, TypeError, KeyError, IndexError, OverflowError)
 _UNTIL = re.compile(r"UNTIL=(\d{8})(T(\d{6})(Z?))?", re.IGNORECASE)
 
 
@@ -51,13 +56,16 @@ def _local_until(match: re.Match[str], zone: ZoneInfo) -> str:
 def normalise(text: str, tz: str) -> str:
     """An RRULE as typed (``RRULE:`` prefix, lower case, spaces, UTC or date UNTIL) in the stored form."""
     rule = re.sub(r"\s+", "", text).upper().removeprefix("RRULE:").strip(";")
-    return _UNTIL.sub(lambda match: _local_until(match, ZoneInfo(tz)), rule)
+    try:
+        return _UNTIL.sub(lambda match: _local_until(match, ZoneInfo(tz)), rule)
+    except (ValueError, OverflowError) as exc:  # UNTIL=20271399T100000Z, UNTIL=00000101T000000Z
+        raise UsageError("meeting.bad_rrule", rule=rule) from exc
 
 
 def _parse(rule: str, local_start: datetime) -> rrule:
     try:
         parsed = rrulestr(rule, dtstart=local_start)
-    except (ValueError, TypeError, KeyError, IndexError) as exc:
+    except _EXPANSION_ERRORS as exc:
         raise UsageError("meeting.bad_rrule", rule=rule) from exc
     if not isinstance(parsed, rrule):
         raise UsageError("meeting.bad_rrule", rule=rule)
@@ -73,13 +81,40 @@ def check(rule: str, local_start: datetime) -> None:
         raise UsageError("meeting.rrule_frequency", rule=rule)
     if "BYSECOND" in fields or "BYMINUTE" in fields or "BYHOUR" in fields or "BYSETPOS" in fields:
         raise UsageError("meeting.rrule_frequency", rule=rule)
+    if "BYEASTER" in fields or not _INTERVAL.match(fields.get("INTERVAL", "1")):  # BYEASTER: dateutil's own
+        raise UsageError("meeting.bad_rrule", rule=rule)
+    if not all(_in_range(name, value) for name, value in fields.items()):
+        raise UsageError("meeting.bad_rrule", rule=rule)
     parsed = _parse(rule, local_start)
-    first = parsed.after(local_start - timedelta(seconds=1), inc=True)
-    if first != local_start:
-        # RFC 5545 counts DTSTART as the first sitting; dateutil does not unless the rule produces it.
-        raise UsageError("meeting.rrule_start", rule=rule)
-    if parsed.after(local_start + timedelta(days=1), inc=True) is None and "COUNT" not in fields:
-        raise UsageError("meeting.rrule_empty", rule=rule)
+    try:
+        if parsed.after(local_start - timedelta(seconds=1), inc=True) != local_start:
+            # RFC 5545 counts DTSTART as the first sitting; dateutil does not unless the rule produces it.
+            raise UsageError("meeting.rrule_start", rule=rule)
+        if parsed.after(local_start + timedelta(days=1), inc=True) is None and "COUNT" not in fields:
+            raise UsageError("meeting.rrule_empty", rule=rule)
+    except _EXPANSION_ERRORS as exc:
+        raise UsageError("meeting.bad_rrule", rule=rule) from exc
+
+
+# The values RFC 5545 allows in the numeric BY parts (negative ones count from the end), and BYDAY's ordinal.
+_RANGES = {"BYMONTH": (False, 12), "BYMONTHDAY": (True, 31), "BYWEEKNO": (True, 53), "BYYEARDAY": (True, 366)}
+_NUMBER = re.compile(r"^([+-]?)([0-9]{1,3})$")
+_WEEKDAY = re.compile(r"^(?:([+-]?)([0-9]{1,2}))?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+def _in_range(name: str, value: str) -> bool:
+    """False for a BY part no date can match (BYMONTH=13, BYMONTHDAY=0, BYDAY=+99MO): dateutil would search
+    every year up to 9999 for a sitting before giving up."""
+    if name == "BYDAY":
+        days = [_WEEKDAY.match(day) for day in value.split(",")]
+        return all(d is not None and (d.group(2) is None or 1 <= int(d.group(2)) <= 53) for d in days)
+    if name not in _RANGES:
+        return True
+    negative_allowed, highest = _RANGES[name]
+    numbers = [_NUMBER.match(number) for number in value.split(",")]
+    return all(
+        n is not None and 1 <= int(n.group(2)) <= highest and (negative_allowed or n.group(1) != "-") for n in numbers
+    )
 
 
 def rule_for(repeat: Repeat, local_start: datetime, custom: str | None, tz: str) -> str | None:
@@ -105,10 +140,13 @@ def series_until(rule: str | None, local_start: datetime, tz: str) -> datetime |
         return None
     parsed = _parse(rule, local_start)
     last: datetime | None = None
-    for index, sitting in enumerate(parsed):
-        if index >= MAX_OCCURRENCES:
-            raise UsageError("meeting.rrule_too_long", rule=rule, limit=MAX_OCCURRENCES)
-        last = sitting
+    try:
+        for index, sitting in enumerate(parsed):
+            if index >= MAX_OCCURRENCES:
+                raise UsageError("meeting.rrule_too_long", rule=rule, limit=MAX_OCCURRENCES)
+            last = sitting
+    except _EXPANSION_ERRORS as exc:
+        raise UsageError("meeting.bad_rrule", rule=rule) from exc
     return last.replace(tzinfo=ZoneInfo(tz)).astimezone(UTC) if last else None
 
 
