@@ -55,6 +55,8 @@ def test_custom_rules_are_normalised_with_a_local_until() -> None:
         ("FREQ=MONTHLY;BYMONTHDAY=0", "meeting.bad_rrule"),
         ("FREQ=YEARLY;BYWEEKNO=54", "meeting.bad_rrule"),
         ("FREQ=YEARLY;BYYEARDAY=400", "meeting.bad_rrule"),
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "meeting.bad_rrule"),  # no 30 February: searched to 9999
+        ("FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=-31", "meeting.bad_rrule"),
         ("FREQ=MONTHLY;BYDAY=+99999999999MO", "meeting.bad_rrule"),
         ("FREQ=YEARLY;BYEASTER=99999999", "meeting.bad_rrule"),
         ("FREQ=WEEKLY;UNTIL=20271399T100000Z", "meeting.bad_rrule"),
@@ -85,6 +87,7 @@ def test_splitting_a_series_keeps_its_count() -> None:
         "FREQ=MONTHLY;BYMONTHDAY=15",
         "FREQ=MONTHLY;BYMONTHDAY=-17",  # 15 March counted from the end of the month
         "FREQ=YEARLY;BYMONTH=3;BYMONTHDAY=15",
+        "FREQ=YEARLY;BYMONTH=2,3;BYMONTHDAY=15,30",
         "FREQ=YEARLY;BYWEEKNO=11;BYDAY=MO",
         "FREQ=YEARLY;BYYEARDAY=74",
         "FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH",

@@ -83,7 +83,7 @@ def check(rule: str, local_start: datetime) -> None:
         raise UsageError("meeting.rrule_frequency", rule=rule)
     if "BYEASTER" in fields or not _INTERVAL.match(fields.get("INTERVAL", "1")):  # BYEASTER: dateutil's own
         raise UsageError("meeting.bad_rrule", rule=rule)
-    if not all(_in_range(name, value) for name, value in fields.items()):
+    if not all(_in_range(name, value) for name, value in fields.items()) or not _some_month_has_the_day(fields):
         raise UsageError("meeting.bad_rrule", rule=rule)
     parsed = _parse(rule, local_start)
     try:
@@ -100,6 +100,19 @@ def check(rule: str, local_start: datetime) -> None:
 _RANGES = {"BYMONTH": (False, 12), "BYMONTHDAY": (True, 31), "BYWEEKNO": (True, 53), "BYYEARDAY": (True, 366)}
 _NUMBER = re.compile(r"^([+-]?)([0-9]{1,3})$")
 _WEEKDAY = re.compile(r"^(?:([+-]?)([0-9]{1,2}))?(MO|TU|WE|TH|FR|SA|SU)$")
+
+
+# The longest each month gets (February in a leap year).
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _some_month_has_the_day(fields: dict[str, str]) -> bool:
+    """False for BYMONTH=2;BYMONTHDAY=30 and the like (no such date: dateutil would search up to 9999)."""
+    if "BYMONTH" not in fields or "BYMONTHDAY" not in fields:
+        return True
+    months = [int(month) for month in fields["BYMONTH"].split(",")]
+    days = [int(day) for day in fields["BYMONTHDAY"].split(",")]
+    return any(abs(day) <= _MONTH_DAYS[month - 1] for month in months for day in days)
 
 
 def _in_range(name: str, value: str) -> bool:
