@@ -55,6 +55,7 @@ def test_custom_rules_are_normalised_with_a_local_until() -> None:
         ("FREQ=MONTHLY;BYMONTHDAY=0", "meeting.bad_rrule"),
         ("FREQ=YEARLY;BYWEEKNO=54", "meeting.bad_rrule"),
         ("FREQ=YEARLY;BYYEARDAY=400", "meeting.bad_rrule"),
+        ("FREQ=WEEKLY;COUNT=3;UNTIL=20271231", "meeting.bad_rrule"),
         ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "meeting.bad_rrule"),  # no 30 February: searched to 9999
         ("FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=-31", "meeting.bad_rrule"),
         ("FREQ=MONTHLY;BYDAY=+99999999999MO", "meeting.bad_rrule"),

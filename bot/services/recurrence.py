@@ -83,6 +83,8 @@ def check(rule: str, local_start: datetime) -> None:
         raise UsageError("meeting.rrule_frequency", rule=rule)
     if "BYEASTER" in fields or not _INTERVAL.match(fields.get("INTERVAL", "1")):  # BYEASTER: dateutil's own
         raise UsageError("meeting.bad_rrule", rule=rule)
+    if "COUNT" in fields and "UNTIL" in fields:  # RFC 5545: one or the other
+        raise UsageError("meeting.bad_rrule", rule=rule)
     if not all(_in_range(name, value) for name, value in fields.items()) or not _some_month_has_the_day(fields):
         raise UsageError("meeting.bad_rrule", rule=rule)
     parsed = _parse(rule, local_start)
