@@ -134,8 +134,8 @@ def _first_plain(
     limit: int,
     keep: Callable[[Meeting], bool] | None,
 ) -> list[Occurrence]:
-    """The first ``limit`` one-off meetings without exceptions starting in [start, end) that ``keep`` allows,
-    read a batch at a time in order of start (their one occurrence is the meeting itself)."""
+    """The occurrences of the first ``limit`` one-off meetings without exceptions starting in [start, end) that
+    ``keep`` allows, read a batch at a time in order of start."""
     query = (
         _meetings_query(group_ids)
         .where(Meeting.rrule.is_(None), ~Meeting.exceptions.any(), Meeting.starts_at >= start, Meeting.starts_at < end)
@@ -147,8 +147,7 @@ def _first_plain(
     try:
         for meeting in result:
             if keep is None or keep(meeting):
-                begins = meeting.starts_at
-                found.append(Occurrence(meeting, begins, begins, meeting.ends_at, meeting.status, meeting.agenda))
+                found += occurrences(meeting, start, end)
                 if len(found) >= limit:
                     break
     finally:
