@@ -113,11 +113,12 @@ def test_wrong_person_cannot_act_on_someone_elses_reminder(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
 ) -> None:
     reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
-    for action in (render.ACTION_DONE, f"{render.ACTION_SNOOZE}_1"):
+    for action in (render.ACTION_DONE, f"{render.ACTION_SNOOZE}_1", render.ACTION_NOT_FOR_ME):
         replies = press(slack, reminder, action, person("pieter").slack_user_id)
-        assert (
-            "company's own contacts" in replies[-1].args["text"] or "eigen contactpersonen" in replies[-1].args["text"]
-        )
+        # Pieter (another company) is told nothing about Delta's deadline, not even that it exists.
+        assert [r.args["text"] for r in replies] == [
+            "Dat bestaat niet meer, of het is niet voor jou. Er is niets gewijzigd."
+        ]
     plan = _delta_plan(session_factory)
     assert plan.submitted_on is None
 

@@ -13,7 +13,7 @@ from bot.db.models import ReminderDelivery
 from bot.i18n import t
 from bot.render import meetings as render
 from bot.render.blocks import Reply
-from bot.services import meeting_reminders, people, rsvps
+from bot.services import authorised, meeting_reminders, people, rsvps
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
 from bot.services.occurrences import Occurrence
@@ -56,7 +56,7 @@ def answer(
 ) -> RsvpResult:
     """Record the answer and re-render every posted reminder of that occurrence; pressing twice changes nothing."""
     meeting_id, recurrence_id = parse_value(value)
-    occurrence = rsvps.open_occurrence(session, meeting_id, recurrence_id, now)
+    occurrence = rsvps.still_open(authorised.occurrence(session, viewer, meeting_id, recurrence_id), now)
     if not rsvps.record(session, occurrence, viewer.slack_user_id, choice, now):
         session.rollback()
         text = t(viewer.language, "rsvp.unchanged", answer=t(viewer.language, f"rsvp.{choice.value}"))
@@ -79,7 +79,7 @@ def answer(
 def who(session: Session, value: str, viewer: Viewer, now: datetime) -> Reply:
     """The names behind the counts: for the group's chair and the covenant's secretariat only."""
     meeting_id, recurrence_id = parse_value(value)
-    occurrence = rsvps.open_occurrence(session, meeting_id, recurrence_id, now - WHO_GRACE)
+    occurrence = rsvps.still_open(authorised.occurrence(session, viewer, meeting_id, recurrence_id), now - WHO_GRACE)
     group = occurrence.meeting.group
     if not viewer.may_see_rsvps(group):
         raise UsageError("rsvp.who_not_allowed")

@@ -15,9 +15,9 @@ from bot.i18n import t
 from bot.render import minutes as render
 from bot.render import minutes_views as views
 from bot.render.time import datetime_token
+from bot.services import authorised, minutes_lookup
 from bot.services import minutes as service
 from bot.services import minutes_contributions as contributions
-from bot.services import minutes_lookup
 from bot.services.access import Viewer
 from bot.services.errors import FieldError, UsageError
 
@@ -25,11 +25,9 @@ from . import minutes_form
 from .minutes import Outcome, edit_form
 
 
-def _load(session: Session, value: object) -> Minutes:
-    try:
-        return service.load(session, int(str(value)))
-    except ValueError as error:
-        raise UsageError("minutes.gone") from error
+def _load(session: Session, viewer: Viewer, value: object) -> Minutes:
+    """The minutes a button or form names, if ``viewer`` may read them (else "not found", nothing written)."""
+    return authorised.minutes(session, viewer, value)
 
 
 def _start(minutes: Minutes) -> datetime:
@@ -42,12 +40,12 @@ def _line(viewer: Viewer, key: str, minutes: Minutes, **values: object) -> Outco
 
 def add(session: Session, value: str, viewer: Viewer, now: datetime, channel_id: str | None) -> Outcome:
     """**Add minutes**: open the form (the presser takes the minutes when nobody does)."""
-    return Outcome(view=edit_form(session, _load(session, value), viewer, now, channel_id))
+    return Outcome(view=edit_form(session, _load(session, viewer, value), viewer, now, channel_id))
 
 
 def take(session: Session, value: str, viewer: Viewer, now: datetime, channel_lang: str) -> Outcome:
     """**I'll take the minutes**; the "Minutes for ..." message then names the new minute-taker."""
-    minutes = _load(session, value)
+    minutes = _load(session, viewer, value)
     changed = service.take(session, minutes, viewer, now)
     session.commit()
     outcome = _line(viewer, "minutes.done.taken" if changed else "minutes.done.taken_already", minutes)
@@ -61,7 +59,7 @@ def save_form(
     session: Session, metadata: dict[str, Any], values: dict[str, str], viewer: Viewer, now: datetime
 ) -> Outcome:
     """The submitted minutes form: FieldError for a bad line (nothing saved), else saved and confirmed by DM."""
-    minutes = _load(session, metadata.get("minutes_id"))
+    minutes = _load(session, viewer, metadata.get("minutes_id"))
     start = _start(minutes)
     today = now.astimezone(ZoneInfo(viewer.timezone)).date()
     meeting_day = start.astimezone(ZoneInfo(minutes.meeting.timezone)).date()
@@ -73,7 +71,7 @@ def save_form(
 
 def circulate(session: Session, value: str, viewer: Viewer, now: datetime) -> Outcome:
     """**Circulate**: the group gets the minutes with Approve / Request changes at once."""
-    minutes = _load(session, value)
+    minutes = _load(session, viewer, value)
     ids = service.circulate(session, minutes, viewer, now)
     session.commit()
     until = datetime_token(minutes.comments_until or now, minutes.meeting.timezone, viewer.language)
@@ -84,7 +82,7 @@ def circulate(session: Session, value: str, viewer: Viewer, now: datetime) -> Ou
 
 def approve(session: Session, value: str, viewer: Viewer, now: datetime, channel_lang: str) -> Outcome:
     """**Approve** (chair or secretariat): recorded once; the circulated messages then show who approved."""
-    minutes = _load(session, value)
+    minutes = _load(session, viewer, value)
     changed = service.approve(session, minutes, viewer, now)
     session.commit()
     if not changed:
@@ -98,7 +96,7 @@ def approve(session: Session, value: str, viewer: Viewer, now: datetime, channel
 
 def changes_form(session: Session, value: str, viewer: Viewer) -> Outcome:
     """**Request changes**: the form that asks what should change."""
-    minutes = _load(session, value)
+    minutes = _load(session, viewer, value)
     service.require_visible(session, viewer, minutes)
     if minutes.status != MinutesStatus.CIRCULATED:
         raise UsageError("minutes.locked" if minutes.status != MinutesStatus.DRAFT else "minutes.not_circulated")
@@ -112,7 +110,7 @@ def request_changes(
     comment = values.get(views.COMMENT, "").strip()
     if not comment:
         raise FieldError(views.COMMENT, "minutes.form.comment_missing")
-    minutes = _load(session, metadata.get("minutes_id"))
+    minutes = _load(session, viewer, metadata.get("minutes_id"))
     ids = service.request_changes(session, minutes, viewer, comment, now)
     session.commit()
     outcome = Outcome(send_now=ids)
@@ -122,7 +120,7 @@ def request_changes(
 
 def correct(session: Session, value: str, viewer: Viewer, now: datetime, channel_id: str | None) -> Outcome:
     """**Correct** approved minutes: a new draft version, opened in the form; the approved one stays."""
-    correction = service.correct(session, _load(session, value), viewer, now)
+    correction = service.correct(session, _load(session, viewer, value), viewer, now)
     session.commit()
     return Outcome(view=edit_form(session, correction, viewer, now, channel_id))
 

@@ -19,7 +19,7 @@ from bot.db.models import ActionPlan, Deadline
 from bot.i18n import t
 from bot.render.blocks import escape
 from bot.render.time import date_token, datetime_token
-from bot.services import deadlines, plans, reminders
+from bot.services import authorised, deadlines, plans, reminders
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
 
@@ -60,9 +60,9 @@ def _notify_secretariat(
     return keys
 
 
-def mark_done(session: Session, deadline_id: int, viewer: Viewer, now: datetime, today: date) -> ActionOutcome:
+def mark_done(session: Session, deadline_id: object, viewer: Viewer, now: datetime, today: date) -> ActionOutcome:
     """A recipient (or the secretariat) says it is done; for a plan the secretariat is asked to confirm."""
-    deadline = deadlines.get(session, deadline_id)
+    deadline = authorised.deadline(session, viewer, deadline_id)
     lang = viewer.language
     secretariat = viewer.is_secretariat(deadline.covenant_id)
     if not secretariat and not deadlines.may_act_on(session, deadline, viewer.slack_user_id):
@@ -97,9 +97,9 @@ def mark_done(session: Session, deadline_id: int, viewer: Viewer, now: datetime,
     )
 
 
-def snooze(session: Session, deadline_id: int, days: int, viewer: Viewer, now: datetime) -> ActionOutcome:
+def snooze(session: Session, deadline_id: object, days: int, viewer: Viewer, now: datetime) -> ActionOutcome:
     """Hold the reminders for 1 or 3 days (never past the due date)."""
-    deadline = deadlines.get(session, deadline_id)
+    deadline = authorised.deadline(session, viewer, deadline_id)
     lang = viewer.language
     if not deadlines.may_act_on(session, deadline, viewer.slack_user_id):
         return ActionOutcome(note=t(lang, "reminder.not_yours"))
@@ -111,9 +111,9 @@ def snooze(session: Session, deadline_id: int, days: int, viewer: Viewer, now: d
     return ActionOutcome(note=t(lang, "reminder.snoozed", when=datetime_token(until, viewer.timezone, lang)))
 
 
-def not_for_me(session: Session, deadline_id: int, viewer: Viewer, now: datetime) -> ActionOutcome:
+def not_for_me(session: Session, deadline_id: object, viewer: Viewer, now: datetime) -> ActionOutcome:
     """Stop reminding this person and tell the secretariat who asked."""
-    deadline = deadlines.get(session, deadline_id)
+    deadline = authorised.deadline(session, viewer, deadline_id)
     lang = viewer.language
     if not deadlines.opt_out(session, deadline, viewer.slack_user_id, now):
         return ActionOutcome(note=t(lang, "reminder.not_for_me_again"))
@@ -129,14 +129,14 @@ def not_for_me(session: Session, deadline_id: int, viewer: Viewer, now: datetime
 
 def _receipt(
     session: Session,
-    deadline_id: int,
+    deadline_id: object,
     viewer: Viewer,
     now: datetime,
     change: Callable[[Session, ActionPlan, datetime, str], bool],
     outcome: str,
 ) -> ActionOutcome:
     """The secretariat's answer to "marked submitted": ``change`` the plan, or say nothing changed."""
-    deadline = deadlines.get(session, deadline_id)
+    deadline = authorised.deadline(session, viewer, deadline_id)
     lang = viewer.language
     if not viewer.is_secretariat(deadline.covenant_id):
         return ActionOutcome(note=t(lang, "reminder.secretariat_only"))
@@ -147,12 +147,12 @@ def _receipt(
     return ActionOutcome(replace_with=t(lang, outcome, who=f"<@{viewer.slack_user_id}>", what=_what(deadline, lang)))
 
 
-def confirm_received(session: Session, deadline_id: int, viewer: Viewer, now: datetime) -> ActionOutcome:
+def confirm_received(session: Session, deadline_id: object, viewer: Viewer, now: datetime) -> ActionOutcome:
     """The secretariat confirms it has the plan."""
     return _receipt(session, deadline_id, viewer, now, plans.confirm_received, "reminder.confirmed")
 
 
-def not_received(session: Session, deadline_id: int, viewer: Viewer, now: datetime) -> ActionOutcome:
+def not_received(session: Session, deadline_id: object, viewer: Viewer, now: datetime) -> ActionOutcome:
     """The secretariat has not received the plan: open again, reminders resume."""
     return _receipt(session, deadline_id, viewer, now, plans.not_received, "reminder.reopened")
 

@@ -13,8 +13,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from bot.db.enums import RsvpAnswer
-from bot.db.models import Meeting, Rsvp
-from bot.services import audit, occurrences
+from bot.db.models import Rsvp
+from bot.services import audit
 from bot.services.errors import UsageError
 from bot.services.occurrences import Occurrence
 
@@ -26,12 +26,10 @@ class Tally:
     maybe: int = 0
 
 
-def open_occurrence(session: Session, meeting_id: int, recurrence_id: datetime, now: datetime) -> Occurrence:
-    """The occurrence people can still answer for; UsageError when it is cancelled, over or gone."""
-    meeting = session.get(Meeting, meeting_id)
-    occurrence = occurrences.occurrence_at(meeting, recurrence_id) if meeting is not None else None
-    if occurrence is None:
-        raise UsageError("rsvp.gone")
+def still_open(occurrence: Occurrence, now: datetime) -> Occurrence:
+    """``occurrence`` when people can still answer for it; UsageError when it is cancelled or over.
+
+    Load it for the person answering with bot.services.authorised.occurrence (a button names it)."""
     if occurrence.cancelled:
         raise UsageError("rsvp.cancelled")
     if occurrence.ends_at <= now:

@@ -80,12 +80,15 @@ def _run(
         deps.sweeper.deliver_now(delivery_id)
 
 
-def _deadline_id(body: dict[str, Any]) -> int:
-    return int(str(body["actions"][0].get("value", "")).split(":", 1)[0])
+def _deadline_id(body: dict[str, Any]) -> str:
+    """The deadline the button names, as sent: the loader (bot.services.authorised) decides what it reaches."""
+    return str(body["actions"][0].get("value", "")).split(":", 1)[0]
 
 
 def _snooze_days(body: dict[str, Any]) -> int:
-    return min(int(str(body["actions"][0]["value"]).split(":", 1)[1]), 3)
+    """1 or 3 days, whatever a forged value says."""
+    days = str(body["actions"][0].get("value", "")).partition(":")[2]
+    return 3 if days == "3" else 1
 
 
 Action = Callable[[Session, Viewer, dict[str, Any], datetime], act.ActionOutcome]
