@@ -38,6 +38,9 @@ NOTES_MARKER = "LEAKNOTES7f3a"
 DEADLINE_MARKER = "LEAKDEADLINE91c2"
 MEETING_MARKER = "LEAKMEETING4b8e"
 MARKERS = (NOTES_MARKER, DEADLINE_MARKER, MEETING_MARKER)
+# The planted objects' ids start here, far from every other row's: a forged id names one planted object
+# only (tests/test_forged_values.py), not by chance also a deadline or minutes the presser may see.
+HIDDEN_IDS = 900_001
 
 
 def covenant(session: Session, slug: str) -> Covenant:
@@ -59,9 +62,14 @@ def group(session: Session, name: str) -> WorkingGroup:
 
 
 def add_minutes(
-    session: Session, meeting: Meeting, status: MinutesStatus, when: datetime, summary: str = "Besproken."
+    session: Session,
+    meeting: Meeting,
+    status: MinutesStatus,
+    when: datetime,
+    summary: str = "Besproken.",
+    id: int | None = None,
 ) -> Minutes:
-    minutes = Minutes(meeting_id=meeting.id, occurrence_start=when, status=status, summary=summary)
+    minutes = Minutes(id=id, meeting_id=meeting.id, occurrence_start=when, status=status, summary=summary)
     if status == MinutesStatus.APPROVED:
         minutes.approved_at = when + timedelta(days=14)
         minutes.approved_by = "UDEMOSEC01"
@@ -83,6 +91,7 @@ def plant_confidential(factory: SessionFactory) -> None:
         plan.assessment_notes = f"{NOTES_MARKER}: {plan.assessment_notes}"
         session.add(
             Deadline(
+                id=HIDDEN_IDS,
                 covenant_id=energy.id,
                 kind=DeadlineKind.CUSTOM,
                 title=f"{DEADLINE_MARKER} aanvullende ketenkaart",
@@ -93,6 +102,7 @@ def plant_confidential(factory: SessionFactory) -> None:
         )
         living_wage = group(session, "Werkgroep Leefbaar Loon")
         assessment = Meeting(
+            id=HIDDEN_IDS + 1,
             uid="test-assessment-windkracht",
             working_group_id=living_wage.id,
             kind=MeetingKind.ASSESSMENT,
@@ -102,6 +112,7 @@ def plant_confidential(factory: SessionFactory) -> None:
             organisation_id=windkracht.id,
         )
         past = Meeting(
+            id=HIDDEN_IDS + 2,
             uid="test-assessment-windkracht-past",
             working_group_id=living_wage.id,
             kind=MeetingKind.ASSESSMENT,
@@ -112,8 +123,10 @@ def plant_confidential(factory: SessionFactory) -> None:
         )
         session.add_all([assessment, past])
         session.flush()
-        add_minutes(session, past, MinutesStatus.APPROVED, past.starts_at)
-        add_minutes(session, assessment, MinutesStatus.DRAFT, assessment.starts_at - timedelta(days=1))
+        add_minutes(session, past, MinutesStatus.APPROVED, past.starts_at, id=HIDDEN_IDS + 3)
+        add_minutes(
+            session, assessment, MinutesStatus.DRAFT, assessment.starts_at - timedelta(days=1), id=HIDDEN_IDS + 4
+        )
         session.commit()
 
 
