@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from bot.app import create_app, make_web_client
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
 from bot.db.models import Base, Covenant, Deadline, Meeting, Minutes, WorkingGroupMember
+from bot.i18n import t
 from bot.render import minutes_views
 from bot.render.meeting_modal import ACTION as MEETING_FIELD
 from bot.standin import StandinSlack
@@ -309,6 +311,10 @@ def test_forged_ids_reach_nothing_for_a_role_that_may_not_see_them(
     assert sent >= 250
     assert [a for a in answers if a.status != 200] == []
     assert _leaks(slack, answers) == set()
+    # The presser is told, in their own language, that there is nothing for them.
+    language = "en" if user in ("UDEMOSEC02", "UNKNOWN001", "UEXTERNAL01") else "nl"
+    said = [c.args.get("text", "") for c in slack.standin.calls if c.path.startswith("/response")]
+    assert said.count(t(language, "common.not_found")) >= len(hidden.button_values())
     after = snapshot(engine)
     changed = {name for name in before if before[name] != after[name]}
     assert changed == set(), {name: [r for r in after[name] if r not in before[name]] for name in changed}
@@ -321,3 +327,21 @@ def test_the_same_forged_values_do_reach_the_secretariat(slack: SlackHarness, hi
     url = slack.standin.response_url()
     assert slack.interaction(_press(secretariat, "TCOVENANT", "meeting_rsvp_who", f"{meeting_id}|{start}", url)).status
     assert MEETING_MARKER in reply_text(slack.wait_response(url))
+
+
+# Direct loads of a confidential object by id; bot.services.authorised is where they belong.
+_DIRECT_LOAD = re.compile(r"session\.get\((Deadline|Meeting|Minutes|ActionPlan)\b|deadlines\.get\(|\bservice\.load\(")
+
+
+def test_button_and_form_code_loads_confidential_objects_only_through_the_loaders() -> None:
+    """A new button cannot forget the check: its code cannot load a deadline, meeting or minutes itself."""
+    root = Path(__file__).resolve().parent.parent
+    found = [
+        f"{path.relative_to(root)}:{number}: {line.strip()}"
+        for folder in ("handlers", "bot/commands")
+        for path in sorted((root / folder).rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if _DIRECT_LOAD.search(line)
+    ]
+    # A reply in a minutes thread names its minutes by the thread it is in, not by a value the sender chose.
+    assert found == ["bot/commands/minutes_actions.py:212: service.load(session, minutes_id),"]
