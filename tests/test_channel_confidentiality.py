@@ -1,0 +1,241 @@
+"""The confidentiality matrix for channels: every message the bot posts where more than one person reads it.
+
+A channel's audience is anyone in it (with Slack Connect, people of other organisations too), so a message
+the bot posts in a channel carries public data only; the one exception is a covenant's private secretariat
+channel, read by that covenant's secretariat. Windkracht's confidential data carries unique markers (see
+tests/factories.py); here its assessment meetings also sit in a group with a channel (Werkgroep Leefbaar
+Loon, CDEMOWG001), one just ended, one with minutes awaiting approval and an action item for Windkracht.
+Then every channel-posting path runs through the real app and sweeper, and no marker may reach a channel
+other than CDEMOSECHE, nor a DM of someone who may not see Windkracht's data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.clock import ManualClock
+from bot.db.engine import SessionFactory
+from bot.db.enums import DeliveryStatus, MeetingKind, MinutesStatus
+from bot.db.models import Deadline, Meeting, Minutes, Person, ReminderDelivery
+from bot.delivery import Sweeper
+from bot.services import access
+from bot.services import minutes as minutes_service
+from bot.services.action_items import ActionItemDraft
+from bot.services.minutes import MinutesForm
+from bot.standin import Call, StandinSlack
+from tests.conftest import NOW, person
+from tests.factories import DEADLINE_MARKER, MARKERS, MEETING_MARKER, group, organisation, plant_confidential
+from tests.harness import reply_text
+
+ACTION_MARKER = "LEAKACTION5d1e"
+SUMMARY_MARKER = "LEAKSUMMARY8a2c"
+ALL_MARKERS = (*MARKERS, ACTION_MARKER, SUMMARY_MARKER)
+SECRETARIAT_CHANNEL = "CDEMOSECHE"  # hernieuwbare-energie's private secretariat channel
+GROUP_CHANNEL = "CDEMOWG001"  # Werkgroep Leefbaar Loon
+# Who may read Windkracht's data: the covenant's secretariat (Sanne) and Windkracht's contacts (Pieter, Lotte).
+ALLOWED_PEOPLE = {person("sanne").slack_user_id, person("pieter").slack_user_id, person("lotte").slack_user_id}
+POSTING = ("chat.postMessage", "chat.update", "chat.postEphemeral", "response_url")
+
+
+def _viewer(session: Session, key: str) -> access.Viewer:
+    return access.viewer_for(session, person(key).slack_user_id, None, "nl", "Europe/Amsterdam")
+
+
+def plant_channel_secrets(factory: SessionFactory) -> None:
+    """plant_confidential, plus assessment meetings of Windkracht in Leefbaar Loon (which has a channel): one
+    that ended an hour ago (Pieter takes the minutes), and one of last week whose circulated minutes (with
+    an action item for Pieter) await approval, their comment window closed."""
+    plant_confidential(factory)
+    with factory() as session:
+        windkracht = organisation(session, "Windkracht")
+        living_wage = group(session, "Werkgroep Leefbaar Loon")
+        pieter = session.scalar(select(Person).where(Person.slack_user_id == person("pieter").slack_user_id))
+        assert pieter is not None
+        ended = Meeting(
+            uid="test-assessment-windkracht-ended",
+            working_group_id=living_wage.id,
+            kind=MeetingKind.ASSESSMENT,
+            title=f"Beoordelingsgesprek net afgelopen {MEETING_MARKER}",
+            starts_at=NOW - timedelta(hours=2),
+            ends_at=NOW - timedelta(hours=1),
+            organisation_id=windkracht.id,
+            minute_taker_id=pieter.id,
+        )
+        last_week = Meeting(
+            uid="test-assessment-windkracht-last-week",
+            working_group_id=living_wage.id,
+            kind=MeetingKind.ASSESSMENT,
+            title=f"Beoordelingsgesprek vorige week {MEETING_MARKER}",
+            starts_at=NOW - timedelta(days=7),
+            ends_at=NOW - timedelta(days=7, hours=-1),
+            organisation_id=windkracht.id,
+        )
+        session.add_all([ended, last_week])
+        session.flush()
+        minutes = Minutes(meeting_id=last_week.id, occurrence_start=last_week.starts_at, status=MinutesStatus.DRAFT)
+        session.add(minutes)
+        session.flush()
+        sanne = _viewer(session, "sanne")
+        form = MinutesForm(
+            summary=f"Plan besproken {SUMMARY_MARKER}.",
+            attendees=None,
+            action_items=[ActionItemDraft(pieter.slack_user_id or "", f"{ACTION_MARKER} ketenkaart", NOW.date())],
+        )
+        loaded = minutes_service.load(session, minutes.id)
+        minutes_service.save(session, loaded, sanne, form, NOW - timedelta(days=6))
+        minutes_service.circulate(session, loaded, sanne, NOW - timedelta(days=6))
+        # Windkracht in the steering group, chaired by Hanneke (who may not see it): minutes nobody wrote.
+        steering = group(session, "Stuurgroep Hernieuwbare Energie")
+        in_steering = Meeting(
+            uid="test-assessment-windkracht-steering",
+            working_group_id=steering.id,
+            kind=MeetingKind.ASSESSMENT,
+            title=f"Beoordelingsgesprek stuurgroep {MEETING_MARKER}",
+            starts_at=NOW - timedelta(days=5),
+            ends_at=NOW - timedelta(days=5, hours=-1),
+            organisation_id=windkracht.id,
+        )
+        session.add(in_steering)
+        session.flush()
+        session.add(Minutes(meeting_id=in_steering.id, occurrence_start=in_steering.starts_at))
+        session.commit()
+
+
+def _is_channel(conversation: str) -> bool:
+    return conversation.startswith(("C", "G"))  # not U/W (a person) nor D (a DM)
+
+
+def _conversation(call: Call) -> str:
+    return str(call.args.get("channel") or "")
+
+
+def _markers(call: Call) -> set[str]:
+    text = reply_text(call)
+    return {marker for marker in ALL_MARKERS if marker in text}
+
+
+def leaks(standin: StandinSlack, secretariat_channel: str = SECRETARIAT_CHANNEL) -> dict[str, set[str]]:
+    """Each message with a marker that went where someone may read it who may not: "<method> <conversation>"."""
+    found: dict[str, set[str]] = {}
+    for call in standin.calls_to(*POSTING):
+        markers = _markers(call)
+        if not markers:
+            continue
+        conversation = _conversation(call)
+        if call.method == "response_url":
+            allowed = True  # the answer to the one who asked (the matrix in test_confidentiality covers it)
+        elif call.method == "chat.postEphemeral":
+            allowed = call.args.get("user") in ALLOWED_PEOPLE
+        elif _is_channel(conversation):
+            allowed = conversation == secretariat_channel
+        else:
+            allowed = conversation in ALLOWED_PEOPLE
+        if not allowed:
+            found.setdefault(f"{call.method} {conversation}", set()).update(markers)
+    return found
+
+
+def _received(standin: StandinSlack, conversation: str) -> set[str]:
+    """The markers that reached ``conversation`` (proof that an allowed surface really shows them)."""
+    calls = [c for c in standin.calls_to("chat.postMessage", "chat.update") if _conversation(c) == conversation]
+    return set().union(*(_markers(c) for c in calls))
+
+
+def _sweep(clock: ManualClock, sweeper: Sweeper, moment: datetime) -> None:
+    clock.set(moment)
+    sweeper.run_once()
+
+
+def _sweep_days(clock: ManualClock, sweeper: Sweeper, start: datetime, days: int, step: int = 1) -> None:
+    """Sweep every ``step`` hours for ``days`` days from ``start``: digests, reminders, chases, escalations."""
+    for hour in range(0, days * 24, step):
+        _sweep(clock, sweeper, start + timedelta(hours=hour))
+
+
+def _posts_in(standin: StandinSlack, channel: str) -> list[Call]:
+    return [c for c in standin.calls_to("chat.postMessage") if c.ok and _conversation(c) == channel]
+
+
+def test_the_weekly_group_digest_names_no_assessment_meeting_nor_its_minutes(
+    sweeper: Sweeper, clock: ManualClock, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    plant_channel_secrets(session_factory)
+    _sweep(clock, sweeper, NOW)  # Monday 10:00 Amsterdam: the group's weekly digest and the secretariat's
+    weekly = [c for c in _posts_in(standin, GROUP_CHANNEL) if "Deze week" in str(c.args.get("text"))]
+    assert len(weekly) == 1
+    assert _markers(weekly[0]) == set()
+    # The assessment meeting of tomorrow is still in the secretariat's digest, in its own channel.
+    morning = [c for c in _posts_in(standin, SECRETARIAT_CHANNEL) if "Goedemorgen" in str(c.args.get("text"))]
+    assert len(morning) == 1 and MEETING_MARKER in reply_text(morning[0])
+
+
+def test_an_assessment_meetings_chase_goes_to_the_secretariat_not_to_a_chair_who_may_not_see_it(
+    sweeper: Sweeper, clock: ManualClock, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    plant_channel_secrets(session_factory)
+    _sweep(clock, sweeper, NOW)  # the steering group's assessment minutes: nobody wrote them in five days
+    hanneke = person("hanneke").slack_user_id  # chairs the steering group; not Windkracht's, not the secretariat
+    assert _received(standin, hanneke) == set()
+    chased = [c for c in _posts_in(standin, SECRETARIAT_CHANNEL) if "stuurgroep" in str(c.args.get("text"))]
+    assert len(chased) == 1 and MEETING_MARKER in reply_text(chased[0])
+    assert leaks(standin) == {}
+
+
+def _owe(session_factory: SessionFactory, recipient: str, rule: str, **about: object) -> None:
+    """A delivery as a planner (an older release, an import, a bug) might have left it."""
+    with session_factory() as session:
+        session.add(
+            ReminderDelivery(
+                # A deadline's messages name its due date in their key (they are for that due date only).
+                dedupe_key=f"test:{rule}:{recipient}:{(NOW + timedelta(days=3)).date().isoformat()}:",
+                rule=rule,
+                recipient=recipient,
+                planned_for=NOW,
+                created_at=NOW,
+                **about,
+            )
+        )
+        session.commit()
+
+
+def test_a_channel_message_about_confidential_data_is_never_sent_whatever_planned_it(
+    sweeper: Sweeper, clock: ManualClock, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    plant_channel_secrets(session_factory)
+    with session_factory() as session:
+        meeting = session.scalar(select(Meeting).where(Meeting.uid == "test-assessment-windkracht"))
+        assert meeting is not None
+        ended = session.scalar(select(Meeting).where(Meeting.uid == "test-assessment-windkracht-ended"))
+        assert ended is not None
+        energy = meeting.group.covenant_id
+        draft = session.scalar(select(Minutes.id).where(Minutes.meeting_id == meeting.id))
+        deadline = session.scalar(select(Deadline.id).where(Deadline.title.like(f"{DEADLINE_MARKER}%")))
+        start = meeting.starts_at
+    about_meeting = {"meeting_id": meeting.id, "occurrence_start": start, "covenant_id": energy}
+    for channel in (GROUP_CHANNEL, SECRETARIAT_CHANNEL):
+        _owe(session_factory, channel, "meeting-dayBefore", payload={"starts_at": start.isoformat()}, **about_meeting)
+        _owe(session_factory, channel, "meeting-scheduled", payload={"actor": "UDEMOSEC01"}, **about_meeting)
+        _owe(session_factory, channel, "minutes-request", minutes_id=draft, meeting_id=meeting.id, covenant_id=energy)
+        _owe(session_factory, channel, "escalate", deadline_id=deadline, covenant_id=energy)
+        _owe(session_factory, channel, "digest-secretariat", covenant_id=energy)
+    # A DM to someone who may not see the meeting (Fatima, of an NGO, sits in the group).
+    _owe(session_factory, person("fatima").slack_user_id, "minutes-taker", minutes_id=draft, meeting_id=meeting.id)
+    _sweep(clock, sweeper, NOW)
+    assert leaks(standin) == {}
+    assert _received(standin, person("fatima").slack_user_id) == set()
+    with session_factory() as session:
+        sent = set(
+            session.scalars(
+                select(ReminderDelivery.rule).where(
+                    ReminderDelivery.dedupe_key.like("test:%"),
+                    ReminderDelivery.recipient == SECRETARIAT_CHANNEL,
+                    ReminderDelivery.status == DeliveryStatus.SENT,
+                )
+            )
+        )
+    # The same messages in the secretariat's channel are sent (a notice of an assessment meeting there is
+    # no harm: its readers may see it).
+    assert sent == {"meeting-dayBefore", "meeting-scheduled", "minutes-request", "escalate", "digest-secretariat"}
