@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus, MeetingKind, MinutesStatus
-from bot.db.models import Deadline, Meeting, Minutes, Person, ReminderDelivery
+from bot.db.models import Covenant, Deadline, Meeting, Minutes, Person, ReminderDelivery
 from bot.delivery import Sweeper
 from bot.services import access
 from bot.services import minutes as minutes_service
@@ -28,7 +28,7 @@ from bot.services.minutes import MinutesForm
 from bot.standin import Call, StandinSlack
 from tests.conftest import NOW, person
 from tests.factories import DEADLINE_MARKER, MARKERS, MEETING_MARKER, group, organisation, plant_confidential
-from tests.harness import reply_text
+from tests.harness import SlackHarness, reply_text
 
 ACTION_MARKER = "LEAKACTION5d1e"
 SUMMARY_MARKER = "LEAKSUMMARY8a2c"
@@ -239,3 +239,32 @@ def test_a_channel_message_about_confidential_data_is_never_sent_whatever_planne
     # The same messages in the secretariat's channel are sent (a notice of an assessment meeting there is
     # no harm: its readers may see it).
     assert sent == {"meeting-dayBefore", "meeting-scheduled", "minutes-request", "escalate", "digest-secretariat"}
+
+
+def test_when_the_secretariat_channel_moves_confidential_notices_follow_it(
+    slack: SlackHarness, sweeper: Sweeper, clock: ManualClock, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    plant_channel_secrets(session_factory)
+    _sweep(clock, sweeper, NOW)  # escalations of Windkracht's deadlines are planned for CDEMOSECHE
+    slack.command("/plan", "channel hernieuwbare-energie", person("sanne").slack_user_id, "CNEWSECR01")
+    standin.reset()
+    # CDEMOSECHE is no longer the secretariat's: anyone may be in it now.
+    _sweep_days(clock, sweeper, NOW + timedelta(hours=1), days=4, step=3)
+    assert leaks(standin, secretariat_channel="CNEWSECR01") == {}
+    assert _received(standin, "CNEWSECR01") >= {ACTION_MARKER, MEETING_MARKER}
+    assert _posts_in(standin, SECRETARIAT_CHANNEL) == []
+
+
+def test_a_channel_is_either_a_groups_or_the_secretariats(slack: SlackHarness, session_factory: SessionFactory) -> None:
+    """A group's channel is read by its members: it cannot become the private secretariat channel (and the
+    secretariat's channel cannot become a group's), or the group's members would read the secretariat's data."""
+    sanne = person("sanne").slack_user_id
+    refused = slack.command("/plan", "channel hernieuwbare-energie", sanne, GROUP_CHANNEL)
+    assert "werkgroep" in reply_text(refused)
+    refused = slack.command("/meeting", f"group channel leefbaar loon <#{SECRETARIAT_CHANNEL}|secretariaat>", sanne)
+    assert "secretariaat" in reply_text(refused)
+    with session_factory() as session:
+        assert session.scalar(select(Covenant.secretariat_channel).where(Covenant.slug == "hernieuwbare-energie")) == (
+            SECRETARIAT_CHANNEL
+        )
+        assert group(session, "Werkgroep Leefbaar Loon").channel_id == GROUP_CHANNEL
