@@ -7,11 +7,17 @@ tests/factories.py); here its assessment meetings also sit in a group with a cha
 Loon, CDEMOWG001), one just ended, one with minutes awaiting approval and an action item for Windkracht.
 Then every channel-posting path runs through the real app and sweeper, and no marker may reach a channel
 other than CDEMOSECHE, nor a DM of someone who may not see Windkracht's data.
+
+The paths: the group's weekly digest and the secretariat's daily one; meeting notices (scheduled, agenda;
+moved and cancelled for the assessment meeting, which must stay out of the channel); the reminders the day
+before and just before (and their update after an RSVP); "Minutes for ...", circulated minutes (updated
+after Approve), requests for changes; draft and approval chases; escalations and no-contact notices; Share
+in channel.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +34,7 @@ from bot.services.minutes import MinutesForm
 from bot.standin import Call, StandinSlack
 from tests.conftest import NOW, person
 from tests.factories import DEADLINE_MARKER, MARKERS, MEETING_MARKER, group, organisation, plant_confidential
-from tests.harness import SlackHarness, reply_text
+from tests.harness import SlackHarness, click, reply_text
 
 ACTION_MARKER = "LEAKACTION5d1e"
 SUMMARY_MARKER = "LEAKSUMMARY8a2c"
@@ -153,6 +159,154 @@ def _sweep_days(clock: ManualClock, sweeper: Sweeper, start: datetime, days: int
     """Sweep every ``step`` hours for ``days`` days from ``start``: digests, reminders, chases, escalations."""
     for hour in range(0, days * 24, step):
         _sweep(clock, sweeper, start + timedelta(hours=hour))
+
+
+def _channel_rules(session_factory: SessionFactory) -> set[str]:
+    """The rules of the engine's messages that went to a channel."""
+    with session_factory() as session:
+        rows = session.execute(
+            select(ReminderDelivery.rule, ReminderDelivery.recipient).where(
+                ReminderDelivery.status == DeliveryStatus.SENT
+            )
+        ).all()
+    return {rule for rule, recipient in rows if _is_channel(recipient)}
+
+
+def _public_minutes_circulated(session_factory: SessionFactory) -> int:
+    """Minutes of a public Leefbaar Loon sitting of last week, written and circulated by Sanne: the group's
+    channel gets them with Approve (the delivery id is returned)."""
+    with session_factory() as session:
+        living_wage = group(session, "Werkgroep Leefbaar Loon")
+        sitting = Meeting(
+            uid="test-public-living-wage",
+            working_group_id=living_wage.id,
+            kind=MeetingKind.WORKING_GROUP,
+            title="Werkgroep Leefbaar Loon — extra overleg",
+            starts_at=NOW - timedelta(days=8),
+            ends_at=NOW - timedelta(days=8, hours=-1),
+        )
+        session.add(sitting)
+        session.flush()
+        minutes = Minutes(meeting_id=sitting.id, occurrence_start=sitting.starts_at)
+        session.add(minutes)
+        session.flush()
+        loaded = minutes_service.load(session, minutes.id)
+        sanne = _viewer(session, "sanne")
+        minutes_service.save(session, loaded, sanne, MinutesForm(summary="Loonkloof besproken.", attendees=None), NOW)
+        ids = minutes_service.circulate(session, loaded, sanne, NOW)
+        session.commit()
+    return ids[0]
+
+
+def _meeting_id(session_factory: SessionFactory, agenda: str) -> int:
+    """The meeting just scheduled with this agenda."""
+    with session_factory() as session:
+        found = session.scalar(select(Meeting.id).where(Meeting.agenda == agenda))
+    assert found is not None
+    return found
+
+
+def _request_changes(session_factory: SessionFactory, title: str, key: str) -> list[int]:
+    """``key`` asks for changes to the circulated minutes of the meeting titled ``...title...``."""
+    with session_factory() as session:
+        minutes_id = session.scalar(
+            select(Minutes.id)
+            .join(Meeting, Minutes.meeting_id == Meeting.id)
+            .where(Meeting.title.contains(title), Minutes.status == MinutesStatus.CIRCULATED)
+        )
+        assert minutes_id is not None
+        minutes = minutes_service.load(session, minutes_id)
+        ids = minutes_service.request_changes(session, minutes, _viewer(session, key), "Graag aanvullen.", NOW)
+        session.commit()
+    return ids
+
+
+def _assessment_id(session_factory: SessionFactory) -> int:
+    with session_factory() as session:
+        found = session.scalar(select(Meeting.id).where(Meeting.uid == "test-assessment-windkracht"))
+    assert found is not None
+    return found
+
+
+def _button(standin: StandinSlack, channel: str, action_id: str) -> Call:
+    found = [
+        c
+        for c in standin.calls_to("chat.postMessage")
+        if _conversation(c) == channel and f'"{action_id}"' in reply_text(c)
+    ]
+    assert found, f"no message with {action_id} in {channel}"
+    return found[-1]
+
+
+def _shared_in_group_channel(call: Call) -> bool:
+    """The status posted by Share in channel (the engine's own messages carry their delivery id)."""
+    return call.method == "chat.postMessage" and _conversation(call) == GROUP_CHANNEL and not call.args.get("metadata")
+
+
+def test_no_channel_post_of_a_whole_week_carries_confidential_data(
+    slack: SlackHarness, sweeper: Sweeper, clock: ManualClock, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    """Every path that posts in a channel, driven through the app and the sweeper for four days."""
+    plant_channel_secrets(session_factory)
+    sanne = person("sanne").slack_user_id
+    # Monday 10:00 Amsterdam: both digests, the "Minutes for ..." of sittings that ended, the chases.
+    _sweep(clock, sweeper, NOW)
+    # Notices: a public meeting is announced in the channel; changes to the assessment meeting are not.
+    slack.command("/meeting", "schedule leefbaar loon 25 november 2026 14:00 60m Loonkloof", sanne, GROUP_CHANNEL)
+    assessment = _assessment_id(session_factory)
+    public = _meeting_id(session_factory, "Loonkloof")
+    slack.command("/meeting", f"agenda {public} 1. Loonkloof 2. Rondvraag", sanne, GROUP_CHANNEL)
+    slack.command("/meeting", f"agenda {assessment} Nieuwe agenda voor het gesprek", sanne, GROUP_CHANNEL)
+    slack.command("/meeting", f"move {assessment} 26 november 2026 15:00", sanne, GROUP_CHANNEL)
+    # Minutes circulated in the channel, approved there (the message is updated in the channel).
+    circulated = _public_minutes_circulated(session_factory)
+    sweeper.deliver_now(circulated)
+    # Requests for changes: to the channel for the public minutes, to the contacts for the assessment's.
+    for title, who in (("extra overleg", "fatima"), ("vorige week", "pieter")):
+        for delivery_id in _request_changes(session_factory, title, who):
+            sweeper.deliver_now(delivery_id)
+    click(slack, _button(standin, GROUP_CHANNEL, "minutes_approve"), "minutes_approve", sanne, GROUP_CHANNEL)
+    # Share in channel, pressed in the group's channel.
+    status = slack.command("/covenant", "status hernieuwbare-energie", sanne, GROUP_CHANNEL)
+    click(slack, status, "share_status", sanne, GROUP_CHANNEL)
+    standin.wait_until(_shared_in_group_channel)
+    # Up to Tuesday 11:00: the reminder the working day before the new meeting; an RSVP updates it in the channel.
+    _sweep_days(clock, sweeper, NOW + timedelta(hours=1), days=1, step=2)
+    _sweep(clock, sweeper, NOW + timedelta(hours=26))
+    reminder = _button(standin, GROUP_CHANNEL, "meeting_rsvp_yes")
+    updates = len(standin.calls_to("chat.update"))
+    click(slack, reminder, "meeting_rsvp_yes", person("fatima").slack_user_id, GROUP_CHANNEL)
+    standin.wait_for("chat.update", count=updates + 1)
+    # The rest of the week: the reminder just before, deadline reminders and escalations, draft and approval
+    # chases, the secretariat's daily digests.
+    _sweep_days(clock, sweeper, NOW + timedelta(hours=27), days=1, step=2)
+    _sweep(clock, sweeper, datetime(2026, 11, 25, 12, 50, tzinfo=UTC))  # Wednesday 13:50, ten minutes before
+    _sweep_days(clock, sweeper, NOW + timedelta(hours=53), days=2, step=2)
+    slack.command("/meeting", f"cancel {assessment} verplaatst naar januari", sanne, GROUP_CHANNEL)
+    _sweep(clock, sweeper, clock.now() + timedelta(minutes=5))
+
+    assert leaks(standin) == {}
+    # The surfaces work: the secretariat channel and the allowed DMs do get Windkracht's data.
+    assert _received(standin, SECRETARIAT_CHANNEL) >= {MEETING_MARKER, ACTION_MARKER}
+    assert MEETING_MARKER in _received(standin, person("pieter").slack_user_id)
+    assert ACTION_MARKER in _received(standin, person("pieter").slack_user_id)
+    # ... and every kind of channel post was made (so the assertion above covers them).
+    assert _channel_rules(session_factory) >= {
+        "digest-group",
+        "digest-secretariat",
+        "meeting-scheduled",
+        "meeting-agenda",
+        "meeting-dayBefore",
+        "meeting-soon",
+        "minutes-request",
+        "minutes-circulated",
+        "minutes-changes",
+        "minutes-chase-draft",
+        "escalate",
+    }
+    # Besides the engine's messages: Share in channel, and the updates after Approve and an RSVP.
+    assert len([c for c in standin.calls if _shared_in_group_channel(c)]) == 1
+    assert len([c for c in standin.calls_to("chat.update") if _conversation(c) == GROUP_CHANNEL]) >= 2
 
 
 def _posts_in(standin: StandinSlack, channel: str) -> list[Call]:
