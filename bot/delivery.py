@@ -31,7 +31,7 @@ from bot.db.engine import SessionFactory
 from bot.db.models import Deadline, ReminderDelivery
 from bot.render import reminders as render
 from bot.render.blocks import Reply
-from bot.services import deadlines, people, reminders
+from bot.services import access, deadlines, people, reminders
 from bot.services.people import Profile
 from config.settings import Settings
 
@@ -208,6 +208,10 @@ class Sweeper:
         builder = _builders.get(family(delivery.rule))
         if builder is None:
             logger.error("no message builder for rule %s", delivery.rule)
+            return None
+        if not access.may_receive(session, delivery):
+            # Confidential to its recipient (an assessment meeting in a group's channel, say): never sent.
+            logger.warning("delivery %s (%s) is not for %s: dropped", delivery.id, delivery.rule, delivery.recipient)
             return None
         return builder(session, delivery, now, lang)
 
@@ -412,18 +416,21 @@ def build_digest(session: Session, delivery: ReminderDelivery, now: datetime, la
     from bot.db.models import Covenant, WorkingGroup
     from bot.render import digests as render_digests
     from bot.services import digests
+    from bot.services.access import audience_of
 
+    # What a digest lists depends on who reads it where it goes (a group's channel: anyone).
+    audience = audience_of(session, delivery.recipient, lang, "UTC")
     if delivery.rule == "digest-secretariat" and delivery.covenant_id is not None:
         covenant = session.get(Covenant, delivery.covenant_id)
         if covenant is None:
             return None
-        secretariat = digests.secretariat_digest(session, covenant, now)
-        return None if secretariat.empty else render_digests.secretariat(secretariat, lang)
+        secretariat = digests.secretariat_digest(session, covenant, now, audience)
+        return None if secretariat is None or secretariat.empty else render_digests.secretariat(secretariat, lang)
     if delivery.rule == "digest-group" and delivery.working_group_id is not None:
         group = session.get(WorkingGroup, delivery.working_group_id)
         if group is None:
             return None
-        week = digests.group_digest(session, group, now)
+        week = digests.group_digest(session, group, now, audience)
         return None if week.empty else render_digests.group(week, lang)
     return None
 

@@ -10,14 +10,14 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db.enums import AssessmentOutcome
-from bot.db.models import ActionPlan, Covenant, Organisation, Participation
+from bot.db.enums import AssessmentOutcome, DeadlineStatus
+from bot.db.models import ActionPlan, Covenant, Deadline, Organisation, Participation
 from bot.render import plans as render
 from bot.render.blocks import Reply
-from bot.services import audit, covenants, organisations, plans
+from bot.services import audit, covenants, groups, organisations, plans
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
 
@@ -220,8 +220,18 @@ def _channel(session: Session, args: list[str], ctx: PlanContext) -> Reply:
     _require_secretariat(ctx, covenant)
     if not ctx.channel_id.startswith(("C", "G")):
         raise UsageError("plan.channel_needs_channel")
+    if groups.by_channel(session, ctx.channel_id) is not None:
+        # A working group's channel is read by its members (and anyone invited): not private to the secretariat.
+        raise UsageError("plan.channel_is_a_group")
     previous = covenant.secretariat_channel
     covenant.secretariat_channel = ctx.channel_id
+    # Escalations planned for the old channel are no longer sent there (it is not the secretariat's any more):
+    # the covenant's open deadlines are planned again, so they go to the new channel.
+    session.execute(
+        update(Deadline)
+        .where(Deadline.covenant_id == covenant.id, Deadline.status == DeadlineStatus.OPEN)
+        .values(planned_at=None)
+    )
     audit.record(
         session,
         at=ctx.now,

@@ -9,7 +9,16 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from bot.db.enums import GroupKind, RoleKind
-from bot.db.models import Meeting, Person, WorkingGroup, WorkingGroupMember
+from bot.db.models import (
+    Covenant,
+    Deadline,
+    Meeting,
+    Minutes,
+    Person,
+    ReminderDelivery,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from bot.i18n import language_for
 from bot.services.people import Profile
 
@@ -215,3 +224,89 @@ def may_write_minutes(session: Session, viewer: Viewer, meeting: Meeting, taker_
     if viewer.person_id is not None and viewer.person_id == taker_id:
         return may_see_minutes(session, viewer, meeting)
     return may_approve_minutes(session, viewer, meeting)
+
+
+# -- who reads what the bot sends ---------------------------------------------------------------------
+# A message the bot posts in a channel is read by anyone in that channel (with Slack Connect, people of
+# other organisations too), so it may carry public data only. The one exception is a covenant's private
+# secretariat channel (Covenant.secretariat_channel): its readers are that covenant's secretariat. Every
+# message the reminder engine sends is checked against its audience (``may_receive``), and what a digest
+# lists is filtered by it, so a new kind of channel post cannot forget the rule.
+
+
+def is_channel(conversation: str) -> bool:
+    """A channel (public C…, private G…), not a person (U…, W…) or a DM (D…)."""
+    return conversation.startswith(("C", "G"))
+
+
+@dataclass(frozen=True)
+class ChannelAudience:
+    """Everyone who can read a message in one channel: the public, or a covenant's secretariat in its channel."""
+
+    channel_id: str
+    secretariat_of: frozenset[int] = frozenset()
+
+    def is_secretariat(self, covenant_id: int) -> bool:
+        return covenant_id in self.secretariat_of
+
+    def may_see_company(self, covenant_id: int, organisation_id: int) -> bool:
+        """One company's data: only in the covenant's secretariat channel."""
+        return self.is_secretariat(covenant_id)
+
+    def may_see_meeting(self, covenant_id: int, organisation_id: int | None) -> bool:
+        """An assessment meeting (about one company) is company data; every other meeting is public."""
+        return organisation_id is None or self.may_see_company(covenant_id, organisation_id)
+
+
+Audience = Viewer | ChannelAudience
+
+
+def channel_audience(session: Session, channel_id: str) -> ChannelAudience:
+    """The readers of ``channel_id``: the secretariat of the covenants whose secretariat channel it is, else
+    the public (a working group's channel too: anyone can be in it)."""
+    covenant_ids = session.scalars(select(Covenant.id).where(Covenant.secretariat_channel == channel_id))
+    return ChannelAudience(channel_id, frozenset(covenant_ids))
+
+
+def audience_of(session: Session, conversation: str, default_language: str, default_tz: str) -> Audience:
+    """Who reads what the bot sends to ``conversation``: a channel's audience, or the person of a DM."""
+    if is_channel(conversation):
+        return channel_audience(session, conversation)
+    return viewer_for(session, conversation, None, default_language, default_tz)
+
+
+def audience_filter(audience: Audience) -> Callable[[Meeting], bool]:
+    """The meetings (and so the minutes) a message to ``audience`` may name."""
+    return lambda meeting: audience.may_see_meeting(meeting.group.covenant_id, meeting.organisation_id)
+
+
+def _subject_meeting(session: Session, delivery: ReminderDelivery) -> Meeting | None:
+    """The meeting a delivery is about: its own, or that of its minutes."""
+    if delivery.meeting_id is not None:
+        return session.get(Meeting, delivery.meeting_id)
+    if delivery.minutes_id is not None:
+        minutes = session.get(Minutes, delivery.minutes_id)
+        return minutes.meeting if minutes is not None else None
+    return None
+
+
+def may_receive(session: Session, delivery: ReminderDelivery) -> bool:
+    """Whether the recipient of ``delivery`` may read what it is about, checked when it is sent (whatever
+    planned it, and whatever changed since): an assessment meeting and its minutes reach only the secretariat
+    and the company's contacts; the secretariat's digest and deadline notices reach a channel only when it is
+    the covenant's secretariat channel. What a digest lists is filtered by ``audience_filter`` besides."""
+    channel = is_channel(delivery.recipient)
+    meeting = _subject_meeting(session, delivery)
+    needs_audience = meeting is not None and meeting.organisation_id is not None
+    if not (needs_audience or delivery.rule == "digest-secretariat" or (channel and delivery.deadline_id)):
+        return True  # about nothing confidential: no need to look the audience up
+    audience = audience_of(session, delivery.recipient, "nl", "UTC")
+    if meeting is not None and not audience.may_see_meeting(meeting.group.covenant_id, meeting.organisation_id):
+        return False
+    if delivery.rule == "digest-secretariat":
+        return delivery.covenant_id is not None and audience.is_secretariat(delivery.covenant_id)
+    if channel and delivery.deadline_id is not None:
+        # A deadline is one company's (or one person's) business: in a channel, only the secretariat's.
+        deadline = session.get(Deadline, delivery.deadline_id)
+        return deadline is None or audience.is_secretariat(deadline.covenant_id)
+    return True

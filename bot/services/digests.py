@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.db.enums import DeadlineStatus, MinutesStatus
 from bot.db.models import ActionPlan, Covenant, Deadline, Meeting, Minutes, ReminderDelivery, WorkingGroup
 from bot.services import deadlines, occurrences, plans
+from bot.services.access import Audience, audience_filter
 from bot.services.occurrences import Occurrence
 from bot.services.reminder_policy import is_business_day
 from bot.services.reminders import insert_once
@@ -117,22 +118,35 @@ def _group_window(local: datetime) -> bool:
     return local.weekday() == 0 and GROUP_AT <= local.time() < LATEST
 
 
-def _awaiting(session: Session, group_ids: list[int]) -> list[Minutes]:
+def _awaiting(session: Session, group_ids: list[int], audience: Audience) -> list[Minutes]:
     if not group_ids:
         return []
-    return list(
-        session.scalars(
-            select(Minutes)
-            .options(selectinload(Minutes.meeting))
-            .join(Meeting, Minutes.meeting_id == Meeting.id)
-            .where(Minutes.status == MinutesStatus.CIRCULATED, Meeting.working_group_id.in_(group_ids))
-            .order_by(Minutes.comments_until)
-        )
+    keep = audience_filter(audience)
+    found = session.scalars(
+        select(Minutes)
+        .options(selectinload(Minutes.meeting).selectinload(Meeting.group))
+        .join(Meeting, Minutes.meeting_id == Meeting.id)
+        .where(Minutes.status == MinutesStatus.CIRCULATED, Meeting.working_group_id.in_(group_ids))
+        .order_by(Minutes.comments_until)
     )
+    return [minutes for minutes in found if keep(minutes.meeting)]
 
 
-def secretariat_digest(session: Session, covenant: Covenant, now: datetime) -> SecretariatDigest:
-    """The covenant's digest as of ``now`` (its own time zone decides 'today')."""
+def _coming(session: Session, now: datetime, group_ids: list[int], audience: Audience) -> list[Occurrence]:
+    """The sittings of the next seven days that ``audience`` may see named."""
+    if not group_ids:
+        return []
+    keep = audience_filter(audience)
+    return [o for o in occurrences.between(session, now, now + timedelta(days=7), group_ids) if keep(o.meeting)]
+
+
+def secretariat_digest(
+    session: Session, covenant: Covenant, now: datetime, audience: Audience
+) -> SecretariatDigest | None:
+    """The covenant's digest as of ``now`` (its own time zone decides 'today'), for its secretariat:
+    None when ``audience`` (the channel or person it goes to) is not that secretariat."""
+    if not audience.is_secretariat(covenant.id):
+        return None
     today = _local(now, covenant.timezone).date()
     group_ids = list(session.scalars(select(WorkingGroup.id).where(WorkingGroup.covenant_id == covenant.id)))
     return SecretariatDigest(
@@ -152,16 +166,17 @@ def secretariat_digest(session: Session, covenant: Covenant, now: datetime) -> S
                 .order_by(Deadline.due_on)
             )
         ),
-        meetings=occurrences.between(session, now, now + timedelta(days=7), group_ids) if group_ids else [],
-        awaiting_approval=_awaiting(session, group_ids),
+        meetings=_coming(session, now, group_ids, audience),
+        awaiting_approval=_awaiting(session, group_ids, audience),
     )
 
 
-def group_digest(session: Session, group: WorkingGroup, now: datetime) -> GroupDigest:
-    """The group's week as of ``now``."""
+def group_digest(session: Session, group: WorkingGroup, now: datetime, audience: Audience) -> GroupDigest:
+    """The group's week as of ``now``, as ``audience`` (its channel's readers: anyone) may see it: no
+    assessment meeting, and no minutes of one, outside the secretariat's own channel."""
     return GroupDigest(
         group=group,
         today=_local(now, group.covenant.timezone).date(),
-        meetings=occurrences.between(session, now, now + timedelta(days=7), [group.id]),
-        awaiting_approval=_awaiting(session, [group.id]),
+        meetings=_coming(session, now, [group.id], audience),
+        awaiting_approval=_awaiting(session, [group.id], audience),
     )

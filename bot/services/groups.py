@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 from bot.db.enums import GroupKind
 from bot.db.models import Covenant, Meeting, Person, WorkingGroup, WorkingGroupMember
 from bot.services import audit, occurrences
-from bot.services.access import Viewer
+from bot.services.access import Viewer, channel_audience
 from bot.services.errors import UsageError
 from bot.services.matching import best_match
 from bot.services.occurrences import Occurrence
@@ -233,6 +233,8 @@ def add(
         raise UsageError("group.exists", group=name)
     if channel is not None and by_channel(session, channel) is not None:
         raise UsageError("group.channel_taken", channel=channel)
+    if channel is not None:
+        _refuse_secretariat_channel(session, channel)
     lowered = name.lower()
     kind = GroupKind.TASK_GROUP if lowered.startswith(("taakgroep", "task group")) else GroupKind.WORKING_GROUP
     if lowered.startswith(("stuurgroep", "steering group")):
@@ -312,12 +314,19 @@ def remove_members(
     return removed
 
 
+def _refuse_secretariat_channel(session: Session, channel: str) -> None:
+    """A secretariat's private channel cannot be a group's too: the group's members would then read it."""
+    if channel_audience(session, channel).secretariat_of:
+        raise UsageError("group.channel_is_secretariat", channel=channel)
+
+
 def set_channel(session: Session, group: WorkingGroup, channel: str, viewer: Viewer, now: datetime) -> None:
     """Link the group to its Slack channel (where its notices and reminders go)."""
     _require_manager(viewer, group)
     other = by_channel(session, channel)
     if other is not None and other.id != group.id:
         raise UsageError("group.channel_taken", channel=channel)
+    _refuse_secretariat_channel(session, channel)
     previous = group.channel_id
     group.channel_id = channel
     _audit(session, group, "group.channel_set", viewer, now, {"from": previous, "to": channel})

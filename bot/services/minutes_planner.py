@@ -41,8 +41,8 @@ from bot.db.models import (
 from bot.delivery import register
 from bot.render import minutes as render
 from bot.render.blocks import Reply
+from bot.services import access, deadlines, working_days
 from bot.services import minutes as service
-from bot.services import working_days
 from bot.services.fingerprints import database_key, fingerprint
 from bot.services.occurrences import Occurrence, occurrences
 from bot.services.reminder_policy import next_allowed_moment, policy_for
@@ -269,11 +269,22 @@ def _plan_chases(session: Session, now: datetime, later: list[datetime]) -> int:
         else:
             due = minutes.comments_until or now
             recipient = chair or meeting.group.covenant.secretariat_channel
+        if recipient and meeting.organisation_id is not None:
+            recipient = _may_see_or_secretariat(session, meeting, recipient)
         if due > now:
             later.append(due)
         elif recipient:
             added += _chase(session, minutes, RULE_BY_STATUS[minutes.status], recipient, due, now)
     return added
+
+
+def _may_see_or_secretariat(session: Session, meeting: Meeting, recipient: str) -> str | None:
+    """An assessment meeting's chase goes to someone who may see the meeting; when the minute-taker or chair
+    may not, to the covenant's secretariat (its channel, else its first member)."""
+    audience = access.audience_of(session, recipient, "nl", "UTC")
+    if audience.may_see_meeting(meeting.group.covenant_id, meeting.organisation_id):
+        return recipient
+    return next(iter(deadlines.secretariat_recipients(session, meeting.group.covenant_id)), None)
 
 
 def _chase(session: Session, minutes: Minutes, rule: str, recipient: str, due: datetime, now: datetime) -> int:
