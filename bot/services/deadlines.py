@@ -158,9 +158,16 @@ def close(session: Session, deadline: Deadline, status: DeadlineStatus, now: dat
     if deadline.status == status:
         return False
     previous = deadline.status
-    deadline.status = status
-    deadline.done_at = now if status == DeadlineStatus.DONE else None
-    needs_planning(deadline)
+    # Conditional in the database: of two closing it at the same moment, one closes it and the other is told.
+    result = session.execute(
+        update(Deadline)
+        .where(Deadline.id == deadline.id, Deadline.status == previous)
+        .values(status=status, done_at=now if status == DeadlineStatus.DONE else None, planned_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(deadline)
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return False
     drop_pending(session, deadline.id)
     audit.record(
         session,
