@@ -3,20 +3,38 @@ the same thing at the same moment get one winner and a clear answer for the othe
 
 from __future__ import annotations
 
+import threading
+import time as wallclock
 from collections.abc import Callable
-from datetime import date, time
+from datetime import date, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.models import Base
+from bot.db.enums import DeadlineStatus
+from bot.db.models import (
+    ActionPlan,
+    AuditEntry,
+    Base,
+    Covenant,
+    Meeting,
+    Organisation,
+    Participation,
+    Person,
+    ReminderDelivery,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from bot.delivery import Sweeper
+from bot.render import reminders as render_reminders
+from bot.standin import Call
 from bot.standin import requests as slack_requests
 from tests.conftest import person
-from tests.harness import SlackHarness, reply_text
+from tests.harness import SlackHarness, block_actions_payload, reply_text
 from tests.meeting_support import schedule
 from tests.minutes_support import end_the_call
 
@@ -125,15 +143,15 @@ def test_a_replayed_write_command_writes_once_and_says_so(
     assert slack.signed(body, slack_requests.FORM).status == 200
     first = reply_text(_responses(slack, response_url, 1)[0])
     assert ":warning:" not in first and "Sorry" not in first, first
-    sent_after_one = _settled_posts(slack)
-    after_one = database_rows(session_factory)
+    sent_after_one, after_one = _settled(slack, session_factory)
     assert after_one != before  # the command did write
     for _ in range(SENDS - 1):
         assert slack.signed(body, slack_requests.FORM).status == 200
     replies = [reply_text(call) for call in _responses(slack, response_url, SENDS)]
     assert all(any(word in reply for word in REPLAYED) for reply in replies[1:]), replies[1:]
-    assert database_rows(session_factory) == after_one  # nothing written a second time
-    assert _settled_posts(slack) == sent_after_one  # no second notice, no second form
+    sent, rows = _settled(slack, session_factory)
+    assert rows == after_one  # nothing written a second time
+    assert sent == sent_after_one  # no second notice, no second form
 
 
 def test_a_replayed_minutes_add_opens_one_form(
@@ -153,17 +171,16 @@ def test_a_replayed_minutes_add_opens_one_form(
     assert database_rows(session_factory) == after_one
 
 
-def _settled_posts(slack: SlackHarness) -> int:
-    """Messages and forms sent so far, once the bot stopped sending (notices go out just after the reply)."""
-    import time as wallclock
-
-    count = posts(slack)
+def _settled(slack: SlackHarness, session_factory: SessionFactory) -> tuple[int, dict[str, list[tuple[Any, ...]]]]:
+    """Messages and forms sent so far and every row, once the bot stopped sending and writing (notices go out
+    just after the reply)."""
+    seen = (posts(slack), database_rows(session_factory))
     while True:
-        wallclock.sleep(0.3)
-        now = posts(slack)
-        if now == count:
-            return count
-        count = now
+        wallclock.sleep(0.5)
+        now = (posts(slack), database_rows(session_factory))
+        if now == seen:
+            return now
+        seen = now
 
 
 def test_a_replayed_question_or_refusal_is_answered_again(slack: SlackHarness) -> None:
@@ -177,3 +194,259 @@ def test_a_replayed_question_or_refusal_is_answered_again(slack: SlackHarness) -
             assert slack.signed(body, slack_requests.FORM).status == 200
         replies = [reply_text(call) for call in _responses(slack, response_url, 2)]
         assert all(expected in reply and not any(word in reply for word in REPLAYED) for reply in replies), replies
+
+
+# -- races: two requests for the same object at the same moment ---------------------------------------------------
+TRIALS = 12
+
+
+def at_once(slack: SlackHarness, requests: list[tuple[str, str]]) -> list[str]:
+    """Send the signed (body, response_url) requests from one thread each, released together by a Barrier; returns
+    the text of every answer, in order, once each request was answered."""
+    barrier = threading.Barrier(len(requests))
+    statuses: list[int] = []
+
+    def send(body: str) -> None:
+        barrier.wait()
+        statuses.append(slack.signed(body, slack_requests.FORM).status)
+
+    threads = [threading.Thread(target=send, args=(body,)) for body, _ in requests]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    assert statuses == [200] * len(requests)
+    answers = []
+    for _, response_url in requests:
+        calls = _responses(slack, response_url, 1)
+        wallclock.sleep(0.1)  # a button's note may follow its first response
+        path = response_url.removeprefix(slack.standin.base_url)
+        answers.append("\n".join(reply_text(c) for c in slack.standin.calls if c.path == path and c is not None))
+        assert calls
+    return answers
+
+
+def command_request(slack: SlackHarness, command: str, text: str, user: str) -> tuple[str, str]:
+    response_url = slack.standin.response_url()
+    return slack_requests.slash_command(command, text, user_id=user, response_url=response_url), response_url
+
+
+def button_request(slack: SlackHarness, message: Call, action_id: str, user: str) -> tuple[str, str]:
+    response_url = slack.standin.response_url()
+    payload = block_actions_payload(message, action_id, user, response_url)
+    return slack_requests.interaction(payload), response_url
+
+
+def audit_count(session_factory: SessionFactory, action: str) -> int:
+    with session_factory() as session:
+        return int(session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action)) or 0)
+
+
+def _delta_plan(session: Session) -> ActionPlan:
+    plan = session.scalar(
+        select(ActionPlan).join(Organisation).where(Organisation.name.like("Delta Alloys%")).order_by(ActionPlan.id)
+    )
+    assert plan is not None and plan.deadline is not None
+    return plan
+
+
+def _reopen(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        plan = _delta_plan(session)
+        plan.submitted_on, plan.submitted_confirmed = None, False
+        assert plan.deadline is not None
+        plan.deadline.status, plan.deadline.done_at = DeadlineStatus.OPEN, None
+        session.commit()
+
+
+SUBMITTED = ("recorded as submitted", "marked as submitted", "vastgelegd als ingediend")
+# Told who recorded it and when (a command), or that it was already done (a button pressed on a closed deadline).
+ALREADY = ("already recorded as submitted on", "al als ingediend geregistreerd op", "This was already marked as done")
+
+
+@pytest.mark.parametrize("pairing", ["command and button", "two secretariat commands"])
+def test_two_submitting_the_same_plan_at_once_record_it_once(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock, pairing: str
+) -> None:
+    sweeper.run_once()
+    [reminder] = [
+        c
+        for c in slack.standin.calls_to("chat.postMessage")
+        if c.ok and c.args["channel"] == EMMA and "Plan van aanpak" in c.args["text"]
+    ][-1:]
+    outcomes: list[tuple[int, int]] = []
+    for _trial in range(TRIALS):
+        _reopen(session_factory)
+        clock.advance(timedelta(days=1))  # a new day: a new secretariat notice may be owed
+        submitted, closed = (
+            audit_count(session_factory, "plan.submitted"),
+            audit_count(session_factory, "deadline.done"),
+        )
+        notices = len(_submitted_notices(session_factory))
+        other = (
+            button_request(slack, reminder, render_reminders.ACTION_DONE, EMMA)
+            if pairing == "command and button"
+            else command_request(slack, "/plan", "submitted Delta Alloys metaal", SANNE)
+        )
+        first = (
+            command_request(slack, "/plan", "submitted", EMMA)
+            if pairing == "command and button"
+            else command_request(slack, "/plan", "submitted Delta Alloys metaal", TOM)
+        )
+        answers = at_once(slack, [first, other])
+        losers = [a for a in answers if any(word in a for word in ALREADY)]
+        winners = [a for a in answers if any(word in a for word in SUBMITTED) and a not in losers]
+        outcomes.append((len(winners), len(losers)))
+        assert audit_count(session_factory, "plan.submitted") == submitted + 1
+        assert audit_count(session_factory, "deadline.done") == closed + 1
+        assert len(_submitted_notices(session_factory)) - notices <= 1
+        assert "Sorry" not in "".join(answers)
+    assert outcomes == [(1, 1)] * TRIALS, outcomes
+
+
+def _submitted_notices(session_factory: SessionFactory) -> list[int]:
+    with session_factory() as session:
+        return list(session.scalars(select(ReminderDelivery.id).where(ReminderDelivery.rule == "submitted")))
+
+
+def _participations(session_factory: SessionFactory, organisation: str, slug: str) -> list[Participation]:
+    with session_factory() as session:
+        return list(
+            session.scalars(
+                select(Participation)
+                .join(Organisation)
+                .join(Covenant)
+                .where(Organisation.name.like(f"{organisation}%"), Covenant.slug == slug)
+            )
+        )
+
+
+def test_two_joining_the_same_organisation_at_once_join_it_once(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    outcomes: list[tuple[int, int]] = []
+    for trial in range(TRIALS):
+        # Half the trials on the same day (the unique constraint), half on two days (only the check stops it).
+        second_day = "15-11-2026" if trial % 2 == 0 else "16-11-2026"
+        answers = at_once(
+            slack,
+            [
+                command_request(slack, "/covenant", "join Delta Alloys hernieuwbare-energie 15-11-2026", SANNE),
+                command_request(slack, "/covenant", f"join Delta Alloys hernieuwbare-energie {second_day}", SANNE),
+            ],
+        )
+        joined = _participations(session_factory, "Delta Alloys", "hernieuwbare-energie")
+        outcomes.append((sum("toegetreden tot" in a for a in answers), sum("neemt al deel aan" in a for a in answers)))
+        assert len(joined) == 1, answers
+        assert "Sorry" not in "".join(answers)
+        with session_factory() as session:
+            session.execute(delete(Participation).where(Participation.id == joined[0].id))
+            session.commit()
+    assert outcomes == [(1, 1)] * TRIALS, outcomes
+
+
+def test_two_linking_the_same_new_person_at_once_link_them_once(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    outcomes: list[tuple[int, int]] = []
+    for trial in range(TRIALS):
+        user = f"UNEWRACE{trial:02d}"
+        slack.standin.add_user(user, f"Nina Race {trial}", locale="nl-NL")
+        text = f"link <@{user}|nina> Zonneveld Solar contactpersoon"
+        answers = at_once(
+            slack, [command_request(slack, "/covenant", text, SANNE), command_request(slack, "/covenant", text, SANNE)]
+        )
+        outcomes.append((sum(" is nu " in a for a in answers), sum(" was al " in a for a in answers)))
+        assert "Sorry" not in "".join(answers), answers
+        with session_factory() as session:
+            assert session.scalar(select(func.count()).select_from(Person).where(Person.slack_user_id == user)) == 1
+    assert outcomes == [(1, 1)] * TRIALS, outcomes
+    assert audit_count(session_factory, "person.link") == TRIALS
+
+
+def test_two_adding_the_same_member_or_group_at_once_add_it_once(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    members: list[int] = []
+    created: list[int] = []
+    for trial in range(TRIALS):
+        newcomer = f"UNEWMEMB{trial:02d}"
+        text = f"group members leefbaar loon <@{newcomer}>"
+        answers = at_once(
+            slack, [command_request(slack, "/meeting", text, SANNE), command_request(slack, "/meeting", text, SANNE)]
+        )
+        assert "Sorry" not in "".join(answers), answers
+        name = f"Taakgroep Race {trial}"
+        added = at_once(
+            slack,
+            [
+                command_request(slack, "/meeting", f"group add metaal {name}", EMMA),
+                command_request(slack, "/meeting", f"group add metaal {name}", EMMA),
+            ],
+        )
+        assert "Sorry" not in "".join(added), added
+        with session_factory() as session:
+            members.append(
+                int(
+                    session.scalar(
+                        select(func.count())
+                        .select_from(WorkingGroupMember)
+                        .join(Person)
+                        .where(Person.slack_user_id == newcomer)
+                    )
+                    or 0
+                )
+            )
+            created.append(
+                int(
+                    session.scalar(select(func.count()).select_from(WorkingGroup).where(WorkingGroup.name == name)) or 0
+                )
+            )
+    assert members == [1] * TRIALS and created == [1] * TRIALS
+    assert audit_count(session_factory, "group.members_added") == TRIALS
+    assert audit_count(session_factory, "group.created") == TRIALS
+
+
+def test_the_same_schedule_one_liner_sent_five_times_at_once_makes_one_meeting(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    with session_factory() as session:
+        meetings = int(session.scalar(select(func.count()).select_from(Meeting)) or 0)
+    for trial in range(TRIALS):
+        response_url = slack.standin.response_url()
+        text = f"schedule leefbaar loon {trial + 1} maart 2027 14:00 90m Race {trial}"
+        body = slack_requests.slash_command("/meeting", text, user_id=SANNE, response_url=response_url)
+        answers = at_once(slack, [(body, response_url)] * SENDS)
+        replies = [reply_text(c) for c in _responses(slack, response_url, SENDS)]
+        assert sum(any(word in r for word in REPLAYED) for r in replies) == SENDS - 1, (answers, replies)
+        with session_factory() as session:
+            assert session.scalar(select(func.count()).select_from(Meeting)) == meetings + trial + 1
+    _settled(slack, session_factory)
+    notices = [c for c in slack.standin.calls_to("chat.postMessage") if c.args.get("channel") == "CDEMOWG001"]
+    assert len(notices) == TRIALS
+
+
+def test_two_cancelling_the_same_meeting_at_once_cancel_it_once_and_tell_the_channel_once(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    outcomes: list[tuple[int, int]] = []
+    for trial in range(TRIALS):
+        with session_factory() as session:
+            ref = schedule(session, date(2027, 1, 4 + trial), time(10), title=f"Race {trial}").id
+        answers = at_once(
+            slack,
+            [
+                command_request(slack, "/meeting", f"cancel {ref} eerste", SANNE),
+                command_request(slack, "/meeting", f"cancel {ref} tweede", SANNE),
+            ],
+        )
+        outcomes.append((sum("is geannuleerd" in a for a in answers), sum("al geannuleerd" in a for a in answers)))
+    _settled(slack, session_factory)
+    cancelled = [
+        c
+        for c in slack.standin.calls_to("chat.postMessage")
+        if c.args.get("channel") == "CDEMOWG001" and "geannuleerd" in reply_text(c)
+    ]
+    assert outcomes == [(1, 1)] * TRIALS, outcomes
+    assert len(cancelled) == TRIALS
+    assert audit_count(session_factory, "meeting.cancelled") == TRIALS

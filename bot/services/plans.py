@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import AssessmentOutcome, DeadlineKind, DeadlineStatus
 from bot.db.models import ActionPlan, AuditEntry, Covenant, Deadline, Participation
-from bot.services import audit, deadlines
+from bot.services import audit, deadlines, locking
 from bot.services.errors import UsageError
 
 
@@ -162,6 +162,7 @@ def set_due(
 ) -> ActionPlan:
     """Create or move the plan (cycle = the due date's year) and its deadline; audited, reminders re-planned."""
 
+    locking.serialise(session, "plan", organisation_id, covenant_id)  # two at once create one plan
     plan = session.scalar(
         select(ActionPlan).where(
             ActionPlan.organisation_id == organisation_id,
