@@ -15,13 +15,14 @@ from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.enums import DeadlineStatus
+from bot.db.enums import DeadlineStatus, MinutesStatus
 from bot.db.models import (
     ActionPlan,
     AuditEntry,
     Base,
     Covenant,
     Meeting,
+    Minutes,
     Organisation,
     Participation,
     Person,
@@ -30,13 +31,14 @@ from bot.db.models import (
     WorkingGroupMember,
 )
 from bot.delivery import Sweeper
+from bot.render import minutes as render_minutes
 from bot.render import reminders as render_reminders
 from bot.standin import Call
 from bot.standin import requests as slack_requests
 from tests.conftest import person
 from tests.harness import SlackHarness, block_actions_payload, reply_text
 from tests.meeting_support import schedule
-from tests.minutes_support import end_the_call
+from tests.minutes_support import end_the_call, write_minutes
 
 SANNE, EMMA, TOM, PIETER, FATIMA, AHMED = (
     person(key).slack_user_id for key in ("sanne", "emma", "tom", "pieter", "fatima", "ahmed")
@@ -200,29 +202,33 @@ def test_a_replayed_question_or_refusal_is_answered_again(slack: SlackHarness) -
 TRIALS = 12
 
 
-def at_once(slack: SlackHarness, requests: list[tuple[str, str]]) -> list[str]:
-    """Send the signed (body, response_url) requests from one thread each, released together by a Barrier; returns
-    the text of every answer, in order, once each request was answered."""
-    barrier = threading.Barrier(len(requests))
+def send_together(slack: SlackHarness, bodies: list[str]) -> None:
+    """POST the signed bodies from one thread each, released together by a Barrier."""
+    barrier = threading.Barrier(len(bodies))
     statuses: list[int] = []
 
     def send(body: str) -> None:
         barrier.wait()
         statuses.append(slack.signed(body, slack_requests.FORM).status)
 
-    threads = [threading.Thread(target=send, args=(body,)) for body, _ in requests]
+    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=20)
-    assert statuses == [200] * len(requests)
+    assert statuses == [200] * len(bodies)
+
+
+def at_once(slack: SlackHarness, requests: list[tuple[str, str]]) -> list[str]:
+    """Send the (body, response_url) requests together; returns the text of every answer, in order, once each
+    request was answered."""
+    send_together(slack, [body for body, _ in requests])
     answers = []
     for _, response_url in requests:
-        calls = _responses(slack, response_url, 1)
+        _responses(slack, response_url, 1)
         wallclock.sleep(0.1)  # a button's note may follow its first response
         path = response_url.removeprefix(slack.standin.base_url)
-        answers.append("\n".join(reply_text(c) for c in slack.standin.calls if c.path == path and c is not None))
-        assert calls
+        answers.append("\n".join(reply_text(c) for c in slack.standin.calls if c.path == path))
     return answers
 
 
@@ -450,3 +456,67 @@ def test_two_cancelling_the_same_meeting_at_once_cancel_it_once_and_tell_the_cha
     assert outcomes == [(1, 1)] * TRIALS, outcomes
     assert len(cancelled) == TRIALS
     assert audit_count(session_factory, "meeting.cancelled") == TRIALS
+
+
+def test_two_correcting_the_same_approved_minutes_at_once_make_one_correction(
+    slack: SlackHarness, session_factory: SessionFactory, clock: ManualClock, sweeper: Sweeper
+) -> None:
+    end_the_call(clock, sweeper, slack.standin)
+    write_minutes(slack, session_factory)
+    for trial in range(TRIALS):
+        with session_factory() as session:
+            newest = session.scalars(select(Minutes).order_by(Minutes.version.desc())).first()
+            assert newest is not None and newest.version == trial + 1
+            newest.status = MinutesStatus.APPROVED  # as if circulated and approved
+            session.commit()
+            newest_id = newest.id
+        forms = len(slack.standin.calls_to("views.open"))
+        urls = [slack.standin.response_url() for _ in range(2)]
+        send_together(slack, [slack_requests.interaction(_correct_payload(url, newest_id)) for url in urls])
+        slack.standin.wait_for("views.open", count=forms + 2, timeout=10)  # both get the form of one correction
+        with session_factory() as session:
+            assert session.scalar(select(func.count()).select_from(Minutes)) == trial + 2
+        assert not [c for c in slack.standin.calls if c.path in {u.removeprefix(slack.standin.base_url) for u in urls}]
+    assert audit_count(session_factory, "minutes.corrected") == TRIALS
+
+
+def _correct_payload(response_url: str, minutes_id: int) -> dict[str, Any]:
+    return {
+        "type": "block_actions",
+        "user": {"id": TOM, "team_id": "TCOVENANT"},
+        "team": {"id": "TCOVENANT", "domain": "covenant"},
+        "api_app_id": "ACOVENANT",
+        "token": "unused-verification-token",
+        "trigger_id": f"{wallclock.time()}.{response_url[-12:]}",
+        "response_url": response_url,
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": "CGENERAL01"},
+        "channel": {"id": "CGENERAL01"},
+        "actions": [
+            {
+                "type": "button",
+                "action_id": render_minutes.ACTION_CORRECT,
+                "block_id": "b",
+                "value": str(minutes_id),
+                "action_ts": "1.2",
+            }
+        ],
+    }
+
+
+def test_the_same_meeting_typed_twice_by_the_same_person_is_scheduled_once(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    with session_factory() as session:
+        meetings = int(session.scalar(select(func.count()).select_from(Meeting)) or 0)
+    text = "schedule leefbaar loon 15 maart 2027 14:00 90m wekelijks 1. Opening"
+    first = reply_text(slack.command("/meeting", text, SANNE))  # two invocations: two trigger_ids
+    second = reply_text(slack.command("/meeting", text, SANNE))
+    other_time = reply_text(slack.command("/meeting", text.replace("14:00", "15:00"), SANNE))
+    assert "Ingepland" in first and "zojuist al ingepland" not in first
+    assert "zojuist al ingepland" in second
+    assert "zojuist al ingepland" not in other_time
+    _settled(slack, session_factory)
+    with session_factory() as session:
+        assert session.scalar(select(func.count()).select_from(Meeting)) == meetings + 2
+    notices = [c for c in slack.standin.calls_to("chat.postMessage") if c.args.get("channel") == "CDEMOWG001"]
+    assert len(notices) == 2
