@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 import time as wallclock
 from collections.abc import Callable
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.enums import DeadlineStatus, MinutesStatus
+from bot.db.enums import DeadlineStatus, DeliveryStatus, MinutesStatus
 from bot.db.models import (
     ActionPlan,
     AuditEntry,
@@ -35,7 +35,7 @@ from bot.render import minutes as render_minutes
 from bot.render import reminders as render_reminders
 from bot.standin import Call
 from bot.standin import requests as slack_requests
-from tests.conftest import person
+from tests.conftest import NOW, person
 from tests.harness import SlackHarness, block_actions_payload, reply_text
 from tests.meeting_support import schedule
 from tests.minutes_support import end_the_call, write_minutes
@@ -135,23 +135,24 @@ def _responses(slack: SlackHarness, response_url: str, count: int) -> list[Any]:
 
 @pytest.mark.parametrize("name", list(WRITE_COMMANDS))
 def test_a_replayed_write_command_writes_once_and_says_so(
-    slack: SlackHarness, session_factory: SessionFactory, name: str
+    slack: SlackHarness, session_factory: SessionFactory, clock: ManualClock, name: str
 ) -> None:
     command, text, user, channel, setup = WRITE_COMMANDS[name]
     text = text.format(**setup(session_factory, slack))
     before = database_rows(session_factory)
+    earlier = waiting(session_factory, clock.now())
     response_url = slack.standin.response_url()
     body = slack_requests.slash_command(command, text, user_id=user, response_url=response_url, channel_id=channel)
     assert slack.signed(body, slack_requests.FORM).status == 200
     first = reply_text(_responses(slack, response_url, 1)[0])
     assert ":warning:" not in first and "Sorry" not in first, first
-    sent_after_one, after_one = _settled(slack, session_factory)
+    sent_after_one, after_one = _settled(slack, session_factory, clock.now(), earlier)
     assert after_one != before  # the command did write
     for _ in range(SENDS - 1):
         assert slack.signed(body, slack_requests.FORM).status == 200
     replies = [reply_text(call) for call in _responses(slack, response_url, SENDS)]
     assert all(any(word in reply for word in REPLAYED) for reply in replies[1:]), replies[1:]
-    sent, rows = _settled(slack, session_factory)
+    sent, rows = _settled(slack, session_factory, clock.now(), earlier)
     assert rows == after_one  # nothing written a second time
     assert sent == sent_after_one  # no second notice, no second form
 
@@ -173,16 +174,34 @@ def test_a_replayed_minutes_add_opens_one_form(
     assert database_rows(session_factory) == after_one
 
 
-def _settled(slack: SlackHarness, session_factory: SessionFactory) -> tuple[int, dict[str, list[tuple[Any, ...]]]]:
-    """Messages and forms sent so far and every row, once the bot stopped sending and writing (notices go out
-    just after the reply)."""
+def _settled(
+    slack: SlackHarness, session_factory: SessionFactory, due_by: datetime, earlier: frozenset[int] = frozenset()
+) -> tuple[int, dict[str, list[tuple[Any, ...]]]]:
+    """Messages and forms sent so far and every row, once the bot stopped sending and writing: no message due by
+    ``due_by`` waits to be sent (notices go out just after the reply; those waiting ``earlier`` aside) and nothing
+    changed for half a second."""
+    deadline = wallclock.monotonic() + 30
     seen = (posts(slack), database_rows(session_factory))
     while True:
         wallclock.sleep(0.5)
         now = (posts(slack), database_rows(session_factory))
-        if now == seen:
+        if now == seen and not waiting(session_factory, due_by) - earlier:
             return now
+        assert wallclock.monotonic() < deadline, "the bot kept sending or writing"
         seen = now
+
+
+def waiting(session_factory: SessionFactory, due_by: datetime) -> frozenset[int]:
+    """The messages due by ``due_by`` that wait to be sent."""
+    with session_factory() as session:
+        return frozenset(
+            session.scalars(
+                select(ReminderDelivery.id).where(
+                    ReminderDelivery.status.in_((DeliveryStatus.PLANNED, DeliveryStatus.CLAIMED)),
+                    ReminderDelivery.planned_for <= due_by,
+                )
+            )
+        )
 
 
 def test_a_replayed_question_or_refusal_is_answered_again(slack: SlackHarness) -> None:
@@ -418,6 +437,7 @@ def test_the_same_schedule_one_liner_sent_five_times_at_once_makes_one_meeting(
 ) -> None:
     with session_factory() as session:
         meetings = int(session.scalar(select(func.count()).select_from(Meeting)) or 0)
+    earlier = waiting(session_factory, NOW)
     for trial in range(TRIALS):
         response_url = slack.standin.response_url()
         text = f"schedule leefbaar loon {trial + 1} maart 2027 14:00 90m Race {trial}"
@@ -427,7 +447,7 @@ def test_the_same_schedule_one_liner_sent_five_times_at_once_makes_one_meeting(
         assert sum(any(word in r for word in REPLAYED) for r in replies) == SENDS - 1, (answers, replies)
         with session_factory() as session:
             assert session.scalar(select(func.count()).select_from(Meeting)) == meetings + trial + 1
-    _settled(slack, session_factory)
+    _settled(slack, session_factory, NOW, earlier)
     notices = [c for c in slack.standin.calls_to("chat.postMessage") if c.args.get("channel") == "CDEMOWG001"]
     assert len(notices) == TRIALS
 
@@ -436,9 +456,11 @@ def test_two_cancelling_the_same_meeting_at_once_cancel_it_once_and_tell_the_cha
     slack: SlackHarness, session_factory: SessionFactory
 ) -> None:
     outcomes: list[tuple[int, int]] = []
+    earlier: frozenset[int] = frozenset()
     for trial in range(TRIALS):
         with session_factory() as session:
             ref = schedule(session, date(2027, 1, 4 + trial), time(10), title=f"Race {trial}").id
+        earlier |= waiting(session_factory, NOW)  # its "scheduled" notice, which no one sends in this test
         answers = at_once(
             slack,
             [
@@ -447,7 +469,7 @@ def test_two_cancelling_the_same_meeting_at_once_cancel_it_once_and_tell_the_cha
             ],
         )
         outcomes.append((sum("is geannuleerd" in a for a in answers), sum("al geannuleerd" in a for a in answers)))
-    _settled(slack, session_factory)
+    _settled(slack, session_factory, NOW, earlier)
     cancelled = [
         c
         for c in slack.standin.calls_to("chat.postMessage")
@@ -508,6 +530,7 @@ def test_the_same_meeting_typed_twice_by_the_same_person_is_scheduled_once(
 ) -> None:
     with session_factory() as session:
         meetings = int(session.scalar(select(func.count()).select_from(Meeting)) or 0)
+    earlier = waiting(session_factory, NOW)
     text = "schedule leefbaar loon 15 maart 2027 14:00 90m wekelijks 1. Opening"
     first = reply_text(slack.command("/meeting", text, SANNE))  # two invocations: two trigger_ids
     second = reply_text(slack.command("/meeting", text, SANNE))
@@ -515,8 +538,32 @@ def test_the_same_meeting_typed_twice_by_the_same_person_is_scheduled_once(
     assert "Ingepland" in first and "zojuist al ingepland" not in first
     assert "zojuist al ingepland" in second
     assert "zojuist al ingepland" not in other_time
-    _settled(slack, session_factory)
+    _settled(slack, session_factory, NOW, earlier)
     with session_factory() as session:
         assert session.scalar(select(func.count()).select_from(Meeting)) == meetings + 2
     notices = [c for c in slack.standin.calls_to("chat.postMessage") if c.args.get("channel") == "CDEMOWG001"]
     assert len(notices) == 2
+
+
+def test_not_for_me_pressed_twice_at_once_is_recorded_once(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
+) -> None:
+    sweeper.run_once()
+    reminders = [c for c in slack.standin.calls_to("chat.postMessage") if c.ok and c.args["channel"] == EMMA]
+    assert len(reminders) >= 1
+    outcomes: list[tuple[int, int]] = []
+    for trial in range(TRIALS):
+        reminder = reminders[trial % len(reminders)]
+        with session_factory() as session:  # a fresh start for each trial: Emma had not opted out yet
+            session.execute(delete(ReminderDelivery).where(ReminderDelivery.dedupe_key.like("optout:%")))
+            session.commit()
+        before = audit_count(session_factory, "reminder.not_for_me")
+        answers = at_once(
+            slack,
+            [button_request(slack, reminder, render_reminders.ACTION_NOT_FOR_ME, EMMA) for _ in range(2)],
+        )
+        assert "Sorry" not in "".join(answers), answers
+        outcomes.append(
+            (sum("already said" in a for a in answers), audit_count(session_factory, "reminder.not_for_me") - before)
+        )
+    assert outcomes == [(1, 1)] * TRIALS, outcomes
