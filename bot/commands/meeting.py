@@ -14,7 +14,7 @@ from bot.db.models import Covenant, WorkingGroup
 from bot.i18n import t
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape, header, section
-from bot.services import calendar_feed, covenants, groups, meeting_changes, meetings, rsvps
+from bot.services import calendar_feed, covenants, groups, locking, meeting_changes, meetings, rsvps
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
 from bot.services.meeting_changes import Changed
@@ -205,6 +205,8 @@ def change(session: Session, action: str, rest: str, call: Invocation) -> Change
     if not words:
         raise UsageError(f"meeting.usage_{action}")
     meeting_id, on = parse_ref(words[0], call.today)
+    # Two changing the same meeting at once take turns: the second sees the first's change (e.g. "already cancelled").
+    locking.serialise(session, "meeting", meeting_id)
     target = meetings.target(session, meeting_id, on, call.viewer, call.now)
     tail = words[1:]
     if action == "agenda":

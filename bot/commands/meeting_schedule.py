@@ -117,6 +117,9 @@ def confirmation(scheduled: Scheduled, lang: str) -> Reply:
     repeat = render.repeat_text(meeting, lang)
     if repeat:
         lines.append(f":repeat: {repeat}")
+    if scheduled.duplicate:
+        lines.append(t(lang, "race.meeting_duplicate", ref=meeting.id))
+        return render.confirmation("\n".join(lines))
     lines.append(t(lang, "meeting.told_channel", channel=f"<#{channel}>") if channel else t(lang, "meeting.no_channel"))
     return render.confirmation("\n".join(lines))
 

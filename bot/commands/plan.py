@@ -163,7 +163,8 @@ def _submitted(session: Session, args: list[str], ctx: PlanContext) -> Reply:
     plan = plans.current_plan(session, company.id, covenant.id, unsubmitted_first=True)
     changed = plans.mark_submitted(session, plan, on or ctx.today, ctx.now, ctx.viewer.slack_user_id, secretariat)
     session.commit()
-    return render.submitted(plan, changed, secretariat, ctx.viewer.language)
+    by = None if changed else plans.submitted_by(session, plan)
+    return render.submitted(plan, changed, secretariat, ctx.viewer.language, by)
 
 
 def _assessed(session: Session, args: list[str], ctx: PlanContext) -> Reply:

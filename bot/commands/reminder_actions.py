@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from bot.db.enums import DeadlineKind, DeadlineStatus
 from bot.db.models import ActionPlan, Deadline
 from bot.i18n import t
+from bot.render import plans as render_plans
 from bot.render.blocks import escape
 from bot.render.time import date_token, datetime_token
 from bot.services import authorised, deadlines, plans, reminders
@@ -72,7 +73,10 @@ def mark_done(session: Session, deadline_id: object, viewer: Viewer, now: dateti
     when = date_token(today, deadline.covenant.timezone, lang)
     plan = plans.plan_of_deadline(session, deadline.id) if deadline.kind == DeadlineKind.ACTION_PLAN else None
     if plan is not None:
-        plans.mark_submitted(session, plan, today, now, viewer.slack_user_id, confirmed=secretariat)
+        if not plans.mark_submitted(session, plan, today, now, viewer.slack_user_id, confirmed=secretariat):
+            # Recorded a moment ago by someone else (the write is conditional): say so, send nothing.
+            by = plans.submitted_by(session, plan)
+            return ActionOutcome(note=render_plans.already_submitted(plan, by, lang))
         keys = (
             []
             if secretariat
@@ -90,7 +94,8 @@ def mark_done(session: Session, deadline_id: object, viewer: Viewer, now: dateti
             replace_with=f":white_check_mark: {_what(deadline, lang)} — " + t(lang, "reminder.done_plan", date=when),
             notices=keys,
         )
-    deadlines.close(session, deadline, DeadlineStatus.DONE, now, viewer.slack_user_id)
+    if not deadlines.close(session, deadline, DeadlineStatus.DONE, now, viewer.slack_user_id):
+        return ActionOutcome(note=t(lang, "reminder.already_done"))
     session.commit()
     return ActionOutcome(
         replace_with=f":white_check_mark: {_what(deadline, lang)} — " + t(lang, "reminder.done_other", date=when)

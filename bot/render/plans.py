@@ -138,9 +138,17 @@ def due_set(plan: ActionPlan, lang: str) -> Reply:
     return Reply(text=text, blocks=[section(":white_check_mark: " + text)])
 
 
-def submitted(plan: ActionPlan, changed: bool, by_secretariat: bool, lang: str) -> Reply:
+def already_submitted(plan: ActionPlan, by: str | None, lang: str) -> str:
+    """Nothing changed: the plan was submitted already (on which day and by whom, when known)."""
+    if plan.submitted_on is None or by is None:
+        return t(lang, "plan.already_submitted", company=escape(plan.organisation.name))
+    when = date_token(plan.submitted_on, plan.covenant.timezone, lang)
+    return t(lang, "race.plan_submitted", company=escape(plan.organisation.name), date=when, who=f"<@{by}>")
+
+
+def submitted(plan: ActionPlan, changed: bool, by_secretariat: bool, lang: str, by: str | None = None) -> Reply:
     if not changed:
-        text = t(lang, "plan.already_submitted", company=escape(plan.organisation.name))
+        text = already_submitted(plan, by, lang)
     else:
         key = "plan.submitted_confirmed" if by_secretariat else "plan.submitted_pending"
         text = t(lang, key, company=escape(plan.organisation.name), year=plan.cycle_year)

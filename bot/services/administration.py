@@ -11,11 +11,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.enums import CovenantPhase, OrganisationKind, ParticipationType, RoleKind
 from bot.db.models import Covenant, Organisation, Participation, Person, Role
-from bot.services import audit, people
+from bot.services import audit, locking, people
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
 from bot.services.matching import normalise
@@ -96,6 +97,8 @@ def link(
             raise UsageError(
                 "admin.link.not_participating", organisation=organisation.name, covenant=target.name(actor.language)
             )
+    # Two links of the same person at once take turns: the second sees the first's person and roles.
+    locking.serialise(session, "person", slack_user_id)
     existing = people.person_by_slack_id(session, slack_user_id)
     dropped: list[Role] = []
     if existing is not None and existing.organisation_id not in (None, organisation.id):
@@ -117,6 +120,9 @@ def link(
         if (target.id, role) not in held:
             person.roles.append(Role(covenant_id=target.id, kind=role))
             changed = True
+    if not changed:  # already linked so (perhaps a moment ago, by someone else): nothing to record
+        session.commit()
+        return LinkResult(person, organisation, role, targets, created, dropped_slugs, changed)
     audit.record(
         session,
         at=now,
@@ -142,6 +148,8 @@ def join(
 ) -> Participation:
     """Record that ``organisation`` joined ``covenant`` on ``joined_on`` (a company adheres; others are parties)."""
     _require_secretariat(actor, covenant)
+    # Two joins of the same organisation at once take turns: the second finds the first's participation.
+    locking.serialise(session, "participation", organisation.id, covenant.id)
     current = _current_participation(session, organisation, covenant)
     if current is not None:
         raise UsageError("admin.join.already", organisation=organisation.name, covenant=covenant.name(actor.language))
@@ -160,8 +168,17 @@ def join(
     participation = Participation(
         organisation_id=organisation.id, covenant_id=covenant.id, type=kind, joined_on=joined_on
     )
-    session.add(participation)
-    session.flush()
+    try:
+        with session.begin_nested():
+            session.add(participation)
+            session.flush()
+    except IntegrityError:
+        # The same join written a moment ago by a writer that did not take turns (e.g. an import): not an error.
+        if _current_participation(session, organisation, covenant) is None:
+            raise
+        raise UsageError(
+            "admin.join.already", organisation=organisation.name, covenant=covenant.name(actor.language)
+        ) from None
     audit.record(
         session,
         at=now,
@@ -186,6 +203,7 @@ def leave(
 ) -> Participation:
     """Record that ``organisation`` left ``covenant`` on ``left_on``, and why (public information)."""
     _require_secretariat(actor, covenant)
+    locking.serialise(session, "participation", organisation.id, covenant.id)
     current = _current_participation(session, organisation, covenant)
     if current is None:
         raise UsageError(
@@ -218,6 +236,8 @@ def set_phase(
 ) -> CovenantPhase:
     """Move ``covenant`` to ``phase``; returns the phase it was in (equal to ``phase`` when nothing changed)."""
     _require_secretariat(actor, covenant)
+    locking.serialise(session, "covenant", covenant.id)
+    session.refresh(covenant)  # the phase as it is now, after anyone changing it at the same moment
     before = covenant.phase
     if before == phase:
         return before
@@ -248,6 +268,7 @@ def add_organisation(session: Session, actor: Viewer, name: str, kind: Organisat
         raise UsageError("admin.usage.add_org")
     if len(name) > MAX_NAME:
         raise UsageError("admin.add_org.too_long", limit=MAX_NAME)
+    locking.serialise(session, "organisation names")  # two adding the same name at once: one adds it
     wanted = {normalise(name), normalise(short_name(name))}
     for existing in session.scalars(select(Organisation)):
         if {normalise(existing.name), normalise(short_name(existing.name))} & wanted:

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeadlineKind, DeadlineStatus, DeliveryStatus, RoleKind
 from bot.db.models import Deadline, Person, ReminderDelivery, Role, SlackProfile
-from bot.services import audit
+from bot.services import audit, locking
 from bot.services.errors import UsageError
 from bot.services.reminder_policy import day_start, policy_for
 
@@ -158,9 +158,16 @@ def close(session: Session, deadline: Deadline, status: DeadlineStatus, now: dat
     if deadline.status == status:
         return False
     previous = deadline.status
-    deadline.status = status
-    deadline.done_at = now if status == DeadlineStatus.DONE else None
-    needs_planning(deadline)
+    # Conditional in the database: of two closing it at the same moment, one closes it and the other is told.
+    result = session.execute(
+        update(Deadline)
+        .where(Deadline.id == deadline.id, Deadline.status == previous)
+        .values(status=status, done_at=now if status == DeadlineStatus.DONE else None, planned_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    session.refresh(deadline)
+    if int(getattr(result, "rowcount", 0) or 0) != 1:
+        return False
     drop_pending(session, deadline.id)
     audit.record(
         session,
@@ -204,6 +211,8 @@ def snooze(session: Session, deadline: Deadline, days: int, now: datetime, actor
     """Hold reminders for ``days`` days, never past the due date; UsageError when already due."""
     policy = policy_for(deadline.kind, deadline.covenant.reminder_policy)
     due_moment = day_start(deadline.due_on, deadline.covenant.timezone, policy)
+    locking.serialise(session, "deadline", deadline.id)
+    session.refresh(deadline, ["status"])  # closed a moment ago by someone else: say so, hold nothing
     if deadline.status != DeadlineStatus.OPEN:
         raise UsageError("deadline.closed")
     if now >= due_moment:
@@ -227,6 +236,7 @@ def snooze(session: Session, deadline: Deadline, days: int, now: datetime, actor
 def opt_out(session: Session, deadline: Deadline, slack_user_id: str, now: datetime) -> bool:
     """Stop reminding this person of this deadline ("not for me"); False when they already opted out."""
     key = f"optout:{deadline.id}:{slack_user_id}"
+    locking.serialise(session, "deadline", deadline.id)  # pressed twice at once: the second finds the first's row
     if session.scalar(select(ReminderDelivery.id).where(ReminderDelivery.dedupe_key == key)) is not None:
         return False
     session.add(

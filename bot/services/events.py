@@ -29,3 +29,20 @@ def forget_old(session: Session, now: datetime) -> int:
     result = session.execute(delete(ProcessedEvent).where(ProcessedEvent.received_at < now - KEEP_FOR))
     session.commit()
     return int(getattr(result, "rowcount", 0) or 0)
+
+
+def claim(session: Session, key: str, now: datetime) -> bool:
+    """Record ``key`` in the caller's transaction; False (the session rolled back) when a request with that key
+    was already carried out.
+
+    Not committed here: the caller's own commit records it together with what the request wrote, and a request
+    that fails (rolls back) leaves no record, so its replay is tried afresh. A concurrent identical request
+    waits on the key (PostgreSQL's unique index, SQLite's write lock) and is told it was done once the first
+    one commits.
+    """
+    try:
+        session.execute(insert(ProcessedEvent).values(event_id=key, received_at=now))
+    except IntegrityError:
+        session.rollback()
+        return False
+    return True

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import GroupKind
 from bot.db.models import Covenant, Meeting, Person, WorkingGroup, WorkingGroupMember
-from bot.services import audit, occurrences
+from bot.services import audit, locking, occurrences
 from bot.services.access import Viewer, channel_audience
 from bot.services.errors import UsageError
 from bot.services.matching import best_match
@@ -226,6 +226,7 @@ def add(
     name = name.strip()
     if not name or len(name) > 200:
         raise UsageError("group.bad_name")
+    locking.serialise(session, "group names", covenant.id)  # two adding the same group at once: one adds it
     existing = session.scalar(
         select(WorkingGroup).where(WorkingGroup.covenant_id == covenant.id, WorkingGroup.name == name)
     )
@@ -258,6 +259,7 @@ def add(
 
 
 def _person_for(session: Session, slack_user_id: str, label: str | None) -> Person:
+    locking.serialise(session, "person", slack_user_id)
     person = person_by_slack_id(session, slack_user_id)
     if person is None:
         # Someone the bot has not met yet: recorded by their Slack handle until the secretariat links them.
@@ -279,6 +281,7 @@ def add_members(
     _require_manager(viewer, group)
     if not users:
         raise UsageError("group.no_people")
+    locking.serialise(session, "group", group.id)  # two adding the same member at once: one adds them
     changed: list[str] = []
     current = {member.person.slack_user_id: member for member in members(session, group)}
     for slack_user_id, label in users:
@@ -303,6 +306,7 @@ def remove_members(
     _require_manager(viewer, group)
     if not users:
         raise UsageError("group.no_people")
+    locking.serialise(session, "group", group.id)
     wanted = {slack_user_id for slack_user_id, _ in users}
     removed: list[str] = []
     for member in members(session, group):

@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import MeetingStatus
-from bot.db.models import Covenant, Meeting, ReminderDelivery, WorkingGroup
-from bot.services import audit, occurrences, recurrence
+from bot.db.models import AuditEntry, Covenant, Meeting, ReminderDelivery, WorkingGroup
+from bot.services import audit, locking, occurrences, recurrence
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
 from bot.services.occurrences import Occurrence
@@ -191,6 +191,37 @@ def first_error(checked: Checked) -> UsageError:
 class Scheduled:
     meeting: Meeting
     notice_id: int | None
+    duplicate: bool = False  # the same meeting, scheduled by the same person a moment ago: nothing new
+
+
+# A meeting identical to one the same person scheduled this recently is a double submit, not a second meeting.
+DUPLICATE_WINDOW = timedelta(minutes=10)
+
+
+def _just_scheduled(session: Session, meeting: Meeting, actor: str, now: datetime) -> Meeting | None:
+    """The same meeting (group, time, repeat, title, agenda) that ``actor`` scheduled within DUPLICATE_WINDOW."""
+    same = session.scalars(
+        select(Meeting)
+        .join(AuditEntry, (AuditEntry.entity == "meeting") & (AuditEntry.entity_id == Meeting.id))
+        .where(
+            Meeting.working_group_id == meeting.working_group_id,
+            Meeting.starts_at == meeting.starts_at,
+            Meeting.ends_at == meeting.ends_at,
+            Meeting.status == MeetingStatus.SCHEDULED,
+            AuditEntry.action == "meeting.scheduled",
+            AuditEntry.actor == actor,
+            AuditEntry.at >= now - DUPLICATE_WINDOW,
+        )
+    )
+    return next(
+        (
+            found
+            for found in same
+            if (found.title, found.rrule, found.agenda, found.location, found.video_url)
+            == (meeting.title, meeting.rrule, meeting.agenda, meeting.location, meeting.video_url)
+        ),
+        None,
+    )
 
 
 def schedule(session: Session, request: MeetingRequest, viewer: Viewer, now: datetime) -> Scheduled:
@@ -221,6 +252,10 @@ def schedule(session: Session, request: MeetingRequest, viewer: Viewer, now: dat
         minute_taker_id=checked.minute_taker_id,
         exceptions=[],
     )
+    locking.serialise(session, "meeting schedule", group.id)  # a double submit at the same moment, too
+    earlier = _just_scheduled(session, meeting, viewer.slack_user_id, now)
+    if earlier is not None:
+        return Scheduled(earlier, None, duplicate=True)
     session.add(meeting)
     session.flush()
     meeting.group = group

@@ -15,7 +15,7 @@ from sqlalchemy.sql.base import ExecutableOption
 
 from bot.db.enums import DeliveryStatus, MinutesStatus
 from bot.db.models import ActionItem, Decision, Meeting, Minutes, ReminderDelivery, WorkingGroup
-from bot.services import access, action_items, audit, minutes_search
+from bot.services import access, action_items, audit, locking, minutes_search
 from bot.services.access import Viewer
 from bot.services.action_items import ActionItemDraft, ReplaceResult
 from bot.services.deadlines import company_contacts
@@ -136,6 +136,8 @@ def take(session: Session, minutes: Minutes, viewer: Viewer, now: datetime) -> b
     require_visible(session, viewer, minutes)
     if viewer.person_id is None:
         raise UsageError("minutes.unknown_person")
+    locking.serialise(session, "minutes taker", minutes.id)
+    session.refresh(minutes, ["taker_id", "taker"])  # two taking them at once: the second sees the first as taker
     if minutes.taker_id == viewer.person_id:
         return False
     if minutes.taker_id is not None and not access.may_approve_minutes(session, viewer, minutes.meeting):
@@ -345,6 +347,8 @@ def request_changes(session: Session, minutes: Minutes, viewer: Viewer, comment:
 def correct(session: Session, minutes: Minutes, viewer: Viewer, now: datetime) -> Minutes:
     """A new draft version of approved minutes (or the correction already under way); the approved one stays."""
     _require_writer(session, viewer, minutes)
+    # Two pressing Correct at once take turns: the second gets the first's correction, not a clashing version.
+    locking.serialise(session, "minutes", minutes.meeting_id, minutes.occurrence_start.isoformat())
     newest = versions(session, minutes.meeting_id, minutes.occurrence_start)[-1]
     if newest.status in EDITABLE:
         return newest

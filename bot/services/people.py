@@ -6,11 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.enums import RoleKind
 from bot.db.models import Person, Role, SlackProfile, WorkingGroup
-from bot.services import audit
+from bot.services import audit, locking
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 
@@ -46,7 +47,11 @@ def store_profile(session: Session, profile: Profile, now: datetime) -> None:
         row = SlackProfile(slack_user_id=profile.slack_user_id, fetched_at=now)
         session.add(row)
     row.real_name, row.tz, row.locale, row.fetched_at = profile.real_name, profile.tz, profile.locale, now
-    session.commit()
+    try:
+        session.commit()
+    except IntegrityError:
+        # Two requests of a user the bot had not met yet, at once: the other one cached the same profile.
+        session.rollback()
 
 
 def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
@@ -77,6 +82,7 @@ def ensure_person(session: Session, slack_user_id: str, name_hint: str | None = 
     The new person's name comes from the cached Slack profile, else ``name_hint``, else the user id.
     Returns the person and whether it was created (flushed, not committed).
     """
+    locking.serialise(session, "person", slack_user_id)  # two requests at once create one person
     person = person_by_slack_id(session, slack_user_id)
     if person is not None:
         return person, False

@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import AssessmentOutcome, DeadlineKind, DeadlineStatus
-from bot.db.models import ActionPlan, Covenant, Deadline, Participation
-from bot.services import audit, deadlines
+from bot.db.models import ActionPlan, AuditEntry, Covenant, Deadline, Participation
+from bot.services import audit, deadlines, locking
 from bot.services.errors import UsageError
 
 
@@ -162,6 +162,7 @@ def set_due(
 ) -> ActionPlan:
     """Create or move the plan (cycle = the due date's year) and its deadline; audited, reminders re-planned."""
 
+    locking.serialise(session, "plan", organisation_id, covenant_id)  # two at once create one plan
     plan = session.scalar(
         select(ActionPlan).where(
             ActionPlan.organisation_id == organisation_id,
@@ -231,39 +232,80 @@ def plan_of_deadline(session: Session, deadline_id: int) -> ActionPlan | None:
     return session.scalar(select(ActionPlan).where(ActionPlan.deadline_id == deadline_id))
 
 
-def mark_submitted(session: Session, plan: ActionPlan, on: date, now: datetime, actor: str, confirmed: bool) -> bool:
-    """Record the plan as submitted on ``on`` (closing its deadline); False when it already was."""
-
-    if plan.submitted_on is not None:
-        if confirmed and not plan.submitted_confirmed:
-            plan.submitted_confirmed = True
-            audit.record(
-                session, at=now, actor=actor, action="plan.receipt_confirmed", entity="action_plan", entity_id=plan.id
-            )
-            return True
-        return False
-    plan.submitted_on = on
-    plan.submitted_confirmed = confirmed
-    if plan.deadline is not None:
-        deadlines.close(session, plan.deadline, DeadlineStatus.DONE, now, actor)
-    audit.record(
-        session,
-        at=now,
-        actor=actor,
-        action="plan.submitted",
-        entity="action_plan",
-        entity_id=plan.id,
-        detail={"on": on.isoformat(), "confirmed": confirmed},
+def _set_if(session: Session, plan: ActionPlan, *conditions: ColumnElement[bool], **values: object) -> bool:
+    """Write ``values`` to ``plan`` only where ``conditions`` still hold in the database: a compare-and-set, so of
+    two requests changing the plan at the same moment exactly one does (PostgreSQL makes the second wait for the
+    first's row lock and then re-checks; SQLite has one writer at a time). ``plan`` then shows what is stored."""
+    result = session.execute(
+        update(ActionPlan)
+        .where(ActionPlan.id == plan.id, *conditions)
+        .values(**values)
+        .execution_options(synchronize_session=False)
     )
-    return True
+    session.refresh(plan)
+    return int(getattr(result, "rowcount", 0) or 0) == 1
+
+
+def mark_submitted(session: Session, plan: ActionPlan, on: date, now: datetime, actor: str, confirmed: bool) -> bool:
+    """Record the plan as submitted on ``on`` (closing its deadline); False when it already was, also when someone
+    else recorded it a moment ago (see :func:`submitted_by`)."""
+
+    if _set_if(session, plan, ActionPlan.submitted_on.is_(None), submitted_on=on, submitted_confirmed=confirmed):
+        if plan.deadline is not None:
+            deadlines.close(session, plan.deadline, DeadlineStatus.DONE, now, actor)
+        audit.record(
+            session,
+            at=now,
+            actor=actor,
+            action="plan.submitted",
+            entity="action_plan",
+            entity_id=plan.id,
+            detail={"on": on.isoformat(), "confirmed": confirmed},
+        )
+        return True
+    if confirmed and _set_if(
+        session,
+        plan,
+        ActionPlan.submitted_on.is_not(None),
+        ActionPlan.submitted_confirmed.is_(False),
+        submitted_confirmed=True,
+    ):
+        audit.record(
+            session, at=now, actor=actor, action="plan.receipt_confirmed", entity="action_plan", entity_id=plan.id
+        )
+        return True
+    return False
+
+
+def submitted_by(session: Session, plan: ActionPlan) -> str | None:
+    """Who recorded the plan's current submission (a Slack user id, from the audit trail), if known."""
+    actor: str | None = session.scalar(
+        select(AuditEntry.actor)
+        .where(
+            AuditEntry.action == "plan.submitted",
+            AuditEntry.entity == "action_plan",
+            AuditEntry.entity_id == plan.id,
+        )
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    )
+    return actor
 
 
 def confirm_received(session: Session, plan: ActionPlan, now: datetime, actor: str) -> bool:
-    """The secretariat confirms receipt; False when already confirmed (or nothing was submitted)."""
+    """The secretariat confirms receipt; False when already confirmed (or nothing was submitted), also by someone
+    else a moment ago."""
 
     if plan.submitted_on is None or plan.submitted_confirmed:
         return False
-    plan.submitted_confirmed = True
+    if not _set_if(
+        session,
+        plan,
+        ActionPlan.submitted_on.is_not(None),
+        ActionPlan.submitted_confirmed.is_(False),
+        submitted_confirmed=True,
+    ):
+        return False
     audit.record(session, at=now, actor=actor, action="plan.receipt_confirmed", entity="action_plan", entity_id=plan.id)
     return True
 
@@ -273,7 +315,14 @@ def not_received(session: Session, plan: ActionPlan, now: datetime, actor: str) 
 
     if plan.submitted_on is None or plan.submitted_confirmed:
         return False
-    plan.submitted_on = None
+    if not _set_if(
+        session,
+        plan,
+        ActionPlan.submitted_on.is_not(None),
+        ActionPlan.submitted_confirmed.is_(False),
+        submitted_on=None,
+    ):
+        return False
     if plan.deadline is not None:
         deadlines.reopen(session, plan.deadline, now, actor)
     audit.record(session, at=now, actor=actor, action="plan.not_received", entity="action_plan", entity_id=plan.id)

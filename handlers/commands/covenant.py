@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import covenant
+from bot.commands import covenant, replays
 from bot.commands.parsing import USER_MENTION
 from handlers.common import answer, respond_privately
 
@@ -31,5 +31,11 @@ def reply_to_covenant(deps: Deps, client: WebClient, command: dict[str, Any]) ->
     """Answer ``/covenant <text>`` ephemerally (mentioned users' Slack profiles are fetched first)."""
     text = command.get("text", "")
     mentioned = [match.group(1) for match in USER_MENTION.finditer(text)]
-    result = answer(deps, client, command["user_id"], lambda ask: covenant.run(ask, text), mentioned)
+    result = answer(
+        deps,
+        client,
+        command["user_id"],
+        lambda ask: replays.once(ask.session, command, ask.now, lambda: covenant.run(ask, text)),
+        mentioned,
+    )
     respond_privately(command, result.reply)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy.orm import Session
 
-from bot.commands import meeting
+from bot.commands import meeting, replays
 from bot.commands.meeting import Invocation, MeetingAnswer
 from bot.i18n import t
 from bot.render.blocks import Reply
@@ -35,7 +35,7 @@ def meeting_command(
 
     def produce(session: Session, viewer: Viewer) -> Reply:
         call = Invocation(viewer, deps.clock.now(), command.get("channel_id"), deps.settings.public_url)
-        answer = meeting.run(session, command.get("text", ""), call)
+        answer = replays.once(session, command, call.now, lambda: meeting.run(session, command.get("text", ""), call))
         answers.append(answer)
         return answer.reply or Reply(text="")
 

@@ -7,7 +7,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.commands import minutes
+from bot.commands import minutes, replays
 from handlers.minutes_outcome import carry_out, produce_outcome
 
 COMMANDS = ("/minutes",)
@@ -27,8 +27,11 @@ def minutes_command(
         deps,
         client,
         user,
-        lambda session, viewer: minutes.run(
-            session, command.get("text", ""), viewer, deps.clock.now(), command.get("channel_id")
+        lambda session, viewer: replays.once(
+            session,
+            command,
+            deps.clock.now(),
+            lambda: minutes.run(session, command.get("text", ""), viewer, deps.clock.now(), command.get("channel_id")),
         ),
     )
     carry_out(outcome, deps, client, user, lang, respond=respond, trigger_id=command.get("trigger_id"))

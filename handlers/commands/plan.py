@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.commands import plan
+from bot.commands import plan, replays
 from handlers.common import produce_reply, respond_privately
 
 if TYPE_CHECKING:
@@ -32,10 +32,15 @@ def reply_to_plan(deps: Deps, client: WebClient, command: dict[str, Any]) -> Non
         deps,
         client,
         command["user_id"],
-        lambda session, viewer: plan.run(
+        lambda session, viewer: replays.once(
             session,
-            command.get("text", ""),
-            plan.PlanContext(viewer, command.get("channel_id", ""), deps.today(), deps.clock.now()),
+            command,
+            deps.clock.now(),
+            lambda: plan.run(
+                session,
+                command.get("text", ""),
+                plan.PlanContext(viewer, command.get("channel_id", ""), deps.today(), deps.clock.now()),
+            ),
         ),
     )
     respond_privately(command, reply)
