@@ -12,7 +12,7 @@ import random
 import threading
 import time
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -191,3 +191,49 @@ def test_a_sweeper_that_lost_its_claim_writes_nothing(
         assert audits == 0  # no "reminder.retry" from the sweeper that no longer owned the row
     assert other.deliver(delivery_id).sent == 1
     assert _held(standin, owed) == {delivery_id: 1}
+
+
+def test_an_unsure_send_whose_history_stays_unreadable_fails_after_24_hours_and_is_never_repeated(
+    settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
+) -> None:
+    from tests.conftest import person
+    from tests.test_reminder_engine import _windkracht_deadline
+
+    deadline_id = _windkracht_deadline(session_factory, date(2026, 12, 7), "Unsure")  # before-14 is today
+    pieter = person("pieter").slack_user_id
+
+    def fault(method: str, args: dict[str, Any]) -> Answer | None:
+        if method == "conversations.history":  # Slack's 1-a-minute limit, or an outage: never readable
+            return 429, {"Retry-After": "60"}, {"ok": False, "error": "ratelimited"}
+        if method == "chat.postMessage" and args.get("channel") == pieter and "Unsure" in str(args.get("text")):
+            body = standin._answer(method, args)  # stored, but the answer never arrives
+            time.sleep(0.3)
+            return 200, {}, body
+        return None
+
+    standin.fault = fault
+    client = make_web_client(settings, retries=False)
+    client.timeout = 0.15
+    sweeper = Sweeper(session_factory, client, clock, settings)
+    sweeper.run_once()
+    with session_factory() as session:
+        delivery_id = session.scalar(
+            select(ReminderDelivery.id).where(
+                ReminderDelivery.deadline_id == deadline_id, ReminderDelivery.recipient == pieter
+            )
+        )
+    assert delivery_id is not None
+    start = clock.now()
+    while clock.now() - start < timedelta(hours=23, minutes=30):
+        clock.advance(timedelta(minutes=30))
+        sweeper.run_once()
+        assert _statuses(session_factory, {delivery_id}) in ({"planned": 1}, {"claimed": 1})
+    checks = len(standin.calls_to("conversations.history"))
+    clock.advance(timedelta(minutes=40))
+    sweeper.run_once()  # 24 h after the unsure send: failed, and the secretariat is told
+    sweeper.run_once()
+    assert _statuses(session_factory, {delivery_id}) == {"failed": 1}
+    assert _held(standin, {delivery_id}) == {delivery_id: 1}  # never sent blind
+    assert checks >= 24  # it kept looking (once per Retry-After or backoff)
+    notices = [c for c in standin.calls_to("chat.postMessage") if c.ok and c.args["channel"] == "CDEMOSECHE"]
+    assert any("not verified: ratelimited" in str(c.args.get("blocks")) for c in notices)
