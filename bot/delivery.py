@@ -287,7 +287,14 @@ class Sweeper:
             delay = timedelta(seconds=retry_after)
             return SweepResult.of(
                 reminders.mark_retry(
-                    session, delivery, self.worker, now, delay, reminders.NOT_SENT_MARKER + "ratelimited", unsure_before
+                    session,
+                    delivery,
+                    self.worker,
+                    now,
+                    delay,
+                    reminders.NOT_SENT_MARKER + "ratelimited",
+                    unsure_before,
+                    rate_limited=True,
                 )
             )
         if code in PERMANENT_ERRORS:

@@ -24,7 +24,8 @@ from bot.services import audit, deadlines
 # A claim's lease, renewed before each chat.postMessage: 30 times the 10 s client timeout, so it cannot
 # expire while a request is in flight (however long the batch it came in).
 LEASE = timedelta(minutes=5)
-# chat.postMessage requests per delivery before it is marked failed; claims (takeovers, build errors).
+# chat.postMessage requests per delivery (not counting those answered 429) before it is marked failed;
+# claims (takeovers, build errors, 429s).
 MAX_ATTEMPTS = 8
 MAX_CLAIMS = 50
 # How long a delivery whose send may have reached Slack waits for a readable history before it is
@@ -198,15 +199,23 @@ def mark_retry(
     delay: timedelta,
     error: str,
     unsure_since: datetime | None = KEEP,
+    rate_limited: bool = False,
 ) -> Outcome:
     """Put a delivery back for another attempt after ``delay``; after MAX_ATTEMPTS sends (or MAX_CLAIMS
     claims) it fails instead. ``unsure_since`` restores that state when the answer proved nothing was
-    stored. A claim that was lost writes nothing, no audit row either."""
+    stored; a send ``rate_limited`` (429) is not counted. A claim that was lost writes nothing, no
+    audit row either."""
     unsure_after = delivery.unsure_since if unsure_since is KEEP else unsure_since
+    posts = delivery.posts - 1 if rate_limited else delivery.posts
     # An unsure row is not given up yet: its next attempt looks in the history first (see give_up_sending).
-    if delivery.attempts >= MAX_CLAIMS or (delivery.posts >= MAX_ATTEMPTS and unsure_after is None):
-        return _give_up(session, delivery, worker, now, f"gave up after {delivery.posts} sends: {error}")
-    values: dict[str, Any] = {"status": DeliveryStatus.PLANNED, "planned_for": now + delay, "last_error": error}
+    if (delivery.attempts >= MAX_CLAIMS or posts >= MAX_ATTEMPTS) and unsure_after is None:
+        return _give_up(session, delivery, worker, now, f"gave up after {posts} sends: {error}")
+    values: dict[str, Any] = {
+        "status": DeliveryStatus.PLANNED,
+        "planned_for": now + delay,
+        "last_error": error,
+        "posts": posts,
+    }
     if unsure_since is not KEEP:
         values["unsure_since"] = unsure_since
     if not _update_owned(session, delivery, worker, lease_until=None, **values):
@@ -259,8 +268,9 @@ def mark_unverified(
 
 
 def give_up_sending(session: Session, delivery: ReminderDelivery, worker: str, now: datetime) -> Outcome | None:
-    """After MAX_ATTEMPTS sends that Slack does not hold, the row fails instead of a next send."""
-    if delivery.posts < MAX_ATTEMPTS:
+    """After MAX_ATTEMPTS sends (or MAX_CLAIMS claims) that Slack does not hold, the row fails instead of
+    a next send."""
+    if delivery.posts < MAX_ATTEMPTS and delivery.attempts < MAX_CLAIMS:
         return None
     return _give_up(session, delivery, worker, now, f"gave up after {delivery.posts} sends: {delivery.last_error}")
 

@@ -34,7 +34,7 @@ class ReminderDelivery(Base):
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus), default=DeliveryStatus.PLANNED)
     # Claims so far; with ``claimed_by`` it names one claim, so a process that lost its claim writes nothing.
     attempts: Mapped[int] = mapped_column(default=0)
-    # chat.postMessage requests started, each recorded (committed) before it is made.
+    # chat.postMessage requests started (each recorded, committed, before it is made), less those answered 429.
     posts: Mapped[int] = mapped_column(default=0)
     # Since when a request may have reached Slack unrecorded: until the history shows it or not, no new send.
     unsure_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
