@@ -162,7 +162,7 @@ def test_two_schedulers_killed_twenty_times_under_faults_on_every_method_lose_an
     standin.latency = 0.05  # slow enough that every process is killed mid-sweep
     # 30% of calls to every method fail: 429, 500, or done with the answer after the 0.25 s timeout.
     injected = faults_on_every_method(standin, 0.3, seed=7, late=0.4)
-    options = ("--lease", "2", "--batch", "10", "--timeout", "0.25")
+    options = ("--lease", "3", "--batch", "10", "--timeout", "0.25")
     rng = random.Random(7)
     kills = 0
     while kills < 20 and _finished(session_factory, owed)[DeliveryStatus.SENT] < len(owed):
