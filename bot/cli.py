@@ -33,6 +33,7 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--lease", type=float, default=300.0, metavar="SECONDS", help="claim lease (default 300)")
     sweep.add_argument("--max-seconds", type=float, default=600.0, help="stop --until-idle after this long")
     sweep.add_argument("--batch", type=int, default=200, help="deliveries claimed at a time (default 200)")
+    sweep.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="Web API timeout (default 10)")
     serve = commands.add_parser("serve", help="local HTTP server for trying HTTP mode (production: gunicorn)")
     serve.add_argument("--port", type=int, help="port (default: PORT)")
 
@@ -95,7 +96,7 @@ def _seed(settings: Settings, demo: bool) -> int:
     return 0
 
 
-def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: float, batch: int) -> int:
+def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: float, batch: int, timeout: float) -> int:
     import time
     from datetime import timedelta
 
@@ -106,6 +107,8 @@ def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: floa
     sweeper = build_sweeper(settings)
     sweeper.lease = timedelta(seconds=lease)
     sweeper.batch = batch
+    # urllib takes a float; slack_sdk annotates int.
+    sweeper.client.timeout = timeout  # type: ignore[assignment]
     deadline = time.monotonic() + max_seconds
     while True:
         result = sweeper.run_once()
@@ -227,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run_blocking(build_sweeper(settings))
             return 0
         if args.command == "sweep":
-            return _sweep(settings, args.until_idle, args.lease, args.max_seconds, args.batch)
+            return _sweep(settings, args.until_idle, args.lease, args.max_seconds, args.batch, args.timeout)
         if args.command == "serve":
             from bot.web import build
 

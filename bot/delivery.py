@@ -1,10 +1,12 @@
 """The reminder sweep: plan what is owed, claim what is due, send it through the Web API, record it.
 
-Delivery guarantee (see README): every planned reminder is sent, and sent once. A claim is a
-leased row in the database; a process that dies mid-send loses its lease and another process
-takes the row over. Each message carries its delivery id in Slack message metadata, and a
-takeover (or a retry after a timeout or 5xx) first looks for that id in the conversation's
-history, so a message Slack already accepted is recorded, not sent again.
+Delivery guarantee (see README): every planned reminder is sent once, or marked failed and the
+secretariat told. A claim is a leased row in the database, renewed before each send; a process
+that dies mid-send loses its lease and another process takes the row over, and a process that lost
+its claim writes nothing. Each chat.postMessage is recorded (committed) before it is made and
+each message carries its delivery id in Slack message metadata: the next attempt after a send whose
+outcome is unknown (a crash, timeout or 5xx) first looks for that id in the conversation's history,
+and sends only when the history was read and does not hold it.
 """
 
 from __future__ import annotations
@@ -28,7 +30,10 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.clock import Clock
 from bot.db.engine import SessionFactory
+from bot.db.enums import DeliveryStatus
 from bot.db.models import Deadline, ReminderDelivery
+from bot.delivery_history import METADATA_TYPE as METADATA_TYPE
+from bot.delivery_history import HistoryUnreadable, find_sent
 from bot.render import reminders as render
 from bot.render.blocks import Reply
 from bot.services import access, deadlines, people, reminders
@@ -55,7 +60,6 @@ PERMANENT_ERRORS = frozenset(
         "team_access_not_granted",
     }
 )
-METADATA_TYPE = "covenant_bot_delivery"
 DEADLINE_RULE_PREFIXES = ("before-", "due", "overdue-")
 
 MessageBuilder = Callable[[Session, ReminderDelivery, datetime, str], "Reply | None"]
@@ -95,6 +99,11 @@ class SweepResult:
     failed: int = 0
     recovered: int = 0
 
+    @classmethod
+    def of(cls, outcome: reminders.Outcome) -> SweepResult:
+        """One delivery put back: retried, failed, or (claim lost) nothing."""
+        return cls(retried=int(outcome == "retried"), failed=int(outcome == "failed"))
+
     def add(self, other: SweepResult) -> None:
         for name in ("planned", "claimed", "sent", "skipped", "retried", "failed", "recovered"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
@@ -123,13 +132,14 @@ class Sweeper:
         while True:
             now = self.clock.now()
             with self.session_factory() as session:
-                ids = reminders.claim_due(session, now, self.worker, self.batch, self.lease)
-            if not ids:
+                claims = reminders.claim(session, now, self.worker, self.batch, self.lease)
+            if not claims:
                 return result
+            ids = [delivery_id for delivery_id, _ in claims]
             result.claimed += len(ids)
             batch = SweepResult()
             with ThreadPoolExecutor(max_workers=self.threads, thread_name_prefix="deliver") as pool:
-                for outcome in pool.map(self.deliver, ids):
+                for outcome in pool.map(lambda claim: self.deliver(*claim), claims):
                     batch.add(outcome)
             result.add(batch)
             # A stale reminder that was dropped has had its successor planned, due now: send it in this sweep.
@@ -174,33 +184,50 @@ class Sweeper:
                 )
 
     # -- one delivery --------------------------------------------------------------------------------
-    def deliver(self, delivery_id: int) -> SweepResult:
-        """Send one claimed delivery (or recognise it was sent already, or drop it when no longer owed)."""
+    def deliver(self, delivery_id: int, attempt: int | None = None) -> SweepResult:
+        """Send one claimed delivery (or recognise it was sent already, or drop it when no longer owed).
+
+        ``attempt`` is the claim's (from :func:`reminders.claim`); a claim that was lost does nothing.
+        """
         result = SweepResult()
         with self.session_factory() as session:
             delivery = session.get(ReminderDelivery, delivery_id)
-            if delivery is None or delivery.claimed_by != self.worker:
+            if delivery is None or delivery.claimed_by != self.worker or delivery.status != DeliveryStatus.CLAIMED:
+                return result
+            if attempt is not None and delivery.attempts != attempt:
                 return result
             now = self.clock.now()
             try:
                 reply = self._build(session, delivery, now)
             except Exception:
                 logger.exception("could not build delivery %s", delivery_id)
-                reminders.mark_retry(session, delivery, self.worker, now, timedelta(minutes=5), "build error")
-                result.retried += 1
-                return result
+                return SweepResult.of(
+                    reminders.mark_retry(session, delivery, self.worker, now, timedelta(minutes=5), "build error")
+                )
             if reply is None:
-                reminders.mark_skipped(session, delivery, self.worker, "no longer owed")
-                result.skipped += 1
-                self._after(session, delivery, now)
+                if reminders.mark_skipped(session, delivery, self.worker, "no longer owed"):
+                    result.skipped += 1
+                    self._after(session, delivery, now)
                 return result
             if reminders.needs_history_check(delivery):
-                found = self._find_sent(delivery)
+                try:
+                    found = find_sent(self.client, delivery)
+                except HistoryUnreadable as unreadable:
+                    # Whether Slack holds the message is unknown: wait, never send blind.
+                    delay = unreadable.retry_after or self._backoff(delivery.attempts - delivery.posts)
+                    return SweepResult.of(
+                        reminders.mark_unverified(
+                            session, delivery, self.worker, self.clock.now(), delay, unreadable.code
+                        )
+                    )
                 if found is not None:
                     if reminders.mark_sent(session, delivery, self.worker, found[0], found[1], now):
                         result.recovered += 1
                         self._after(session, delivery, now)
                     return result
+            gave_up = reminders.give_up_sending(session, delivery, self.worker, self.clock.now())
+            if gave_up is not None:
+                return SweepResult.of(gave_up)
             return self._send(session, delivery, reply, now)
 
     def _build(self, session: Session, delivery: ReminderDelivery, now: datetime) -> Reply | None:
@@ -226,6 +253,10 @@ class Sweeper:
     def _send(self, session: Session, delivery: ReminderDelivery, reply: Reply, now: datetime) -> SweepResult:
         result = SweepResult()
         self._wait_for_gate()
+        # What the row was before this request: restored when the answer proves nothing was stored.
+        unsure_before = delivery.unsure_since
+        if not reminders.start_post(session, delivery, self.worker, self.clock.now(), self.lease):
+            return result  # the claim was lost (the lease ran out while waiting): someone else sends it
         try:
             response = self.client.chat_postMessage(
                 channel=delivery.recipient,
@@ -234,19 +265,21 @@ class Sweeper:
                 **reply.as_message(),
             )
         except SlackApiError as error:
-            return self._api_error(session, delivery, error)
+            return self._api_error(session, delivery, error, unsure_before)
         except (OSError, HTTPException) as error:
-            # The request may or may not have reached Slack: the retry looks in the history first.
-            delay = self._backoff(delivery.attempts)
-            reminders.mark_retry(session, delivery, self.worker, self.clock.now(), delay, f"uncertain: {error}")
-            result.retried += 1
-            return result
+            # The request may or may not have reached Slack: the row stays unsure, the retry looks first.
+            delay = self._backoff(delivery.posts)
+            return SweepResult.of(
+                reminders.mark_retry(session, delivery, self.worker, self.clock.now(), delay, f"uncertain: {error}")
+            )
         if reminders.mark_sent(session, delivery, self.worker, str(response["channel"]), str(response["ts"]), now):
             result.sent += 1
             self._after(session, delivery, now)
         return result
 
-    def _api_error(self, session: Session, delivery: ReminderDelivery, error: SlackApiError) -> SweepResult:
+    def _api_error(
+        self, session: Session, delivery: ReminderDelivery, error: SlackApiError, unsure_before: datetime | None
+    ) -> SweepResult:
         result = SweepResult()
         now = self.clock.now()
         status = error.response.status_code
@@ -256,49 +289,41 @@ class Sweeper:
             with self._gate:
                 self._pause_until = max(self._pause_until, time.monotonic() + retry_after)
             delay = timedelta(seconds=retry_after)
-            if reminders.mark_retry(
-                session, delivery, self.worker, now, delay, reminders.NOT_SENT_MARKER + "ratelimited"
-            ):
-                result.retried += 1
-            else:
+            return SweepResult.of(
+                reminders.mark_retry(
+                    session,
+                    delivery,
+                    self.worker,
+                    now,
+                    delay,
+                    reminders.NOT_SENT_MARKER + "ratelimited",
+                    unsure_before,
+                    rate_limited=True,
+                )
+            )
+        if code in PERMANENT_ERRORS:
+            if reminders.mark_failed(session, delivery, self.worker, now, code):
                 result.failed += 1
             return result
-        if code in PERMANENT_ERRORS:
-            reminders.mark_failed(session, delivery, self.worker, now, code)
-            result.failed += 1
-            return result
-        marker = "uncertain: " if status >= 500 else reminders.NOT_SENT_MARKER
-        if reminders.mark_retry(
-            session, delivery, self.worker, now, self._backoff(delivery.attempts), f"{marker}{status} {code}"
-        ):
-            result.retried += 1
-        else:
-            result.failed += 1
-        return result
+        # A 5xx may come after Slack stored the message; any other answer says it did not.
+        uncertain = status >= 500
+        marker = "uncertain: " if uncertain else reminders.NOT_SENT_MARKER
+        return SweepResult.of(
+            reminders.mark_retry(
+                session,
+                delivery,
+                self.worker,
+                now,
+                self._backoff(delivery.posts),
+                f"{marker}{status} {code}",
+                reminders.KEEP if uncertain else unsure_before,
+            )
+        )
 
     @staticmethod
     def _backoff(attempts: int) -> timedelta:
         seconds = min(30 * 2 ** max(0, attempts - 1), 3600)
         return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
-
-    def _find_sent(self, delivery: ReminderDelivery) -> tuple[str, str] | None:
-        """The (channel, ts) of this delivery's message if Slack already has it."""
-        try:
-            channel = delivery.slack_channel or delivery.recipient
-            if channel.startswith(("U", "W")):
-                channel = str(self.client.conversations_open(users=channel)["channel"]["id"])
-            # The check runs minutes after the lost attempt: the newest 200 messages hold it if Slack has it.
-            history = self.client.conversations_history(channel=channel, include_all_metadata=True, limit=200)
-        except (SlackApiError, OSError, HTTPException) as exc:
-            logger.warning("history check for delivery %s failed: %s", delivery.id, exc)
-            return None
-        messages: list[dict[str, Any]] = history.get("messages", [])
-        for message in messages:
-            metadata: dict[str, Any] = message.get("metadata") or {}
-            payload = metadata.get("event_payload") or {}
-            if metadata.get("event_type") == METADATA_TYPE and payload.get("delivery_id") == delivery.id:
-                return channel, str(message["ts"])
-        return None
 
     def _after(self, session: Session, delivery: ReminderDelivery, now: datetime) -> None:
         hook = _after_send.get(family(delivery.rule))
@@ -309,10 +334,10 @@ class Sweeper:
     def deliver_now(self, delivery_id: int) -> SweepResult:
         """Claim and send one specific delivery at once (a notice a user is waiting for)."""
         with self.session_factory() as session:
-            claimed = reminders.claim_due(session, self.clock.now(), self.worker, lease=self.lease, only=delivery_id)
+            claimed = reminders.claim(session, self.clock.now(), self.worker, lease=self.lease, only=delivery_id)
         result = SweepResult(claimed=len(claimed))
-        for claimed_id in claimed:
-            result.add(self.deliver(claimed_id))
+        for claimed_id, attempt in claimed:
+            result.add(self.deliver(claimed_id, attempt))
         return result
 
 

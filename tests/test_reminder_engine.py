@@ -231,6 +231,8 @@ def test_a_crash_after_slack_accepted_is_recovered_without_resending(
             reply = crashed._build(session, delivery, clock.now())
             if reply is None:  # e.g. an empty digest: nothing to send
                 continue
+            # As the engine does: the request is recorded before it is made.
+            assert reminders.start_post(session, delivery, "crashed", clock.now(), reminders.LEASE)
             crashed.client.chat_postMessage(
                 channel=delivery.recipient,
                 metadata={"event_type": "covenant_bot_delivery", "event_payload": {"delivery_id": delivery.id}},

@@ -2,9 +2,8 @@
 
 Each message the bot owes someone is a ``ReminderDelivery`` row with a unique ``dedupe_key``, so
 it exists once. Only the *next* reminder of each deadline and recipient is planned; after it is
-sent the next one is planned. Rows are claimed in the database (``FOR UPDATE SKIP LOCKED`` on
-PostgreSQL, a compare-and-set update everywhere) with a lease, so any number of schedulers can
-sweep, and a claim left by a process that died is taken over when its lease expires.
+sent the next one is planned. Claims on the rows and the record of each send
+are in :mod:`bot.services.claims`.
 """
 
 from __future__ import annotations
@@ -12,22 +11,33 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db.engine import is_postgresql
 from bot.db.enums import DeadlineStatus, DeliveryStatus
 from bot.db.models import Deadline, ReminderDelivery
-from bot.services import audit, deadlines
-from bot.services.reminder_policy import ReminderPolicy, day_start, next_allowed_moment, policy_for
+from bot.services import deadlines
 
-LEASE = timedelta(minutes=5)
-MAX_ATTEMPTS = 8
-# Errors after which Slack certainly did not post the message (no need to look in the history).
-NOT_SENT_MARKER = "not sent: "
+# Claims and the record of each attempt live in claims.py; these names stay importable from here.
+from bot.services.claims import KEEP as KEEP
+from bot.services.claims import LEASE as LEASE
+from bot.services.claims import MAX_ATTEMPTS as MAX_ATTEMPTS
+from bot.services.claims import NOT_SENT_MARKER as NOT_SENT_MARKER
+from bot.services.claims import Outcome as Outcome
+from bot.services.claims import claim as claim
+from bot.services.claims import claim_due as claim_due
+from bot.services.claims import give_up_sending as give_up_sending
+from bot.services.claims import insert_once as insert_once
+from bot.services.claims import mark_failed as mark_failed
+from bot.services.claims import mark_retry as mark_retry
+from bot.services.claims import mark_sent as mark_sent
+from bot.services.claims import mark_skipped as mark_skipped
+from bot.services.claims import mark_unverified as mark_unverified
+from bot.services.claims import needs_history_check as needs_history_check
+from bot.services.claims import outstanding as outstanding
+from bot.services.claims import start_post as start_post
+from bot.services.reminder_policy import ReminderPolicy, day_start, next_allowed_moment, policy_for
 
 
 @dataclass(frozen=True)
@@ -48,18 +58,6 @@ def deadline_rules(due_on: date, policy: ReminderPolicy, today: date) -> list[Ru
         count = max(0, (today - due_on).days // step) + 1
         rules += [Rule(f"overdue-{k}", due_on + timedelta(days=k * step)) for k in range(1, count + 1)]
     return sorted(rules, key=lambda rule: rule.day)
-
-
-def insert_once(session: Session, **values: Any) -> bool:
-    """Insert a delivery unless its dedupe_key exists; True when this call inserted it."""
-    dialect = postgresql if is_postgresql(session) else sqlite
-    statement = (
-        dialect.insert(ReminderDelivery)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(ReminderDelivery.id)
-    )
-    return session.execute(statement).first() is not None
 
 
 def _key(deadline: Deadline, rule: str, recipient: str) -> str:
@@ -178,164 +176,6 @@ def deadlines_to_plan(session: Session, limit: int = 500) -> list[Deadline]:
     )
 
 
-def claim_due(
-    session: Session, now: datetime, worker: str, limit: int = 100, lease: timedelta = LEASE, only: int | None = None
-) -> list[int]:
-    """Claim up to ``limit`` deliveries that are due (or whose claim's lease expired); commits the claim.
-
-    ``only`` restricts the claim to one delivery (sent at once because a user is waiting for it).
-    """
-    due = or_(
-        and_(ReminderDelivery.status == DeliveryStatus.PLANNED, ReminderDelivery.planned_for <= now),
-        and_(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.lease_until < now),
-    )
-    planned = (
-        select(ReminderDelivery.id)
-        .where(ReminderDelivery.status == DeliveryStatus.PLANNED, ReminderDelivery.planned_for <= now)
-        .order_by(ReminderDelivery.planned_for)
-        .limit(limit)
-    )
-    expired = (
-        select(ReminderDelivery.id)
-        .where(ReminderDelivery.status == DeliveryStatus.CLAIMED, ReminderDelivery.lease_until < now)
-        .limit(limit)
-    )
-    if only is not None:
-        planned = planned.where(ReminderDelivery.id == only)
-        expired = expired.where(ReminderDelivery.id == only)
-    if is_postgresql(session):
-        planned = planned.with_for_update(skip_locked=True)
-        expired = expired.with_for_update(skip_locked=True)
-    ids = list(session.scalars(expired)) + list(session.scalars(planned))
-    if not ids:
-        session.rollback()
-        return []
-    claimed = session.scalars(
-        update(ReminderDelivery)
-        .where(ReminderDelivery.id.in_(ids[:limit]), due)
-        .values(
-            status=DeliveryStatus.CLAIMED,
-            claimed_by=worker,
-            claimed_at=now,
-            lease_until=now + lease,
-            attempts=ReminderDelivery.attempts + 1,
-        )
-        .returning(ReminderDelivery.id)
-    ).all()
-    session.commit()
-    return sorted(claimed)
-
-
-def needs_history_check(delivery: ReminderDelivery) -> bool:
-    """True when an earlier attempt may have reached Slack (a crash or timeout mid-send)."""
-    return delivery.attempts > 1 and not (delivery.last_error or "").startswith(NOT_SENT_MARKER)
-
-
-def _owned(delivery_id: int, worker: str) -> Any:
-    return and_(
-        ReminderDelivery.id == delivery_id,
-        ReminderDelivery.claimed_by == worker,
-        ReminderDelivery.status == DeliveryStatus.CLAIMED,
-    )
-
-
-def mark_sent(session: Session, delivery: ReminderDelivery, worker: str, channel: str, ts: str, now: datetime) -> bool:
-    """Record a sent message; False when the claim was lost meanwhile (the row is someone else's now)."""
-    result = session.execute(
-        update(ReminderDelivery)
-        .where(_owned(delivery.id, worker))
-        .values(status=DeliveryStatus.SENT, sent_at=now, slack_channel=channel, slack_ts=ts, lease_until=None)
-    )
-    if not getattr(result, "rowcount", 0):
-        session.rollback()
-        return False
-    audit.record(
-        session,
-        at=now,
-        actor="scheduler",
-        action="reminder.sent",
-        entity="reminder_delivery",
-        entity_id=delivery.id,
-        detail={"rule": delivery.rule, "recipient": delivery.recipient},
-    )
-    session.commit()
-    return True
-
-
-def mark_skipped(session: Session, delivery: ReminderDelivery, worker: str, reason: str) -> None:
-    """Drop a claimed delivery that should not be sent (its deadline closed, or a newer one is due)."""
-    session.execute(
-        update(ReminderDelivery)
-        .where(_owned(delivery.id, worker))
-        .values(status=DeliveryStatus.SKIPPED, last_error=reason, lease_until=None)
-    )
-    session.commit()
-
-
-def mark_retry(
-    session: Session, delivery: ReminderDelivery, worker: str, now: datetime, delay: timedelta, error: str
-) -> bool:
-    """Put a delivery back for another attempt after ``delay``; after MAX_ATTEMPTS it fails instead."""
-    if delivery.attempts >= MAX_ATTEMPTS:
-        mark_failed(session, delivery, worker, now, f"gave up after {delivery.attempts} attempts: {error}")
-        return False
-    session.execute(
-        update(ReminderDelivery)
-        .where(_owned(delivery.id, worker))
-        .values(status=DeliveryStatus.PLANNED, planned_for=now + delay, last_error=error, lease_until=None)
-    )
-    audit.record(
-        session,
-        at=now,
-        actor="scheduler",
-        action="reminder.retry",
-        entity="reminder_delivery",
-        entity_id=delivery.id,
-        detail={"error": error, "delay_s": int(delay.total_seconds())},
-    )
-    session.commit()
-    return True
-
-
-def mark_failed(session: Session, delivery: ReminderDelivery, worker: str, now: datetime, error: str) -> None:
-    """A permanent failure: recorded, audited, and the covenant's secretariat is told (once)."""
-    session.execute(
-        update(ReminderDelivery)
-        .where(_owned(delivery.id, worker))
-        .values(status=DeliveryStatus.FAILED, last_error=error, lease_until=None)
-    )
-    audit.record(
-        session,
-        at=now,
-        actor="scheduler",
-        action="reminder.failed",
-        entity="reminder_delivery",
-        entity_id=delivery.id,
-        detail={"error": error, "recipient": delivery.recipient},
-    )
-    targets = deadlines.secretariat_recipients(session, delivery.covenant_id) if delivery.covenant_id else []
-    for channel in targets:
-        if delivery.rule == "failure" or channel == delivery.recipient:
-            continue
-        insert_once(
-            session,
-            dedupe_key=f"failure:{delivery.id}:{channel}",
-            covenant_id=delivery.covenant_id,
-            deadline_id=delivery.deadline_id,
-            rule="failure",
-            recipient=channel,
-            planned_for=now,
-            payload={
-                "delivery_id": delivery.id,
-                "recipient": delivery.recipient,
-                "error": error,
-                "rule": delivery.rule,
-            },
-            created_at=now,
-        )
-    session.commit()
-
-
 def pending_for(session: Session, deadline_ids: Sequence[int]) -> list[ReminderDelivery]:
     """Planned or claimed deliveries of these deadlines (for status views and tests)."""
     return list(
@@ -345,23 +185,4 @@ def pending_for(session: Session, deadline_ids: Sequence[int]) -> list[ReminderD
                 ReminderDelivery.status.in_([DeliveryStatus.PLANNED, DeliveryStatus.CLAIMED]),
             )
         )
-    )
-
-
-def outstanding(session: Session, now: datetime) -> int:
-    """Deliveries due now that are not finished: planned and due, or claimed (perhaps by a process that died)."""
-    from sqlalchemy import func
-
-    return int(
-        session.scalar(
-            select(func.count())
-            .select_from(ReminderDelivery)
-            .where(
-                or_(
-                    and_(ReminderDelivery.status == DeliveryStatus.PLANNED, ReminderDelivery.planned_for <= now),
-                    ReminderDelivery.status == DeliveryStatus.CLAIMED,
-                )
-            )
-        )
-        or 0
     )

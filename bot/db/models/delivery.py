@@ -32,7 +32,12 @@ class ReminderDelivery(Base):
     recipient: Mapped[str] = mapped_column(String(32))
     planned_for: Mapped[datetime] = mapped_column(UTCDateTime())
     status: Mapped[DeliveryStatus] = mapped_column(enum_column(DeliveryStatus), default=DeliveryStatus.PLANNED)
+    # Claims so far; with ``claimed_by`` it names one claim, so a process that lost its claim writes nothing.
     attempts: Mapped[int] = mapped_column(default=0)
+    # chat.postMessage requests started (each recorded, committed, before it is made), less those answered 429.
+    posts: Mapped[int] = mapped_column(default=0)
+    # Since when a request may have reached Slack unrecorded: until the history shows it or not, no new send.
+    unsure_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
