@@ -11,7 +11,7 @@ import os
 import time
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, quote, urlencode
 
 import pytest
 from flask.testing import FlaskClient
@@ -55,6 +55,8 @@ FIELDS = [
 ]  # fmt: skip
 KINDS = ["event_callback", "url_verification", *request_shape.INTERACTIONS, "message", "app_mention", "x"]
 
+# Text a header or a query string can carry.
+printable = st.from_regex(r"[ -~]{0,20}", fullmatch=True)
 scalars = st.one_of(
     st.none(),
     st.booleans(),
@@ -208,9 +210,10 @@ def _fuzz(client: FlaskClient, standin: StandinSlack, caplog: pytest.LogCaptureF
         database=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
     )
-    @given(request=requests(response_url))
-    def check(request: tuple[str, str]) -> None:
+    @given(request=requests(response_url), retry=st.none() | printable, query=printable)
+    def check(request: tuple[str, str], retry: str | None, query: str) -> None:
         body, content_type = request
+        extra = {} if retry is None else {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": retry}
         caplog.clear()
         started = time.monotonic()
         data = body.encode()
@@ -219,7 +222,8 @@ def _fuzz(client: FlaskClient, standin: StandinSlack, caplog: pytest.LogCaptureF
             # The raw bytes as they are (data= would make a form of its own for a multipart type).
             input_stream=io.BytesIO(data),
             content_length=len(data),
-            headers={"Content-Type": content_type, **slack_requests.sign(SIGNING_SECRET, body)},
+            query_string=quote(query, safe="=&"),
+            headers={"Content-Type": content_type, **slack_requests.sign(SIGNING_SECRET, body), **extra},
         )
         took = time.monotonic() - started
         seen[answer.status_code] = seen.get(answer.status_code, 0) + 1
