@@ -149,6 +149,8 @@ def _check_event(event: Body) -> None:
     person_message = kind == "message" and not event.get("subtype") and not event.get("bot_id")
     if kind in {"app_mention", "app_home_opened"} or person_message:
         _id(event.get("user"), "event.user")
+    if kind == "app_mention" or person_message:
+        _text(event.get("text"), "event.text", MAX_MESSAGE_TEXT)
     _bolt_fields(event, "event.")
     _ids(event, "user", "channel", "team", "user_team", "bot_id", "app_id", prefix="event.")
     for name in ("subtype", "channel_type", "tab", "ts", "thread_ts", "event_ts", "client_msg_id"):
@@ -189,7 +191,7 @@ def _check_interaction(payload: Body) -> None:
     if kind in {"view_submission", "view_closed"}:
         _text(_object(view, "payload.view").get("callback_id"), "view.callback_id", MAX_ID)
     if view is not None or kind in {"view_submission", "view_closed"}:
-        _check_view(view)
+        _check_view(view, str(kind))
     CHECKS[str(kind)](payload)
 
 
@@ -226,15 +228,18 @@ def _check_shortcut(payload: Body) -> None:
         _ids(message, "user", "bot_id", prefix="payload.message.")
 
 
-def _check_view(view: Any) -> None:
+def _check_view(view: Any, kind: str) -> None:
     view = _object(view, "payload.view")
     _text(view.get("type"), "view.type", MAX_ID)
     _text(view.get("callback_id"), "view.callback_id", MAX_ID, optional=True)
     _text(view.get("private_metadata"), "view.private_metadata", MAX_METADATA, optional=True)
     _ids(view, "id", "team_id", "app_installed_team_id", "root_view_id", prefix="view.")
     _text(view.get("hash"), "view.hash", MAX_ID, optional=True)
-    state = _object(view.get("state"), "view.state", optional=True)
-    values = _object(state.get("values"), "view.state.values", optional=True)
+    # A state, when there is one, holds its values (listeners read view["state"]["values"]); a submitted
+    # form always has both.
+    submitted = kind == "view_submission"
+    state = _object(view.get("state"), "view.state", optional="state" not in view and not submitted)
+    values = _object(state.get("values"), "view.state.values", optional="values" not in state and not submitted)
     for block in values.values():
         for element in _object(block, "view.state.values block").values():
             for key, value in _object(element, "view.state.values element").items():
