@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import re
 import sys
 from typing import Any
 
@@ -12,7 +13,9 @@ from slack_bolt import App
 from slack_bolt.adapter.flask.handler import to_flask_response
 from slack_sdk.signature import SignatureVerifier
 from sqlalchemy import text
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from bot import request_shape
 from bot.after_ack import ProcessRunner, RequestActivity
 from bot.app import create_app
 from bot.bolt_request import bolt_request
@@ -22,6 +25,10 @@ from bot.services import calendar_feed, groups
 from config.settings import Settings, SettingsError, load_settings
 
 logger = logging.getLogger(__name__)
+
+# What a calendar token can look like (secrets.token_urlsafe, at most the column's 64 characters): anything
+# else is no calendar, and never reaches the database (PostgreSQL refused a NUL in it with an error).
+CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 def create_flask_app(
@@ -35,6 +42,9 @@ def create_flask_app(
     feeds (unguessable token per group, no Slack signature: calendar apps fetch them). Requests from Slack
     are reported to ``activity`` (reply processes wait for quiet workers)."""
     flask_app = Flask("covenant_bot")
+    # werkzeug refuses a larger body (413) from its Content-Length, before reading it (bot.request_shape
+    # says why this size).
+    flask_app.config["MAX_CONTENT_LENGTH"] = request_shape.MAX_BODY_BYTES
     if activity is not None:
         _report_requests(flask_app, activity)
     verifier = SignatureVerifier(signing_secret)
@@ -44,13 +54,27 @@ def create_flask_app(
     def slack_events() -> Response | tuple[dict[str, str], int]:
         # Bolt verifies too, but only after parsing the body: a forged, unparsable body would reach its
         # parser (and answer 500). Checking the signature first answers every forgery with 401.
-        if not _signed(verifier, request.get_data(as_text=True), request.headers):
+        raw = request.get_data(as_text=True)
+        if not _signed(verifier, raw, request.headers):
             return {"error": "invalid signature"}, 401
+        # Signed, but of a shape Slack never sends: answered here, before Bolt and the listeners trust it.
+        try:
+            body = request_shape.parse(raw, request.content_type)
+        except request_shape.Malformed as error:
+            logger.info("refused a malformed request: %s", error)
+            return {"error": f"malformed request: {error}"}, 400
+        if body.get("type") == "app_rate_limited":
+            logger.warning("Slack is holding back events: more than 30,000 in the last minute")
+            return {}, 200
         headers: dict[str, list[str]] = {}
         for name, value in request.headers.items():
             headers.setdefault(name, []).append(value)
-        slack_request = bolt_request(request.get_data(as_text=True), headers, request.query_string.decode("utf-8"))
+        slack_request = bolt_request(raw, headers, request.query_string.decode("utf-8", "replace"), parsed=body)
         return to_flask_response(bolt_app.dispatch(slack_request))
+
+    @flask_app.errorhandler(RequestEntityTooLarge)
+    def too_large(error: RequestEntityTooLarge) -> tuple[dict[str, str], int]:
+        return {"error": f"body larger than {request_shape.MAX_BODY_BYTES} bytes"}, 413
 
     @flask_app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:
@@ -64,6 +88,8 @@ def create_flask_app(
 
     @flask_app.get("/calendar/<token>.ics")
     def calendar(token: str) -> Response:
+        if not CALENDAR_TOKEN.fullmatch(token):
+            return Response("no such calendar\n", status=404, mimetype="text/plain")
         with session_factory() as session:
             group = groups.by_token(session, token)
             if group is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events, middleware, shortcuts, views
+from handlers import actions, commands, events, fallback, middleware, shortcuts, views
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -20,3 +20,5 @@ def register_all(app: App, deps: Deps) -> None:
     actions.register(app)
     views.register(app)
     shortcuts.register(app)
+    # Last: the catch-alls answer only what no listener above claimed.
+    fallback.register(app)

@@ -1,18 +1,28 @@
-"""Global middleware: hand every listener its Deps.
+"""Global middleware: hand every listener its Deps, and refuse unreadable text before any listener reads it.
 
-Nothing here touches the database: middleware runs before the ack. Slack's re-deliveries of an
-event are dropped by the event listeners themselves, after the ack (``handlers.common.first_time``).
+Nothing here touches the database on the way to an ordinary listener: middleware runs before the ack.
+Slack's re-deliveries of an event are dropped by the event listeners themselves, after the ack
+(``handlers.common.first_time``).
 """
 
 from __future__ import annotations
 
+import json
+import logging
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext, BoltResponse
+from slack_sdk import WebClient
+
+from bot import user_text
+from bot.i18n import t
+from handlers.fallback import language, tell_privately
 
 if TYPE_CHECKING:
     from bot.app import Deps
+
+logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
@@ -21,3 +31,33 @@ def register(app: App, deps: Deps) -> None:
         return next()
 
     app.middleware(inject_deps)
+    app.middleware(refuse_unreadable_text)
+
+
+def refuse_unreadable_text(
+    body: dict[str, Any], client: WebClient, context: BoltContext, next: Callable[[], BoltResponse]
+) -> BoltResponse:
+    """A control character (NUL…) in what someone typed, or a slash command longer than any command, is
+    answered here in their language, with nothing written (:mod:`bot.user_text`); all else goes on."""
+    refusal = user_text.refusal(body)
+    if refusal is None:
+        return next()
+    logger.info("refused %s from %s", refusal.key, refusal.user or "someone unknown")
+    deps: Deps = context["deps"]
+    if refusal.blocks:  # a form: the message goes on the fields, and the form stays open
+        message = t(language(deps, client, refusal.user), refusal.key, **refusal.values)
+        errors = {block: message for block in refusal.blocks}
+        return BoltResponse(
+            status=200,
+            body=json.dumps({"response_action": "errors", "errors": errors}),
+            headers={"content-type": "application/json"},
+        )
+    payload = {
+        "user": refusal.user,
+        "response_url": refusal.response_url,
+        "channel": refusal.channel,
+        "key": refusal.key,
+        "values": refusal.values,
+    }
+    deps.after_ack(tell_privately, payload)
+    return BoltResponse(status=200, body="")

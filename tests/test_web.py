@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -77,6 +78,19 @@ def test_procfile_web_process_serves_signed_commands(engine: Engine, standin: St
         path = response_url.removeprefix(standin.base_url)
         reply = standin.wait_until(lambda call: call.path == path, timeout=10)[0]
         assert "Agreement on Sustainable Garments and Textile" in str(reply.args)
+        # A 5 MB body (a forged button value) is refused at once; it used to hold the worker until gunicorn
+        # killed it after 30 s. A 500 kB command is refused at once too, and the next reply is not delayed.
+        assert _announce_large_body(port, 5 << 20) == 413
+        huge = slack_requests.slash_command(
+            "/covenant",
+            "status " + "textiel " * 62_500,
+            user_id=person("emma").slack_user_id,
+            response_url=response_url,
+        )
+        started = time.monotonic()
+        assert _post(base, huge) == 200 and _post(base, body) == 200
+        standin.wait_until(lambda call: call.path == path, count=3, timeout=10)
+        assert time.monotonic() - started < 5
         # The reply was built beside the workers: each has a reply process of its own, at a lower priority.
         reply_processes = _reply_processes(server.pid)
         niceness = [_niceness(pid) for pid in reply_processes]
@@ -89,6 +103,37 @@ def test_procfile_web_process_serves_signed_commands(engine: Engine, standin: St
     while [pid for pid in reply_processes if _alive(pid)]:
         assert time.monotonic() < deadline, "reply processes outlived gunicorn"
         time.sleep(0.1)
+
+
+def _post(base: str, body: str) -> int:
+    """POST a signed form ``body`` to the served app; its HTTP status."""
+    request = urllib.request.Request(
+        base + "/slack/events",
+        data=body.encode(),
+        headers={"Content-Type": slack_requests.FORM, **slack_requests.sign(SIGNING_SECRET, body)},
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as error:
+        return int(error.code)
+
+
+def _announce_large_body(port: int, length: int) -> int:
+    """Announce a ``length``-byte body, send only its first bytes, and read the answer: a server that refuses it
+    from its Content-Length answers without waiting for the rest."""
+    import http.client
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        connection.putrequest("POST", "/slack/events")
+        connection.putheader("Content-Type", slack_requests.FORM)
+        connection.putheader("Content-Length", str(length))
+        connection.endheaders()
+        connection.send(b"payload=" + b"1" * 1000)
+        return connection.getresponse().status
+    finally:
+        connection.close()
 
 
 def _children(pid: int) -> list[int]:
