@@ -220,17 +220,7 @@ def mark_retry(
         values["unsure_since"] = unsure_since
     if not _update_owned(session, delivery, worker, lease_until=None, **values):
         return "lost"
-    audit.record(
-        session,
-        at=now,
-        actor="scheduler",
-        action="reminder.retry",
-        entity="reminder_delivery",
-        entity_id=delivery.id,
-        detail={"error": error, "delay_s": int(delay.total_seconds())},
-    )
-    session.commit()
-    return "retried"
+    return _retried(session, delivery, now, delay, error)
 
 
 def mark_unverified(
@@ -254,6 +244,11 @@ def mark_unverified(
         lease_until=None,
     ):
         return "lost"
+    return _retried(session, delivery, now, delay, f"{UNVERIFIED_MARKER}{error}")
+
+
+def _retried(session: Session, delivery: ReminderDelivery, now: datetime, delay: timedelta, error: str) -> Outcome:
+    """Audit and commit a retry the caller has just written (only after its owned update succeeded)."""
     audit.record(
         session,
         at=now,
@@ -261,7 +256,7 @@ def mark_unverified(
         action="reminder.retry",
         entity="reminder_delivery",
         entity_id=delivery.id,
-        detail={"error": f"{UNVERIFIED_MARKER}{error}", "delay_s": int(delay.total_seconds())},
+        detail={"error": error, "delay_s": int(delay.total_seconds())},
     )
     session.commit()
     return "retried"
