@@ -57,19 +57,13 @@ def no_options(ack: Ack) -> None:
 def unknown_action(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
     ack()
     logger.info("no listener for the button %r", action.get("action_id"))
-    user = str((body.get("user") or {}).get("id") or "")
-    context["deps"].after_ack(
-        tell_privately, {"user": user, "response_url": body.get("response_url"), "key": "edge.gone"}
-    )
+    context["deps"].after_ack(tell_privately, _gone(body))
 
 
 def unknown_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
     ack()
     logger.info("no listener for the shortcut %r", body.get("callback_id"))
-    user = str((body.get("user") or {}).get("id") or "")
-    context["deps"].after_ack(
-        tell_privately, {"user": user, "response_url": body.get("response_url"), "key": "edge.gone"}
-    )
+    context["deps"].after_ack(tell_privately, _gone(body))
 
 
 def _gone(body: dict[str, Any]) -> dict[str, Any]:
