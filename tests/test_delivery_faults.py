@@ -27,6 +27,7 @@ from bot.services import reminders
 from bot.services.reminders import insert_once
 from bot.standin import StandinSlack
 from config.settings import Settings
+from tests.test_faults import _sent as _held  # how often Slack holds each owed delivery
 
 Answer = tuple[int, dict[str, str], dict[str, Any]]
 
@@ -46,17 +47,6 @@ def _owe(session_factory: SessionFactory, count: int, now: datetime) -> set[int]
             )
         session.commit()
         return set(session.scalars(select(ReminderDelivery.id).where(ReminderDelivery.dedupe_key.like("owed:%"))))
-
-
-def _held(standin: StandinSlack, owed: set[int]) -> Counter[int]:
-    """How often Slack holds each owed delivery (a request whose answer was lost is held too)."""
-    ids = [
-        m["metadata"]["event_payload"]["delivery_id"]
-        for messages in standin.messages.values()
-        for m in messages
-        if m.get("metadata")
-    ]
-    return Counter(i for i in ids if i in owed)
 
 
 def _statuses(session_factory: SessionFactory, owed: set[int]) -> Counter[str]:
