@@ -21,7 +21,6 @@ from bot.db.engine import SessionFactory, make_engine, make_session_factory
 from config.settings import Settings
 
 if TYPE_CHECKING:
-    from bot.after_ack import InlineRunner
     from bot.delivery import Sweeper
 
 logger = logging.getLogger(__name__)
@@ -35,8 +34,6 @@ class Deps:
     session_factory: SessionFactory
     clock: Clock
     sweeper: Sweeper
-    # Runs what a listener hands over after its ack: ``deps.after_ack(work, payload)`` (bot.after_ack).
-    after_ack: InlineRunner
 
     def today(self) -> date:
         """Today's date in the bot's time zone (BOT_TIMEZONE)."""
@@ -86,21 +83,17 @@ def build_sweeper(
 def build_deps(
     settings: Settings,
     *,
-    runner: InlineRunner,
-    client: WebClient,
     session_factory: SessionFactory | None = None,
     clock: Clock | None = None,
 ) -> Deps:
-    """The listeners' Deps; ``runner`` is bound to them and to ``client``."""
+    """The listeners' Deps."""
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
     clock = clock or SystemClock()
     # Notices a user waits for (e.g. "plan submitted" to the secretariat) are sent at once by the
     # same engine as reminders, with a client that never sleeps on a 429.
     sweeper = build_sweeper(settings, session_factory=session_factory, clock=clock)
-    deps = Deps(settings=settings, session_factory=session_factory, clock=clock, sweeper=sweeper, after_ack=runner)
-    runner.bind(deps, client)
-    return deps
+    return Deps(settings=settings, session_factory=session_factory, clock=clock, sweeper=sweeper)
 
 
 def create_app(
@@ -110,16 +103,13 @@ def create_app(
     client: WebClient | None = None,
     clock: Clock | None = None,
     process_before_response: bool = False,
-    runner: InlineRunner | None = None,
 ) -> App:
     """Build the Bolt app with every handler registered.
 
     ``process_before_response`` holds the HTTP answer until the listener finished: for the
-    console (which prints replies before the next prompt), never for the HTTP server. ``runner`` runs
-    what listeners hand over after their ack (see :mod:`bot.after_ack`): by default at once with
-    ``process_before_response``, else on a thread pool; the web server passes a reply process.
+    console (which prints replies before the next prompt), never for the HTTP server. Otherwise every
+    listener acks first and does its work after the ack on Bolt's listener executor (a thread pool).
     """
-    from bot.after_ack import InlineRunner, ThreadRunner
     from handlers import register_all
 
     client = client or make_web_client(settings)
@@ -134,8 +124,6 @@ def create_app(
         token_verification_enabled=False,
         logger=logging.getLogger("covenant_bot.bolt"),
     )
-    if runner is None:
-        runner = InlineRunner() if process_before_response else ThreadRunner()
-    deps = build_deps(settings, runner=runner, client=client, session_factory=session_factory, clock=clock)
+    deps = build_deps(settings, session_factory=session_factory, clock=clock)
     register_all(app, deps)
     return app

@@ -16,7 +16,6 @@ from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import request_shape
-from bot.after_ack import ProcessRunner, RequestActivity
 from bot.app import create_app
 from bot.bolt_request import bolt_request
 from bot.clock import Clock, SystemClock
@@ -36,17 +35,13 @@ def create_flask_app(
     session_factory: SessionFactory,
     signing_secret: str,
     clock: Clock | None = None,
-    activity: RequestActivity | None = None,
 ) -> Flask:
     """Wrap a built Bolt app in Flask, with a health check that asks the database and the groups' calendar
-    feeds (unguessable token per group, no Slack signature: calendar apps fetch them). Requests from Slack
-    are reported to ``activity`` (reply processes wait for quiet workers)."""
+    feeds (unguessable token per group, no Slack signature: calendar apps fetch them)."""
     flask_app = Flask("covenant_bot")
     # werkzeug refuses a larger body (413) from its Content-Length, before reading it (bot.request_shape
     # says why this size).
     flask_app.config["MAX_CONTENT_LENGTH"] = request_shape.MAX_BODY_BYTES
-    if activity is not None:
-        _report_requests(flask_app, activity)
     verifier = SignatureVerifier(signing_secret)
     clock = clock or SystemClock()
 
@@ -105,16 +100,6 @@ def create_flask_app(
     return flask_app
 
 
-def _report_requests(flask_app: Flask, activity: RequestActivity) -> None:
-    @flask_app.before_request
-    def started() -> None:
-        activity.started()
-
-    @flask_app.teardown_request
-    def finished(error: BaseException | None) -> None:
-        activity.finished()
-
-
 def _signed(verifier: SignatureVerifier, body: str, headers: Any) -> bool:
     try:
         return verifier.is_valid(body, headers.get("X-Slack-Request-Timestamp"), headers.get("X-Slack-Signature"))
@@ -126,12 +111,8 @@ def build(settings: Settings) -> Flask:
     """The production WSGI app for ``settings`` (tokens required, signatures always verified)."""
     settings.require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
     session_factory = make_session_factory(make_engine(settings.database_url))
-    # Replies are built in a reply process beside this worker, at a lower CPU priority: the worker's
-    # threads only verify, acknowledge and hand over (bot.after_ack).
-    runner = ProcessRunner(settings)
-    runner.start()
-    app = create_app(settings, session_factory=session_factory, runner=runner)
-    flask_app = create_flask_app(app, session_factory, settings.slack_signing_secret or "", activity=runner.activity)
+    app = create_app(settings, session_factory=session_factory)
+    flask_app = create_flask_app(app, session_factory, settings.slack_signing_secret or "")
     # Everything built so far lives as long as the worker: keep it out of the garbage collector's full
     # passes, which otherwise walk it all again and again and stretch the acks' tail.
     gc.collect()

@@ -54,16 +54,18 @@ def no_options(ack: Ack) -> None:
     ack(options=[])
 
 
-def unknown_action(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext) -> None:
+def unknown_action(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
     ack()
     logger.info("no listener for the button %r", action.get("action_id"))
-    context["deps"].after_ack(tell_privately, _gone(body))
+    tell_privately(context["deps"], client, _gone(body))
 
 
-def unknown_shortcut(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+def unknown_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
     logger.info("no listener for the shortcut %r", body.get("callback_id"))
-    context["deps"].after_ack(tell_privately, _gone(body))
+    tell_privately(context["deps"], client, _gone(body))
 
 
 def _gone(body: dict[str, Any]) -> dict[str, Any]:
@@ -71,7 +73,7 @@ def _gone(body: dict[str, Any]) -> dict[str, Any]:
     return {"user": user, "response_url": body.get("response_url"), "key": "edge.gone"}
 
 
-def unknown_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+def unknown_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
     logger.info("no listener for the command %r", command.get("command"))
     payload = {
@@ -80,7 +82,7 @@ def unknown_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> 
         "key": "edge.unknown_command",
         "values": {"command": str(command.get("command") or "")},
     }
-    context["deps"].after_ack(tell_privately, payload)
+    tell_privately(context["deps"], client, payload)
 
 
 def unknown_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -30,15 +30,35 @@ def register(app: App, deps: Deps) -> None:
         context["deps"] = deps
         return next()
 
+    runner = app.listener_runner
+    # The console holds each answer until the work is done (process_before_response): there, at once.
+    after_ack = _at_once if runner.process_before_response else runner.listener_executor.submit
+
+    def refuse_unreadable_text(
+        body: dict[str, Any], client: WebClient, context: BoltContext, next: Callable[[], BoltResponse]
+    ) -> BoltResponse:
+        return refuse(body, client, context, next, after_ack=after_ack)
+
     app.middleware(inject_deps)
     app.middleware(refuse_unreadable_text)
 
 
-def refuse_unreadable_text(
-    body: dict[str, Any], client: WebClient, context: BoltContext, next: Callable[[], BoltResponse]
+def _at_once(work: Callable[..., object], *args: object) -> None:
+    work(*args)
+
+
+def refuse(
+    body: dict[str, Any],
+    client: WebClient,
+    context: BoltContext,
+    next: Callable[[], BoltResponse],
+    after_ack: Callable[..., object],
 ) -> BoltResponse:
     """A control character (NUL…) in what someone typed, or a slash command longer than any command, is
-    answered here in their language, with nothing written (:mod:`bot.user_text`); all else goes on."""
+    answered here in their language, with nothing written (:mod:`bot.user_text`); all else goes on.
+
+    No listener runs for a refusal, so its message is sent by ``after_ack`` (Bolt's listener executor), after
+    this middleware's 200 answered Slack."""
     refusal = user_text.refusal(body)
     if refusal is None:
         return next()
@@ -59,5 +79,5 @@ def refuse_unreadable_text(
         "key": refusal.key,
         "values": refusal.values,
     }
-    deps.after_ack(tell_privately, payload)
+    after_ack(tell_privately, deps, client, payload)
     return BoltResponse(status=200, body="")

@@ -21,10 +21,10 @@ def register(app: App) -> None:
     app.command("/covenant")(covenant_command)
 
 
-def covenant_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+def covenant_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Acknowledge ``/covenant <text>`` at once; the answer is built after the ack."""
     ack()
-    context["deps"].after_ack(reply_to_covenant, command)
+    reply_to_covenant(context["deps"], client, command)
 
 
 def reply_to_covenant(deps: Deps, client: WebClient, command: dict[str, Any]) -> None:

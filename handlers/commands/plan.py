@@ -20,10 +20,10 @@ def register(app: App) -> None:
     app.command("/plan")(plan_command)
 
 
-def plan_command(ack: Ack, command: dict[str, Any], context: BoltContext) -> None:
+def plan_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Acknowledge ``/plan <text>`` at once; the answer is built after the ack."""
     ack()
-    context["deps"].after_ack(reply_to_plan, command)
+    reply_to_plan(context["deps"], client, command)
 
 
 def reply_to_plan(deps: Deps, client: WebClient, command: dict[str, Any]) -> None:

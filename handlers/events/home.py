@@ -13,10 +13,10 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 
-def on_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Publish the user's Home tab when they open it (built after the ack)."""
     if event.get("tab", "home") == "home":
-        context["deps"].after_ack(publish_opened_home, body)
+        publish_opened_home(context["deps"], client, body)
 
 
 def publish_opened_home(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:

@@ -22,10 +22,10 @@ def _is_question(event: dict[str, Any]) -> bool:
     )
 
 
-def on_message(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Hand the messages that concern the bot over to after the ack; the rest cost nothing."""
     if minutes.is_minutes_event(event) or _is_question(event):
-        context["deps"].after_ack(handle_message, body)
+        handle_message(context["deps"], client, body)
 
 
 def handle_message(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:

@@ -14,9 +14,9 @@ if TYPE_CHECKING:
     from bot.app import Deps
 
 
-def on_mention(body: dict[str, Any], context: BoltContext) -> None:
+def on_mention(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Bolt has acknowledged the event; the answer is built after the ack."""
-    context["deps"].after_ack(answer_mention, body)
+    answer_mention(context["deps"], client, body)
 
 
 def answer_mention(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
