@@ -22,8 +22,9 @@ from bot.db.models import Covenant, Meeting, MeetingException, ReminderDelivery,
 from bot.services import occurrences
 from bot.services.fingerprints import database_key, fingerprint
 from bot.services.occurrences import Occurrence
-from bot.services.reminder_policy import is_business_day, section
+from bot.services.reminder_policy import section
 from bot.services.reminders import insert_once
+from bot.services.working_days import is_business_day
 
 DAY_BEFORE = "meeting-dayBefore"
 SOON = "meeting-soon"
