@@ -9,14 +9,13 @@ from sqlalchemy.orm import Session
 
 from bot.db.enums import RsvpAnswer
 from bot.db.keys import row_id
-from bot.db.models import ReminderDelivery
+from bot.delivery.families.meetings import reminder_message
 from bot.i18n import t
 from bot.render import meetings as render
 from bot.render.blocks import Reply
 from bot.services import authorised, meeting_reminders, people, rsvps
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
-from bot.services.occurrences import Occurrence
 
 # How long after a meeting the chair can still look up who answered (for the minutes).
 WHO_GRACE = timedelta(days=30)
@@ -33,12 +32,6 @@ def parse_value(value: str) -> tuple[int, datetime]:
     if key is None:
         raise UsageError("rsvp.gone")
     return key, moment
-
-
-def reminder_message(session: Session, delivery: ReminderDelivery, occurrence: Occurrence, lang: str) -> Reply:
-    """A meeting reminder as it reads now (counts included): sent by the sweep, updated after each answer."""
-    tally = rsvps.tally(session, occurrence.meeting.id, occurrence.recurrence_id)
-    return render.reminder(occurrence, delivery.rule == meeting_reminders.SOON, tally, lang)
 
 
 @dataclass
