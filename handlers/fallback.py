@@ -18,11 +18,12 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.deps import deps_of
 from bot.i18n import t
-from handlers.common import load_viewer
+from handlers.run import ack_then, language
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
 ANY = re.compile(".*", re.DOTALL)
@@ -30,12 +31,12 @@ ANY = re.compile(".*", re.DOTALL)
 
 def register(app: App) -> None:
     """Wire the catch-alls onto ``app``: call this after every other ``register``."""
-    app.action(ANY)(unknown_action)
-    app.view(ANY)(unknown_view)
+    ack_then(app.action(ANY), unknown_action)
+    app.view(ANY)(unknown_view)  # acked with the note that replaces the form: in the request
     app.view_closed(ANY)(acknowledge)
-    app.shortcut(ANY)(unknown_shortcut)
+    ack_then(app.shortcut(ANY), unknown_shortcut)
     app.options(ANY)(no_options)
-    app.command(ANY)(unknown_command)
+    ack_then(app.command(ANY), unknown_command)
     app.event(ANY)(ignore_event)
 
 
@@ -54,18 +55,14 @@ def no_options(ack: Ack) -> None:
     ack(options=[])
 
 
-def unknown_action(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    ack()
+def unknown_action(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     logger.info("no listener for the button %r", action.get("action_id"))
-    tell_privately(context["deps"], client, _gone(body))
+    tell_privately(deps_of(context), client, _gone(body))
 
 
-def unknown_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
+def unknown_shortcut(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     logger.info("no listener for the shortcut %r", body.get("callback_id"))
-    tell_privately(context["deps"], client, _gone(body))
+    tell_privately(deps_of(context), client, _gone(body))
 
 
 def _gone(body: dict[str, Any]) -> dict[str, Any]:
@@ -73,8 +70,7 @@ def _gone(body: dict[str, Any]) -> dict[str, Any]:
     return {"user": user, "response_url": body.get("response_url"), "key": "edge.gone"}
 
 
-def unknown_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
+def unknown_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     logger.info("no listener for the command %r", command.get("command"))
     payload = {
         "user": str(command.get("user_id") or ""),
@@ -82,13 +78,13 @@ def unknown_command(ack: Ack, command: dict[str, Any], client: WebClient, contex
         "key": "edge.unknown_command",
         "values": {"command": str(command.get("command") or "")},
     }
-    tell_privately(context["deps"], client, payload)
+    tell_privately(deps_of(context), client, payload)
 
 
 def unknown_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """A form this app does not know (or no longer knows): replaced by a note saying so."""
     logger.info("no listener for the form %r", view.get("callback_id"))
-    lang = language(context["deps"], client, str((body.get("user") or {}).get("id") or ""))
+    lang = language(deps_of(context), client, str((body.get("user") or {}).get("id") or ""))
     ack(response_action="update", view=note_view(t(lang, "edge.form_gone"), lang))
 
 
@@ -100,18 +96,6 @@ def note_view(text: str, lang: str) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": t(lang, "edge.close")},
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
     }
-
-
-def language(deps: Deps, client: WebClient, user: str) -> str:
-    """The user's language (their choice, else their Slack locale), or the bot's when they are unknown."""
-    if not user:
-        return deps.settings.bot_language
-    try:
-        with deps.session_factory() as session:
-            return load_viewer(session, client, deps, user).language
-    except Exception:
-        logger.exception("could not find the language of %s", user)
-        return deps.settings.bot_language
 
 
 def tell_privately(deps: Deps, client: WebClient, payload: dict[str, Any]) -> None:
