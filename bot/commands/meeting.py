@@ -71,6 +71,12 @@ def writes(sub: str, rest: str) -> bool:
     return False
 
 
+def opens_form(text: str) -> bool:
+    """True when ``/meeting <text>`` opens the schedule form (which must happen while Slack waits for the ack)."""
+    command = split_command(text)
+    return _SUBCOMMANDS.get(command.sub) == "schedule" and not command.rest
+
+
 def run(ask: Ask, text: str) -> Outcome:
     """Answer ``/meeting <text>``."""
     command = split_command(text)
@@ -80,7 +86,8 @@ def run(ask: Ask, text: str) -> Outcome:
     rest = command.rest
     if action == "schedule":
         if not rest:
-            return Outcome(modal=meeting_schedule.modal(ask))
+            failed = render.confirmation(t(ask.lang, "meeting.modal_failed"))
+            return Outcome(modal=meeting_schedule.modal(ask), if_failed=failed)
         return meeting_schedule.schedule_line(ask, rest)
     if action == "next":
         return Outcome.of(next_meeting(ask, rest))

@@ -228,7 +228,10 @@ def check_modal(ask: Ask, values: dict[str, Any]) -> dict[str, str]:
 
 
 def submit_modal(ask: Ask, values: dict[str, Any]) -> Outcome:
-    """Schedule what the modal holds (call check_modal first); commits. The confirmation goes by DM."""
+    """Schedule what the modal holds, confirmed by DM; commits. Nothing when :func:`check_modal` finds a problem
+    (the form's ack showed it on its field)."""
+    if check_modal(ask, values):
+        return Outcome()
     request, _ = request_from_modal(ask.session, values)
     request.allow_holiday = True  # check_modal warned already, and the box was ticked
     scheduled = meetings.schedule(ask.session, request, ask.viewer, ask.now)

@@ -45,6 +45,11 @@ def split_date(text: str, today: date) -> tuple[str, date | None]:
     return text, None
 
 
+def opens_form(text: str) -> bool:
+    """True when ``/minutes <text>`` opens the minutes form (which must happen while Slack waits for the ack)."""
+    return split_command(text).sub in ADD_WORDS
+
+
 def run(ask: Ask, text: str) -> Outcome:
     """Answer ``/minutes <text>`` (typed in ``ask.channel``)."""
     session, viewer = ask.session, ask.viewer

@@ -20,6 +20,7 @@ from bot.render.time import datetime_token
 from bot.services import authorised, minutes_lookup
 from bot.services import minutes as service
 from bot.services import minutes_contributions as contributions
+from bot.services.action_items import ReplaceResult
 from bot.services.errors import FieldError, UsageError
 
 from . import minutes_form
@@ -62,15 +63,28 @@ def take(ask: Ask, value: str, channel_lang: str) -> Outcome:
     return outcome
 
 
+# The three forms below come in pairs: ``check_*`` raises what the submission would (a FieldError on its field)
+# and leaves its writes uncommitted for the form's ack to roll back; the submission itself saves and commits.
+
+
+def check_saved_form(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> None:
+    """What :func:`save_form` would refuse, without committing anything."""
+    _save(ask, metadata, values)
+
+
 def save_form(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> Outcome:
     """The submitted minutes form: FieldError for a bad line (nothing saved), else saved and confirmed by DM."""
-    minutes = _load(ask, metadata.get("minutes_id"))
-    start = _start(minutes)
-    meeting_day = start.astimezone(ZoneInfo(minutes.meeting.timezone)).date()
-    form = minutes_form.parse(ask.session, minutes, values, ask.today, meeting_day)
-    result = service.save(ask.session, minutes, ask.viewer, form, ask.now)
+    minutes, result = _save(ask, metadata, values)
     ask.session.commit()
-    return Outcome(dms=[DirectMessage(ask.viewer.slack_user_id, render.saved(minutes, start, result, ask.lang))])
+    saved = render.saved(minutes, _start(minutes), result, ask.lang)
+    return Outcome(dms=[DirectMessage(ask.viewer.slack_user_id, saved)])
+
+
+def _save(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> tuple[Minutes, ReplaceResult]:
+    minutes = _load(ask, metadata.get("minutes_id"))
+    meeting_day = _start(minutes).astimezone(ZoneInfo(minutes.meeting.timezone)).date()
+    form = minutes_form.parse(ask.session, minutes, values, ask.today, meeting_day)
+    return minutes, service.save(ask.session, minutes, ask.viewer, form, ask.now)
 
 
 def circulate(ask: Ask, value: str) -> Outcome:
@@ -108,17 +122,26 @@ def changes_form(ask: Ask, value: str) -> Outcome:
     return Outcome(modal=views.changes_view(minutes, _start(minutes), ask.lang))
 
 
+def check_change_request(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> None:
+    """What :func:`request_changes` would refuse, without committing anything."""
+    _request_changes(ask, metadata, values)
+
+
 def request_changes(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> Outcome:
     """The submitted change request: the group (and the minute-taker by mention) is told at once."""
-    comment = values.get(views.COMMENT, "").strip()
-    if not comment:
-        raise FieldError(views.COMMENT, "minutes.form.comment_missing")
-    minutes = _load(ask, metadata.get("minutes_id"))
-    ids = service.request_changes(ask.session, minutes, ask.viewer, comment, ask.now)
+    minutes, ids = _request_changes(ask, metadata, values)
     ask.session.commit()
     outcome = _dm(ask, "minutes.done.changes_sent", minutes)
     outcome.deliveries = ids
     return outcome
+
+
+def _request_changes(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> tuple[Minutes, list[int]]:
+    comment = values.get(views.COMMENT, "").strip()
+    if not comment:
+        raise FieldError(views.COMMENT, "minutes.form.comment_missing")
+    minutes = _load(ask, metadata.get("minutes_id"))
+    return minutes, service.request_changes(ask.session, minutes, ask.viewer, comment, ask.now)
 
 
 def correct(ask: Ask, value: str) -> Outcome:
@@ -166,8 +189,19 @@ def shortcut(ask: Ask, message: dict[str, Any], permalink: str | None) -> Outcom
     return Outcome(modal=views.picker_view(options, metadata, ask.lang))
 
 
+def check_pick(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> None:
+    """What :func:`pick_submit` would refuse, without committing anything."""
+    _add_picked(ask, metadata, values)
+
+
 def pick_submit(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> Outcome:
     """The meeting picked for a message: the message becomes a contribution to that sitting's draft."""
+    minutes, added = _add_picked(ask, metadata, values)
+    ask.session.commit()
+    return _dm(ask, "minutes.done.added" if added else "minutes.done.added_already", minutes)
+
+
+def _add_picked(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> tuple[Minutes, bool]:
     session, viewer, now = ask.session, ask.viewer, ask.now
     raw_meeting, _, raw_stamp = values.get(views.SITTING, "").partition(":")
     meeting_id, stamp = row_id(raw_meeting), row_id(raw_stamp)
@@ -191,8 +225,7 @@ def pick_submit(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> O
         now=now,
         actor=viewer.slack_user_id,
     )
-    session.commit()
-    return _dm(ask, "minutes.done.added" if added else "minutes.done.added_already", minutes)
+    return minutes, added
 
 
 def thread_minutes(session: Session, channel: str, thread_ts: str) -> int | None:
