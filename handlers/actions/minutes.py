@@ -34,8 +34,10 @@ def on_form_button(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     """Add minutes, Request changes, Correct: open the form, then ack."""
-    on_minutes_button(body, action, client, context)
-    ack()
+    try:
+        on_minutes_button(body, action, client, context)
+    finally:
+        ack()
 
 
 def on_minutes_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -20,9 +20,11 @@ def register(app: App) -> None:
 
 def acknowledge_meeting(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Ack ``/meeting``; ``schedule`` alone opens its form here, while the trigger_id is still valid."""
-    if meeting.opens_form(command.get("text", "")):
-        answer_meeting(command, client, context)
-    ack()
+    try:
+        if meeting.opens_form(command.get("text", "")):
+            answer_meeting(command, client, context)
+    finally:
+        ack()
 
 
 def meeting_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:

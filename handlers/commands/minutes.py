@@ -20,9 +20,11 @@ def register(app: App) -> None:
 
 def acknowledge_minutes(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Ack ``/minutes``; ``add`` opens the minutes form here, while the trigger_id is still valid."""
-    if minutes.opens_form(command.get("text", "")):
-        answer_minutes(command, client, context)
-    ack()
+    try:
+        if minutes.opens_form(command.get("text", "")):
+            answer_minutes(command, client, context)
+    finally:
+        ack()
 
 
 def minutes_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:

@@ -36,8 +36,10 @@ def permalink(client: WebClient, channel: str, ts: str) -> str | None:
 
 def add_to_minutes(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Add the message to the channel's minutes, or open the picker; then ack."""
-    asker = Asker.of_action(body)
-    message: dict[str, Any] = body.get("message") or {}
-    link = permalink(client, asker.channel, str(message["ts"])) if asker.channel and message.get("ts") else None
-    run(deps_of(context), client, asker, lambda ask: actions.shortcut(ask, message, link))
-    ack()
+    try:
+        asker = Asker.of_action(body)
+        message: dict[str, Any] = body.get("message") or {}
+        link = permalink(client, asker.channel, str(message["ts"])) if asker.channel and message.get("ts") else None
+        run(deps_of(context), client, asker, lambda ask: actions.shortcut(ask, message, link))
+    finally:
+        ack()
