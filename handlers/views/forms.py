@@ -1,8 +1,9 @@
 """One way to take a form (``view_submission``): checked in its ack, saved after it.
 
 The check runs while Slack waits, so a problem is shown on its field (``response_action: errors``) and the form
-stays open; whatever the check wrote is rolled back. The saving runs after the ack, as Bolt lazy work, and never
-repeats a refusal: the form showed it already.
+stays open; whatever the check wrote is rolled back. The saving runs after the ack, as Bolt lazy work (Bolt starts
+it whatever the ack said): a form the check refused is not saved, and a refusal found only when saving (someone
+changed the minutes in between) is told to the person in their DM, since their form has closed.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from slack_sdk import WebClient
 from bot.commands.minutes_form import field_values
 from bot.deps import deps_of
 from bot.interaction import Ask, Outcome
-from bot.services.errors import UsageError
 from handlers.run import Asker, ack_then, check_form, run
 
 logger = logging.getLogger(__name__)
+
+# Set in the request's context by the check when it refused the form; Bolt copies the context to the lazy save.
+REFUSED = "covenant_form_refused"
 
 
 @dataclass(frozen=True)
@@ -54,7 +57,7 @@ def register_form(app: App, callback_id: str, default_field: str, check: Check, 
         ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
     ) -> None:
         submission = Submission.of(view)
-        check_form(
+        context[REFUSED] = not check_form(
             ack,
             deps_of(context),
             client,
@@ -64,20 +67,12 @@ def register_form(app: App, callback_id: str, default_field: str, check: Check, 
         )
 
     def save_submission(body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+        if context.get(REFUSED):
+            return  # the form shows why, and stays open
         submission = Submission.of(view)
-        run(deps_of(context), client, Asker.of_view(body), lambda ask: _quietly(ask, save, submission))
+        run(deps_of(context), client, Asker.of_view(body), lambda ask: save(ask, submission))
 
     ack_then(app.view(callback_id), save_submission, ack=check_submission)
-
-
-def _quietly(ask: Ask, save: Save, submission: Submission) -> Outcome:
-    """Save the form; a refusal is not said again (the ack put it on the form, which is still open)."""
-    try:
-        return save(ask, submission)
-    except UsageError as refusal:
-        ask.session.rollback()
-        logger.info("form of %s not saved: %s", ask.viewer.slack_user_id, refusal.key)
-        return Outcome()
 
 
 def _metadata(view: Mapping[str, Any]) -> dict[str, Any]:
