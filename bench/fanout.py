@@ -21,8 +21,8 @@ from bench.sweeps import make_sweeper, settle
 from bot.clock import OffsetClock
 from bot.db.enums import DeliveryStatus
 from bot.db.models import ReminderDelivery
-from bot.standin import StandinSlack
-from bot.standin.ratelimits import RateLimits
+from bot.slack_standin import StandinSlack
+from bot.slack_standin.ratelimits import RateLimits
 
 
 @dataclass

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from bot.standin import requests as slack_requests
+from bot.slack_standin import requests as slack_requests
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from bench import ack, fanout, report, seeding, startup, sweeps
 from bench.report import Figure
 from bot.clock import ManualClock
 from bot.db.engine import make_engine
-from bot.standin import StandinSlack
+from bot.slack_standin import StandinSlack
 
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/bench"
 ASK_ABOUT = ["textiel", "metaal", "goud", "banken", "natuursteen", "kleding", "verzekeraars", "wind"]

@@ -13,7 +13,7 @@ from bot.app import build_sweeper, make_web_client
 from bot.clock import ManualClock
 from bot.db.engine import make_session_factory
 from bot.delivery import Sweeper, store
-from bot.standin import StandinSlack
+from bot.slack_standin import StandinSlack
 from config.settings import Settings
 
 

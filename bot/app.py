@@ -122,7 +122,7 @@ def create_app(
     app = App(
         client=client,
         signing_secret=settings.slack_signing_secret or "",
-        # bot.web verifies every HTTP request's signature before Bolt sees it (and answers a forgery
+        # bot.entry.web verifies every HTTP request's signature before Bolt sees it (and answers a forgery
         # 401 before parsing it); Socket Mode and the console carry no signature. Verifying twice only
         # cost each ack time.
         request_verification_enabled=False,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.render.blocks import Reply
-from bot.services.access import Viewer
+from bot.services.people.access import Viewer
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from bot.i18n import t
 from bot.interaction import Ask, Outcome
 from bot.render.blocks import Reply, clip
 from bot.render.errors import apology, usage_error
-from bot.services import people
-from bot.services.access import Viewer, viewer_for
 from bot.services.errors import FieldError, UsageError
+from bot.services.people import people
+from bot.services.people.access import Viewer, viewer_for
 
 logger = logging.getLogger(__name__)
 MAX_FIELD_ERROR = 300

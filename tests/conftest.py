@@ -3,11 +3,9 @@ stand-in Slack Web API, and the real app served over HTTP."""
 
 from __future__ import annotations
 
-import functools
 import os
 import shutil
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -19,15 +17,12 @@ from bot.db.engine import SessionFactory, make_engine, make_session_factory
 from bot.db.migrate import upgrade
 from bot.db.models import Base
 from bot.delivery import Sweeper
-from bot.services import seed
-from bot.standin import StandinSlack
-from bot.web import create_flask_app
+from bot.entry.web import create_flask_app
+from bot.services.administration import seed
+from bot.slack_standin import StandinSlack
 from config.settings import Settings
-from tests.harness import AppServer, SlackHarness
-
-SIGNING_SECRET = "test-signing-secret"
-# Monday 23 November 2026, 10:00 in Amsterdam.
-NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+from tests.support.demo import NOW, SIGNING_SECRET
+from tests.support.harness import AppServer, SlackHarness
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -123,16 +118,6 @@ def slack(
     server = AppServer(create_flask_app(app, session_factory, SIGNING_SECRET, clock))
     yield SlackHarness(server, standin, SIGNING_SECRET)
     server.stop()
-
-
-@functools.cache
-def _demo_people() -> tuple[seed.DemoPerson, ...]:
-    return tuple(seed.demo_people())
-
-
-def person(key: str) -> seed.DemoPerson:
-    """A demo person by key (``sanne``, ``pieter``, ``emma``...); the demo file is read once per run."""
-    return next(p for p in _demo_people() if p.key == key)
 
 
 @pytest.fixture

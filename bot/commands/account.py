@@ -10,11 +10,13 @@ from bot.i18n import LANGUAGES
 from bot.interaction import Ask
 from bot.render import account as render
 from bot.render.blocks import Reply
-from bot.services import covenants, groups, people
+from bot.services.covenants import covenants
 from bot.services.errors import UsageError
+from bot.services.meetings import groups
+from bot.services.people import people
 
 if TYPE_CHECKING:
-    from .parsing import CommandText
+    from bot.parsing.text import CommandText
 
 _AUTO_WORDS = {"auto", "slack", "reset", "standaard", "default"}
 

@@ -1,6 +1,6 @@
 """Secretariat administration from Slack: ``link``, ``join``, ``leave``, ``phase``, ``add-org``.
 
-Parsing only; permission checks, writes and the audit trail live in ``bot.services.administration``.
+Parsing only; permission checks, writes and the audit trail live in ``bot.services.administration.administration``.
 Names need no quotes: ``join Windkracht Energie BV hernieuwbare energie 2026-01-01`` is read by trying
 where the organisation's name ends (quotes still help: ``join "Wind & Zon" metaal``).
 """
@@ -14,15 +14,15 @@ from typing import TYPE_CHECKING
 from bot.db.enums import OrganisationKind, RoleKind
 from bot.db.models import Covenant, Organisation
 from bot.interaction import Ask
+from bot.parsing.text import KIND_WORDS, ROLE_WORDS, parse_date, parse_phase, split_two, take_user, words_of
 from bot.render import admin as render
 from bot.render.blocks import Reply
-from bot.services import administration, covenants, organisations
+from bot.services.administration import administration
+from bot.services.covenants import covenants, organisations
 from bot.services.errors import UsageError
 
-from .parsing import KIND_WORDS, ROLE_WORDS, parse_date, parse_phase, split_two, take_user, words_of
-
 if TYPE_CHECKING:
-    from .parsing import CommandText
+    from bot.parsing.text import CommandText
 
 
 def _organisation_and_covenant(ask: Ask, words: list[str], usage: str) -> tuple[Organisation, Covenant]:

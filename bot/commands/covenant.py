@@ -11,16 +11,18 @@ from bot.db.enums import CovenantPhase, GroupKind
 from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.i18n import t
 from bot.interaction import Ask, ChannelMessage, Outcome
+from bot.parsing.text import CommandText, parse_phase, split_command
 from bot.render import companies as render_companies
 from bot.render import covenant as render
 from bot.render import groups as render_groups
 from bot.render.blocks import Reply
-from bot.services import covenants, groups, organisations, overview, plans
-from bot.services.access import meeting_filter
+from bot.services.covenants import covenants, organisations, overview
 from bot.services.errors import UsageError
+from bot.services.meetings import groups
+from bot.services.people.access import meeting_filter
+from bot.services.plans import plans
 
 from . import account, admin
-from .parsing import CommandText, parse_phase, split_command
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}

@@ -6,8 +6,8 @@ from typing import Any
 
 from bot.interaction import Ask, Outcome
 from bot.render.home import LESS, home_view, parse_more_value
-from bot.services import dashboard
-from bot.services.dashboard import EXPANDABLE, Expansion
+from bot.services.covenants import dashboard
+from bot.services.covenants.dashboard import EXPANDABLE, Expansion
 
 
 def expansion_from(value: str | None) -> Expansion | None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.db.enums import CovenantPhase
-from bot.services.vocabulary import Entities
+from bot.services.covenants.vocabulary import Entities
 
 # Intents, in the order the rules try them.
 LANG, WHOAMI, CONTACT, HELP = "lang", "whoami", "contact", "help"

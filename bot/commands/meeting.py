@@ -10,15 +10,17 @@ from zoneinfo import ZoneInfo
 from bot.db.models import Covenant, WorkingGroup
 from bot.i18n import t
 from bot.interaction import Ask, Outcome, Upload
+from bot.parsing.dates import parse_date, parse_when
+from bot.parsing.text import slack_plain, split_command
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape, header, section
-from bot.services import calendar_feed, covenants, groups, locking, meeting_changes, meetings, rsvps
+from bot.services import locking
+from bot.services.covenants import covenants
 from bot.services.errors import UsageError
-from bot.services.meeting_changes import Changed
+from bot.services.meetings import calendar_feed, groups, meeting_changes, meetings, rsvps
+from bot.services.meetings.meeting_changes import Changed
 
 from . import meeting_groups, meeting_schedule
-from .dates import parse_date, parse_when
-from .parsing import slack_plain, split_command
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 _SUBCOMMANDS = {

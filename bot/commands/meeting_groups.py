@@ -7,12 +7,12 @@ from sqlalchemy.orm import Session
 from bot.db.models import WorkingGroup
 from bot.i18n import t
 from bot.interaction import Ask, Outcome
+from bot.parsing.text import mentioned_users, slack_plain, split_command
 from bot.render import meetings as render
 from bot.render.blocks import Reply, context, escape, header, lines_to_sections, section
-from bot.services import covenants, groups
+from bot.services.covenants import covenants
 from bot.services.errors import UsageError
-
-from .parsing import mentioned_users, slack_plain, split_command
+from bot.services.meetings import groups
 
 _ACTIONS = {
     "add": "add",

@@ -10,8 +10,9 @@ from bot.delivery.families.meetings import reminder_message
 from bot.i18n import t
 from bot.interaction import Ask, MessageUpdate, Outcome
 from bot.render import meetings as render
-from bot.services import authorised, meeting_reminders, people, rsvps
 from bot.services.errors import UsageError
+from bot.services.meetings import meeting_reminders, rsvps
+from bot.services.people import authorised, people
 
 # How long after a meeting the chair can still look up who answered (for the minutes).
 WHO_GRACE = timedelta(days=30)

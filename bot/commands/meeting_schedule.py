@@ -13,16 +13,15 @@ from bot.db.keys import row_id
 from bot.db.models import WorkingGroup
 from bot.i18n import t
 from bot.interaction import Ask, DirectMessage, Outcome
+from bot.parsing.dates import parse_when
+from bot.parsing.text import slack_plain
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape
 from bot.render.meeting_modal import ACTION, COVENANT_ZONE, schedule_modal
-from bot.services import groups, meetings
 from bot.services.errors import UsageError
-from bot.services.meetings import HolidayWarning, MeetingRequest, Scheduled
-from bot.services.recurrence import Repeat
-
-from .dates import parse_when
-from .parsing import slack_plain
+from bot.services.meetings import groups, meetings
+from bot.services.meetings.meetings import HolidayWarning, MeetingRequest, Scheduled
+from bot.services.meetings.recurrence import Repeat
 
 # Words after the time that make it a series: "wekelijks", "every 2 weeks", "maandelijks"...
 _REPEAT_PHRASES: tuple[tuple[tuple[str, ...], Repeat], ...] = (

@@ -17,15 +17,15 @@ from bot.db.enums import RsvpAnswer
 from bot.db.models import Minutes, Person, Rsvp
 from bot.i18n import t
 from bot.interaction import Ask, Outcome, Upload
+from bot.parsing.dates import looks_like_date, parse_date
+from bot.parsing.text import split_command
 from bot.render import minutes as render
 from bot.render import minutes_export, minutes_views
 from bot.render.blocks import Reply
-from bot.services import access, minutes_lookup, minutes_search
-from bot.services import minutes as service
 from bot.services.errors import UsageError
-
-from .dates import looks_like_date, parse_date
-from .parsing import split_command
+from bot.services.minutes import minutes as service
+from bot.services.minutes import minutes_lookup, minutes_search
+from bot.services.people import access
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 ADD_WORDS = {"add", "write", "toevoegen", "schrijven", "notuleren"}

@@ -17,11 +17,12 @@ from bot.interaction import Ask, DirectMessage, MessageUpdate, Outcome
 from bot.render import minutes as render
 from bot.render import minutes_views as views
 from bot.render.time import datetime_token
-from bot.services import authorised, minutes_lookup
-from bot.services import minutes as service
-from bot.services import minutes_contributions as contributions
-from bot.services.action_items import ReplaceResult
 from bot.services.errors import FieldError, UsageError
+from bot.services.minutes import minutes as service
+from bot.services.minutes import minutes_contributions as contributions
+from bot.services.minutes import minutes_lookup
+from bot.services.minutes.action_items import ReplaceResult
+from bot.services.people import authorised
 
 from . import minutes_form
 from .minutes import edit_form

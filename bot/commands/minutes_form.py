@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from bot.db.models import Minutes
+from bot.parsing.dates import parse_date
+from bot.parsing.text import normalise
 from bot.render.minutes_views import ACTIONS, ATTENDEES, DECISIONS, SUMMARY, VALUE
-from bot.services.action_items import ActionItemDraft, owner_candidates
+from bot.services.covenants.matching import best_match
 from bot.services.errors import FieldError, UsageError
-from bot.services.matching import best_match, normalise
-from bot.services.minutes import MinutesForm
-
-from .dates import parse_date
+from bot.services.minutes.action_items import ActionItemDraft, owner_candidates
+from bot.services.minutes.minutes import MinutesForm
 
 _SEPARATOR = re.compile(r"\s+(?:—|–|-{1,2})\s+|\s*\|\s*|\s*[—–]\s*")
 _BULLET = re.compile(r"^\s*(?:[-•*·]|\d{1,3}[.)])\s+")

@@ -15,14 +15,16 @@ from sqlalchemy.orm import Session
 from bot.db.enums import AssessmentOutcome, DeadlineStatus
 from bot.db.models import ActionPlan, Covenant, Deadline, Organisation, Participation
 from bot.interaction import Ask, Outcome
+from bot.parsing.dates import looks_like_date, parse_date
+from bot.parsing.text import split_command
 from bot.render import plans as render
 from bot.render.blocks import Reply
-from bot.services import audit, covenants, groups, organisations, plans
-from bot.services.access import Viewer
+from bot.services.administration import audit
+from bot.services.covenants import covenants, organisations
 from bot.services.errors import UsageError
-
-from .dates import looks_like_date, parse_date
-from .parsing import split_command
+from bot.services.meetings import groups
+from bot.services.people.access import Viewer
+from bot.services.plans import plans
 
 OUTCOME_WORDS = {
     "meets": AssessmentOutcome.MEETS,

@@ -1,9 +1,9 @@
 """Questions asked by @mention or DM, in Dutch or English, answered by the same functions as ``/covenant``.
 
 A question typed like a command ("status goud", "join ...") runs as that command. Anything else goes through
-the local intent matcher: the names in it are found by :class:`~bot.services.vocabulary.Vocabulary`, the intent
-by :func:`~bot.commands.intents.detect`. Unless the asker chose a language with ``/covenant lang``, the answer
-comes in the language the question was asked in.
+the local intent matcher: the names in it are found by :class:`~bot.services.covenants.vocabulary.Vocabulary`,
+the intent by :func:`~bot.commands.intents.detect`. Unless the asker chose a language with ``/covenant lang``,
+the answer comes in the language the question was asked in.
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ import re
 
 from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.interaction import Ask, Outcome
+from bot.parsing.text import split_command
 from bot.render import covenant as render
 from bot.render.blocks import Reply
+from bot.services.covenants.vocabulary import Entities, vocabulary_for, words
 from bot.services.errors import UsageError
-from bot.services.vocabulary import Entities, vocabulary_for, words
 
 from . import account, intents
 from . import covenant as commands
 from .intents import Intent
-from .parsing import split_command
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 # Subcommand words that also start ordinary sentences ("ik wil…", "info over…"): read those as questions.

@@ -19,8 +19,9 @@ from bot.interaction import Ask, Outcome
 from bot.render import plans as render_plans
 from bot.render.blocks import Reply, escape, section
 from bot.render.time import date_token, datetime_token
-from bot.services import authorised, deadlines, plans, reminders
 from bot.services.errors import UsageError
+from bot.services.people import authorised
+from bot.services.plans import deadlines, plans, reminders
 
 DONE, SNOOZE, NOT_FOR_ME, CONFIRM, NOT_RECEIVED = "done", "snooze", "not_for_me", "confirm", "not_received"
 
@@ -152,7 +153,7 @@ def not_received(ask: Ask, deadline_id: object) -> Outcome:
 
 # -- the buttons' values ------------------------------------------------------------------------------------------
 def _deadline_id(value: str) -> str:
-    """The deadline the button names, as sent: the loader (bot.services.authorised) decides what it reaches."""
+    """The deadline the button names, as sent: the loader (bot.services.people.authorised) decides what it reaches."""
     return value.split(":", 1)[0]
 
 

@@ -16,11 +16,11 @@ from typing import Any, TypeVar
 
 from sqlalchemy.orm import Session
 
+from bot.parsing.text import split_command
 from bot.services import events
 from bot.services.errors import UsageError
 
 from . import account, admin, meeting, minutes
-from .parsing import split_command
 
 T = TypeVar("T")
 

@@ -46,7 +46,7 @@ def create_schema(engine: Engine) -> None:
     """Create the whole schema at once in an empty, throwaway database (``console --demo``).
 
     The same tables, columns, keys, indexes and constraints as the migrations build
-    (tests/test_migrations.py compares the two; only the order of columns that a later migration
+    (tests/unit/test_migrations.py compares the two; only the order of columns that a later migration
     appended differs), without Alembic's start-up and step-by-step table rebuilds on SQLite. The
     database records no migration revision: never ``db upgrade`` a database made this way.
     """

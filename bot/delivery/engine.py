@@ -37,9 +37,10 @@ from bot.delivery.families import FAMILIES
 from bot.delivery.family import Family, kind
 from bot.delivery.history import METADATA_TYPE, HistoryUnreadable, find_sent
 from bot.render.blocks import Reply
-from bot.services import access, deadlines, people, reminders
 from bot.services.fingerprints import PlannerMemory
-from bot.services.people import Profile
+from bot.services.people import access, people
+from bot.services.people.people import Profile
+from bot.services.plans import deadlines, reminders
 from config.settings import Settings
 
 logger = logging.getLogger(__name__)

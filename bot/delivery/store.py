@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from bot.db.engine import is_postgresql
 from bot.db.enums import DeliveryStatus
 from bot.db.models import ReminderDelivery
-from bot.services import audit, deadlines
-from bot.services.reminders import insert_once
+from bot.services.administration import audit
+from bot.services.plans import deadlines
+from bot.services.plans.reminders import insert_once
 
 # A claim's lease, renewed before each chat.postMessage: 30 times the 10 s client timeout, so it cannot
 # expire while a request is in flight (however long the batch it came in).

@@ -7,7 +7,7 @@ from bot.db.models import Covenant, Person, WorkingGroup
 from bot.i18n import t
 from bot.render.blocks import Block, Reply, context, escape, fields_section, header, lines_to_sections, section
 from bot.render.sections import group_name
-from bot.services.access import Viewer
+from bot.services.people.access import Viewer
 
 
 def _mention(person: Person) -> str:

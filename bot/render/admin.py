@@ -7,7 +7,7 @@ from bot.db.models import Covenant, Organisation, Participation
 from bot.i18n import t
 from bot.render.blocks import Reply, context, escape, section
 from bot.render.time import date_token
-from bot.services.administration import LinkResult
+from bot.services.administration.administration import LinkResult
 
 
 def _reply(text: str, lang: str) -> Reply:

@@ -20,8 +20,8 @@ from bot.render.blocks import (
 )
 from bot.render.sections import plan_line, plan_summary_lines
 from bot.render.time import date_token
-from bot.services.organisations import CompanyProfile, Membership, ParticipantPage
-from bot.services.plans import PlanSummary
+from bot.services.covenants.organisations import CompanyProfile, Membership, ParticipantPage
+from bot.services.plans.plans import PlanSummary
 
 PAGE_PREVIOUS = "companies_previous"
 PAGE_NEXT = "companies_next"

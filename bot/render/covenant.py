@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
 from bot.db.models import Covenant
 from bot.i18n import t
+from bot.parsing.text import phase_names
 from bot.render.blocks import (
     Reply,
     actions,
@@ -19,14 +20,9 @@ from bot.render.blocks import (
 )
 from bot.render.sections import meeting_line, minutes_line, plan_summary_lines
 from bot.render.time import date_token, plain_date
-from bot.services.overview import CovenantOverview
+from bot.services.covenants.overview import CovenantOverview
 
 SHARE_ACTION = "share_status"
-
-
-def phase_names(lang: str) -> str:
-    """All phases in the user's language, for help and error messages."""
-    return ", ".join(f"`{phase.value}` ({t(lang, f'phase.{phase.value}')})" for phase in CovenantPhase)
 
 
 def help_reply(lang: str) -> Reply:

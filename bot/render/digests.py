@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.i18n import t
 from bot.render.blocks import Reply, context, divider, escape, header, lines_to_sections, section
 from bot.render.time import date_token, datetime_token
-from bot.services.digests import GroupDigest, SecretariatDigest
-from bot.services.occurrences import Occurrence
+from bot.services.meetings.occurrences import Occurrence
+from bot.services.plans.digests import GroupDigest, SecretariatDigest
 
 LISTED = 10
 

@@ -7,8 +7,8 @@ from bot.i18n import t
 from bot.render.blocks import Block, Reply, clip, context, escape, fields_section, header, lines_to_sections, section
 from bot.render.sections import group_name, meeting_line
 from bot.render.time import datetime_token
-from bot.services.groups import GroupInfo
-from bot.services.occurrences import Occurrence
+from bot.services.meetings.groups import GroupInfo
+from bot.services.meetings.occurrences import Occurrence
 
 GROUPS_SHOWN = 60
 

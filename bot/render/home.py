@@ -23,7 +23,7 @@ from bot.render.blocks import (
 )
 from bot.render.sections import meeting_line, minutes_line, plan_line, plan_summary_lines
 from bot.render.time import date_token
-from bot.services.dashboard import PAGE_ITEMS, CompanySection, Dashboard, Page, SecretariatSection
+from bot.services.covenants.dashboard import PAGE_ITEMS, CompanySection, Dashboard, Page, SecretariatSection
 
 MORE = "home_more"
 PAGE_PREVIOUS = "home_previous"

@@ -9,7 +9,7 @@ from bot.db.models import WorkingGroup
 from bot.i18n import t
 from bot.render.blocks import Block, clip
 from bot.render.meetings import group_name
-from bot.services.recurrence import Repeat
+from bot.services.meetings.recurrence import Repeat
 
 CALLBACK_ID = "meeting_schedule"
 ACTION = "value"

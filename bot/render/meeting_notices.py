@@ -9,7 +9,7 @@ from bot.i18n import t
 from bot.render.blocks import Block, Reply, context, escape, section
 from bot.render.meetings import group_name, repeat_text, when
 from bot.render.time import datetime_token
-from bot.services.occurrences import Occurrence
+from bot.services.meetings.occurrences import Occurrence
 
 ICONS = {"scheduled": ":calendar:", "moved": ":arrows_counterclockwise:", "cancelled": ":x:", "ended": ":x:"}
 

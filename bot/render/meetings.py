@@ -20,9 +20,9 @@ from bot.render.blocks import (
     section,
 )
 from bot.render.time import datetime_token, time_token
-from bot.services.occurrences import Occurrence
-from bot.services.recurrence import WEEKDAY_CODES
-from bot.services.rsvps import Tally
+from bot.services.meetings.occurrences import Occurrence
+from bot.services.meetings.recurrence import WEEKDAY_CODES
+from bot.services.meetings.rsvps import Tally
 
 ACTION_RSVP = "meeting_rsvp"  # + "_yes" / "_no" / "_maybe"
 ACTION_WHO = "meeting_rsvp_who"

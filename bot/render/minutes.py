@@ -10,8 +10,8 @@ from bot.db.models import Minutes
 from bot.i18n import t
 from bot.render.blocks import Block, Reply, actions, button, clip, context, escape, header, lines_to_sections, section
 from bot.render.time import date_token, datetime_token
-from bot.services.action_items import ReplaceResult
-from bot.services.minutes_search import SearchHit
+from bot.services.minutes.action_items import ReplaceResult
+from bot.services.minutes.minutes_search import SearchHit
 
 ACTION_ADD = "minutes_add"
 ACTION_TAKE = "minutes_take"

@@ -7,9 +7,9 @@ from datetime import datetime
 
 from bot.db.models import Minutes
 from bot.i18n import t
+from bot.parsing.text import normalise
 from bot.render.minutes import status_name
 from bot.render.time import plain_date, plain_datetime
-from bot.services.matching import normalise
 
 
 def filename(minutes: Minutes, start: datetime) -> str:

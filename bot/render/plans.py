@@ -8,7 +8,7 @@ from bot.db.models import ActionPlan, Covenant, Deadline, Organisation
 from bot.i18n import t
 from bot.render.blocks import Reply, context, divider, escape, header, lines_to_sections, progress_bar, section
 from bot.render.time import date_token
-from bot.services.plans import PlanSummary
+from bot.services.plans.plans import PlanSummary
 
 MAX_LISTED = 40
 

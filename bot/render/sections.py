@@ -7,8 +7,8 @@ from bot.db.models import ActionPlan, Minutes, WorkingGroup
 from bot.i18n import t
 from bot.render.blocks import clip, escape
 from bot.render.time import date_token, datetime_token
-from bot.services.occurrences import Occurrence
-from bot.services.plans import PlanSummary
+from bot.services.meetings.occurrences import Occurrence
+from bot.services.plans.plans import PlanSummary
 
 BAR_WIDTH = 10
 # Outcome counts of fewer assessed plans could point at single companies: shown from this many on.

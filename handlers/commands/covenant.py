@@ -8,8 +8,8 @@ from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import covenant, replays
-from bot.commands.parsing import USER_MENTION
 from bot.deps import deps_of
+from bot.parsing.text import USER_MENTION
 from handlers.run import Asker, ack_then, run
 
 COMMANDS = ("/covenant",)

@@ -49,7 +49,7 @@ class Minutes(Timestamped, Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("minutes.id", ondelete="SET NULL"))
     # Folded words of the whole minutes (title, summary, decisions, action items, contributions), kept
-    # up to date by bot.services.minutes_search.refresh(): what full-text search looks in.
+    # up to date by bot.services.minutes.minutes_search.refresh(): what full-text search looks in.
     search_text: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     meeting: Mapped[Meeting] = relationship()

@@ -18,8 +18,8 @@ from bot.db.models import Deadline, ReminderDelivery
 from bot.delivery.family import Family, kind
 from bot.render import reminders as render
 from bot.render.blocks import Reply
-from bot.services import deadlines, reminders
 from bot.services.fingerprints import PlannerMemory
+from bot.services.plans import deadlines, reminders
 
 
 def plan(session: Session, now: datetime, memory: PlannerMemory) -> int:

@@ -1,5 +1,5 @@
 """Digests: the secretariat's daily overview and each working group's weekly one (``digest-secretariat``,
-``digest-group``), planned by bot.services.digests and built from what the recipient may see."""
+``digest-group``), planned by bot.services.plans.digests and built from what the recipient may see."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from bot.db.models import Covenant, ReminderDelivery, WorkingGroup
 from bot.delivery.family import Family
 from bot.render import digests as render
 from bot.render.blocks import Reply
-from bot.services import digests
-from bot.services.access import audience_of
 from bot.services.fingerprints import PlannerMemory
+from bot.services.people.access import audience_of
+from bot.services.plans import digests
 
 
 def plan(session: Session, now: datetime, memory: PlannerMemory) -> int:

@@ -2,7 +2,7 @@
 buttons, ``meeting-dayBefore``, ``meeting-soon``) and the notices of scheduling, moves, cancellations
 and new agendas.
 
-The planner (bot.services.meeting_reminders) owes each coming sitting its reminders once; the notices
+The planner (bot.services.meetings.meeting_reminders) owes each coming sitting its reminders once; the notices
 are inserted by the meeting services when people act.
 """
 
@@ -17,8 +17,8 @@ from bot.delivery.family import Family
 from bot.render import meetings as render
 from bot.render.blocks import Reply
 from bot.render.meeting_notices import notice
-from bot.services import meeting_reminders, occurrences, rsvps
-from bot.services.occurrences import Occurrence
+from bot.services.meetings import meeting_reminders, occurrences, rsvps
+from bot.services.meetings.occurrences import Occurrence
 
 
 def reminder_message(session: Session, delivery: ReminderDelivery, occurrence: Occurrence, lang: str) -> Reply:

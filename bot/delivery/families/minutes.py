@@ -1,7 +1,7 @@
 """Minutes messages: the request for minutes when a sitting ended and the DM to the minute-taker, the
 chases of drafts and approvals, and the notices of circulated minutes and requested changes.
 
-What is owed is planned by bot.services.minutes_planner; here each message is built as things stand
+What is owed is planned by bot.services.minutes.minutes_planner; here each message is built as things stand
 when it is sent, and a posted request is tied to its minutes (its thread collects contributions).
 """
 
@@ -16,8 +16,8 @@ from bot.db.models import Minutes, ReminderDelivery
 from bot.delivery.family import Family
 from bot.render import minutes as render
 from bot.render.blocks import Reply
-from bot.services import minutes as service
-from bot.services import minutes_planner
+from bot.services.minutes import minutes as service
+from bot.services.minutes import minutes_planner
 
 
 def build(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:

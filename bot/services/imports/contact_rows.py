@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from bot.db.enums import DeadlineStatus, RoleKind
 from bot.db.models import Deadline, Person, Role
-from bot.services import deadlines
 from bot.services.imports.rows import Cells, Column, CsvRow, Lookups, Outcome, RowError, Upserter, apply_changes
+from bot.services.plans import deadlines
 
 COLUMNS = (
     Column("slack_user_id", True, "Slack member id: U or W, then capitals and digits (profile > Copy member ID)"),

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 
 from bot.db.enums import DeadlineKind, DeadlineStatus
 from bot.db.models import Deadline, Person
-from bot.services import deadlines
 from bot.services.imports.rows import Cells, Column, CsvRow, Lookups, Outcome, RowError, Upserter, apply_changes, quoted
+from bot.services.plans import deadlines
 
 COLUMNS = (
     Column("ref", True, "your stable key for the deadline (e.g. plan-2027-windkracht); id:N names one made in Slack"),

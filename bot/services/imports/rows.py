@@ -19,12 +19,14 @@ from typing import TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.commands.dates import parse_date
 from bot.db.models import Covenant, Organisation
-from bot.services import audit, covenants
-from bot.services.csv_cells import unguarded
+from bot.parsing.dates import parse_date
+from bot.parsing.text import normalise
+from bot.services.administration import audit
+from bot.services.administration.csv_cells import unguarded
+from bot.services.covenants import covenants
+from bot.services.covenants.matching import best_match
 from bot.services.errors import UsageError
-from bot.services.matching import best_match, normalise
 
 E = TypeVar("E", bound=enum.Enum)
 

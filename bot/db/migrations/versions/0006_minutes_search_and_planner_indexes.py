@@ -6,7 +6,7 @@ Create Date: 2026-11-21 23:23:22.031124
 
 ``minutes.search_text`` holds the folded words of the whole minutes. PostgreSQL searches it with
 to_tsvector('simple', ...) through a GIN expression index; SQLite searches it with LIKE (see
-bot/services/minutes_search.py), so the index exists on PostgreSQL only.
+bot/services/minutes/minutes_search.py), so the index exists on PostgreSQL only.
 """
 from __future__ import annotations
 

@@ -1,0 +1,254 @@
+"""The ``covenant-bot`` command line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from config.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="covenant-bot", description="Slack bot for IMVO/RBC covenants.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    console = commands.add_parser("console", help="run the bot in this terminal, no Slack workspace needed")
+    console.add_argument("--demo", action="store_true", help="use a fresh database with public and demo data")
+    console.add_argument("--as", dest="as_person", metavar="PERSON", help="act as this demo person")
+
+    commands.add_parser(
+        "socket", help="connect to Slack in Socket Mode, scheduler included (SLACK_APP_TOKEN, SLACK_BOT_TOKEN)"
+    )
+    commands.add_parser("scheduler", help="send reminders and digests (the Procfile's clock process)")
+    sweep = commands.add_parser("sweep", help="run one reminder sweep now and print what it did")
+    sweep.add_argument("--until-idle", action="store_true", help="sweep again until nothing is due or claimed")
+    sweep.add_argument("--lease", type=float, default=300.0, metavar="SECONDS", help="claim lease (default 300)")
+    sweep.add_argument("--max-seconds", type=float, default=600.0, help="stop --until-idle after this long")
+    sweep.add_argument("--batch", type=int, default=200, help="deliveries claimed at a time (default 200)")
+    sweep.add_argument("--timeout", type=float, default=10.0, metavar="SECONDS", help="Web API timeout (default 10)")
+    serve = commands.add_parser("serve", help="local HTTP server for trying HTTP mode (production: gunicorn)")
+    serve.add_argument("--port", type=int, help="port (default: PORT)")
+
+    db = commands.add_parser("db", help="database maintenance")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    db_commands.add_parser("upgrade", help="apply the migrations")
+    db_commands.add_parser("current", help="show the migration the database is at")
+
+    seed = commands.add_parser("seed", help="load the public covenant list (idempotent)")
+    seed.add_argument("--demo", action="store_true", help="also load the fictional demo data")
+
+    from bot.services.imports import KINDS, file_formats
+
+    load = commands.add_parser(
+        "import",
+        help="load organisations, contacts or deadlines from a CSV file (all rows or none)",
+        description="Check every row of FILE.csv, then insert or update them all in one transaction. When any row "
+        "is wrong nothing is written and each problem is reported by row and column (exit code 1). Importing the "
+        "same file again changes nothing.",
+        epilog=file_formats(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    load.add_argument("what", choices=list(KINDS), help="what the file holds")
+    load.add_argument("file", metavar="FILE.csv", help="the CSV file")
+    load.add_argument("--dry-run", action="store_true", help="check and count what would change; write nothing")
+
+    export = commands.add_parser("export", help="write deadlines as CSV, in the columns `import deadlines` reads")
+    export.add_argument("what", choices=["deadlines"], help="what to export")
+    export.add_argument("--covenant", metavar="X", help="only this covenant's deadlines (slug or name)")
+    export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    return parser
+
+
+def _db(settings: Settings, action: str) -> int:
+    from bot.db.engine import make_engine
+    from bot.db.migrate import current_revision, upgrade
+
+    engine = make_engine(settings.database_url)
+    if action == "upgrade":
+        upgrade(engine)
+        print(f"database at {current_revision(engine)}: {engine.url.render_as_string(hide_password=True)}")
+    else:
+        print(current_revision(engine) or "not migrated")
+    return 0
+
+
+def _seed(settings: Settings, demo: bool) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services.administration import seed
+
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        count = seed.load_public(session)
+        print(f"{count} covenants and initiatives loaded")
+        if demo:
+            now = SystemClock().now()
+            seed.load_demo(session, now.date(), now)
+            print("demo data loaded")
+    return 0
+
+
+def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: float, batch: int, timeout: float) -> int:
+    import time
+    from datetime import timedelta
+
+    from bot.app import build_sweeper
+    from bot.delivery import store
+
+    settings.require("SLACK_BOT_TOKEN")
+    sweeper = build_sweeper(settings)
+    sweeper.lease = timedelta(seconds=lease)
+    sweeper.batch = batch
+    # urllib takes a float; slack_sdk annotates int.
+    sweeper.client.timeout = timeout  # type: ignore[assignment]
+    deadline = time.monotonic() + max_seconds
+    while True:
+        result = sweeper.run_once()
+        print(f"sweep: {result}", flush=True)
+        if not until_idle:
+            return 0
+        with sweeper.session_factory() as session:
+            busy = store.outstanding(session, sweeper.clock.now())
+        if result.claimed == 0 and not busy:
+            return 0
+        if time.monotonic() > deadline:
+            print("covenant-bot: still busy after --max-seconds", file=sys.stderr)
+            return 1
+        if result.claimed == 0:
+            time.sleep(0.2)
+
+
+def _progress_bar(rows: Sequence[T], /) -> Iterable[T]:
+    """A progress bar on stderr while rows are written, shown only to a person watching a terminal."""
+    from tqdm import tqdm
+
+    return tqdm(rows, desc="importing", unit="row", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+
+
+def _import(settings: Settings, what: str, file: str, dry_run: bool) -> int:
+    from bot.clock import SystemClock
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services.imports import import_csv
+
+    try:
+        data = Path(file).read_bytes()
+    except OSError as error:
+        print(f"covenant-bot: cannot read {file}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        report = import_csv(
+            session, what, data, source=file, now=SystemClock().now(), dry_run=dry_run, progress=_progress_bar
+        )
+    for problem in report.errors:
+        print(problem, file=sys.stderr)
+    print(report.summary(), file=sys.stdout if report.ok else sys.stderr)
+    return 0 if report.ok else 1
+
+
+def _export(settings: Settings, covenant_name: str | None, output: str | None) -> int:
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services.administration import exports
+    from bot.services.imports import resolve_covenant
+
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        covenant = None
+        if covenant_name is not None:
+            found = resolve_covenant(session, covenant_name)
+            if isinstance(found, str):
+                print(f"covenant-bot: {found}", file=sys.stderr)
+                return 2
+            covenant = found
+        if output is None:
+            exports.export_deadlines(session, sys.stdout, covenant)
+            return 0
+        target = Path(output)
+        # Written beside the target and renamed over it: a failed export never leaves half a file.
+        descriptor, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
+        try:
+            with open(descriptor, "w", encoding="utf-8", newline="") as handle:
+                count = exports.export_deadlines(session, handle, covenant)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    print(f"{count} deadlines written to {output}", file=sys.stderr)
+    return 0
+
+
+def _data_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Run ``import`` or ``export``; a database that cannot be read is one line and exit code 2."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        if args.command == "import":
+            return _import(settings, args.what, args.file, args.dry_run)
+        return _export(settings, args.covenant, args.output)
+    except SQLAlchemyError as error:
+        reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+        print(f"covenant-bot: database error: {reason} (is it migrated? covenant-bot db upgrade)", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"covenant-bot: {error}", file=sys.stderr)
+        return 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (2 for a usage or settings error)."""
+    args = _parser().parse_args(argv)
+    try:
+        settings = load_settings()
+        logging.basicConfig(
+            level=logging.WARNING if args.command == "console" else settings.log_level,
+            format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        )
+        if settings.log_level != "DEBUG":
+            logging.getLogger("alembic").setLevel(logging.WARNING)
+        if args.command == "console":
+            from bot.entry.console.session import run
+
+            return run(settings, demo=args.demo, as_person=args.as_person, stdin=sys.stdin, out=sys.stdout)
+        if args.command == "socket":
+            from bot.entry import socket_mode
+
+            socket_mode.run(settings)
+            return 0
+        if args.command == "scheduler":
+            from bot.app import build_sweeper
+            from bot.scheduler import run_blocking
+
+            settings.require("SLACK_BOT_TOKEN")
+            run_blocking(build_sweeper(settings))
+            return 0
+        if args.command == "sweep":
+            return _sweep(settings, args.until_idle, args.lease, args.max_seconds, args.batch, args.timeout)
+        if args.command == "serve":
+            from bot.entry.web import build
+
+            build(settings).run(host="127.0.0.1", port=args.port or settings.port)
+            return 0
+        if args.command == "db":
+            return _db(settings, args.db_command)
+        if args.command == "seed":
+            return _seed(settings, args.demo)
+        if args.command in ("import", "export"):
+            return _data_command(settings, args)
+    except SettingsError as error:
+        print(f"covenant-bot: {error}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

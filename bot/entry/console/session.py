@@ -1,0 +1,442 @@
+"""The console: each typed line becomes a signed request to the real Bolt app; every Web API call the
+app makes goes to the in-process stand-in and is printed as text."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import os
+import shlex
+import shutil
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TextIO
+from zoneinfo import ZoneInfo
+
+from slack_bolt import App
+
+from bot.app import build_sweeper, create_app, make_web_client
+from bot.bolt_request import bolt_request
+from bot.clock import Clock, OffsetClock
+from bot.db import models as db_models
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrate import create_schema, upgrade
+from bot.delivery import Sweeper
+from bot.entry.console import payloads
+from bot.entry.console.text import blocks_to_text
+from bot.services.administration import seed
+from bot.slack_standin import Call, StandinSlack
+from bot.slack_standin import requests as slack_requests
+from config.settings import Settings
+
+CONSOLE_SECRET = "console-signing-secret"
+CONSOLE_TOKEN = "xoxb-console"
+CONSOLE_USER = seed.DemoPerson("console", "UCONSOLE01", "Console user", "en-GB", "Europe/Amsterdam")
+CHANNEL = "CCONSOLE01"
+
+HELP = """Type what you would type in Slack:
+  /covenant status textiel      a slash command
+  @bot wat is de status van metaal?   an @mention in a channel
+  !dm <text>                    a direct message to the bot
+  !home                         open the bot's App Home tab
+  !click <n>                    press button [n] of a printed message
+  !reply <text>                 reply in the thread of the bot's last message in a channel
+  !say [#channel] <text>        a message in that channel (default: where the bot last posted)
+  !edit <text> / !delete        edit or delete your last message or reply
+  !shortcut                     "Add to minutes" on your last message
+  !submit block=value ...       submit the last opened form, e.g. !submit group=3 date=2027-03-15 start=14:00
+                                (values with spaces in quotes: agenda="1. Opening 2. Verslag")
+  !sweep                        send the reminders and digests that are due now
+  !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
+  !time                         show the console's clock
+  !as <person>                  act as another demo person (!people lists them)
+  !help                         this text;  !quit (or end of input) leaves"""
+
+
+@dataclass
+class _Button:
+    element: dict[str, Any]
+    block: dict[str, Any]
+    call: Call
+
+
+@dataclass
+class Console:
+    """One console session over an app built on ``settings``."""
+
+    settings: Settings
+    out: TextIO = sys.stdout
+    clock: OffsetClock = field(default_factory=OffsetClock)
+    people: list[seed.DemoPerson] = field(default_factory=list)
+    user: seed.DemoPerson = CONSOLE_USER
+    standin: StandinSlack = field(init=False)
+    app: App = field(init=False)
+    sweeper: Sweeper = field(init=False)
+    _buttons: dict[int, _Button] = field(default_factory=dict)
+    _channel_post: tuple[str, str] | None = None
+    _posted: payloads.Posted | None = None
+
+    def start(self) -> None:
+        self.standin = StandinSlack(on_call=self._print_call).start()
+        for person in [self.user, *self.people]:
+            self.standin.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
+        settings = self.settings.model_copy(
+            update={
+                "slack_signing_secret": CONSOLE_SECRET,
+                "slack_bot_token": CONSOLE_TOKEN,
+                "slack_api_url": self.standin.api_url,
+            }
+        )
+        session_factory = make_session_factory(make_engine(settings.database_url))
+        self.app = create_app(
+            settings,
+            session_factory=session_factory,
+            client=make_web_client(settings),
+            clock=self.clock,
+            work_in_request=True,
+        )
+        self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock)
+        self.sweeper.threads = 1  # one sender: messages print in a stable order, so button numbers repeat
+
+    def stop(self) -> None:
+        self.standin.stop()
+
+    # -- input ---------------------------------------------------------------------------------------
+    def handle_line(self, line: str) -> bool:
+        """Act on one typed line; False when the user wants to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line in ("!quit", "!exit", "exit", "quit"):
+            return False
+        if line.startswith("/"):
+            command, _, text = line.partition(" ")
+            self._slash(command, text)
+        elif line.lower().startswith(("@bot", "@covenant-bot")):
+            text = line.split(" ", 1)[1] if " " in line else ""
+            self._event({"type": "app_mention", "text": f"<@{self.standin.bot_user_id}> {text}", "channel": CHANNEL})
+        elif line.startswith("!dm "):
+            self._event({"type": "message", "channel_type": "im", "text": line[4:], "channel": "DCONSOLE01"})
+        elif line == "!home":
+            self._event({"type": "app_home_opened", "tab": "home", "channel": "DCONSOLE01"})
+        elif line.startswith("!click"):
+            self._click(line.removeprefix("!click").strip())
+        elif line.startswith("!submit"):
+            self._submit(line.removeprefix("!submit").strip())
+        elif line.split(" ", 1)[0] in ("!reply", "!say", "!edit", "!delete", "!shortcut"):
+            command, _, rest = line.partition(" ")
+            self._channel_line(command, rest.strip())
+        elif line.startswith("!as"):
+            self._switch(line.removeprefix("!as").strip())
+        elif line == "!sweep":
+            self._sweep()
+        elif line.startswith("!advance"):
+            self._advance(line.removeprefix("!advance").strip())
+        elif line == "!time":
+            self._say(f"(console time: {self._local_now()})")
+        elif line == "!people":
+            for person in self.people:
+                self._say(f"  {person.key:<10} {person.name} ({person.locale})")
+        elif line == "!help":
+            self._say(HELP)
+        else:
+            self._say("Start with / for a command or @bot for a question; !help shows more.")
+        return True
+
+    def _local_now(self) -> str:
+        local = self.clock.now().astimezone(ZoneInfo(self.settings.bot_timezone))
+        return local.strftime("%A %d %B %Y %H:%M %Z")
+
+    def _sweep(self) -> None:
+        result = self.sweeper.run_once()
+        self._say(
+            f"(sweep at {self._local_now()}: {result.sent + result.recovered} sent, {result.retried} to retry, "
+            f"{result.failed} failed)"
+        )
+
+    def _advance(self, amount: str) -> None:
+        units = {"d": "days", "h": "hours", "m": "minutes"}
+        if len(amount) < 2 or amount[-1] not in units or not amount[:-1].isdigit():
+            self._say("(use e.g. !advance 3d, !advance 2h or !advance 30m)")
+            return
+        self.clock.advance(timedelta(**{units[amount[-1]]: int(amount[:-1])}))
+        self._sweep()
+
+    def _switch(self, key: str) -> None:
+        for person in self.people:
+            if person.key == key:
+                self.user = person
+                self._say(f"(now acting as {person.name})")
+                return
+        self._say(f"(no person '{key}'; !people lists them)")
+
+    def _channel_line(self, command: str, text: str) -> None:
+        """Messages, replies, edits, deletions, the message shortcut and form submissions."""
+        user, team = self.user.slack_user_id, self.standin.team_id
+        if command in ("!edit", "!delete", "!shortcut") and self._posted is None:
+            self._say("(say or reply something first: !say <text> or !reply <text>)")
+        elif command == "!reply" and self._channel_post is None:
+            self._say("(the bot has not posted in a channel yet)")
+        elif command in ("!reply", "!say"):
+            channel, thread_ts = self._channel_post or (CHANNEL, "")
+            if command == "!say":
+                thread_ts = ""
+                if text.startswith("#"):
+                    channel, _, text = text[1:].partition(" ")
+            event, self._posted = payloads.message_event(user, channel, text, thread_ts or None)
+            self._event(event)
+        elif command == "!edit" and self._posted is not None:
+            self._event(payloads.edited_event(user, self._posted, text))
+            self._posted = dataclasses.replace(self._posted, text=text)
+        elif command == "!delete" and self._posted is not None:
+            self._event(payloads.deleted_event(user, self._posted))
+        elif command == "!shortcut" and self._posted is not None:
+            payload = payloads.message_shortcut(
+                user, team, "add_to_minutes", self._posted, user, self.standin.response_url()
+            )
+            self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
+
+    def _dispatch(self, body: str, content_type: str) -> None:
+        headers: dict[str, str | Sequence[str]] = {
+            "content-type": content_type,
+            **slack_requests.sign(CONSOLE_SECRET, body),
+        }
+        response = self.app.dispatch(bolt_request(body, headers))
+        if response.status >= 400:
+            self._say(f"(the app answered HTTP {response.status})")
+        elif response.body and response.headers.get("content-type", [""])[0].startswith("application/json"):
+            answer = json.loads(response.body)
+            if answer.get("response_action") == "errors":
+                for block_id, error in answer.get("errors", {}).items():
+                    self._say(f"(the form was not accepted) [{block_id}] {error}")
+            elif answer.get("response_action") != "clear":
+                self._print_message("reply", answer)
+
+    def _slash(self, command: str, text: str) -> None:
+        body = slack_requests.slash_command(
+            command,
+            text,
+            user_id=self.user.slack_user_id,
+            response_url=self.standin.response_url(),
+            channel_id=CHANNEL,
+            user_name=self.user.key,
+        )
+        self._dispatch(body, slack_requests.FORM)
+
+    def _event(self, event: dict[str, Any]) -> None:
+        event = {"user": self.user.slack_user_id, "ts": f"{time.time():.6f}", **event}
+        self._dispatch(slack_requests.event_callback(event), slack_requests.JSON)
+
+    def _click(self, number: str) -> None:
+        button = self._buttons.get(int(number)) if number.isdigit() else None
+        if button is None:
+            self._say("(no such button: use a number shown as [n ...])")
+            return
+        call = button.call
+        payload: dict[str, Any] = {
+            "type": "block_actions",
+            "user": {
+                "id": self.user.slack_user_id,
+                "username": self.user.key,
+                "team_id": self.standin.team_id,
+            },
+            "api_app_id": "ACOVENANT",
+            "token": "unused-verification-token",
+            "team": {"id": self.standin.team_id, "domain": "covenant"},
+            "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+            "response_url": self.standin.response_url(),
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": button.element["action_id"],
+                    "block_id": button.block.get("block_id", "b"),
+                    "value": button.element.get("value", ""),
+                    "text": button.element.get("text"),
+                    "action_ts": f"{time.time():.6f}",
+                }
+            ],
+        }
+        if call.method.startswith("views."):
+            view = call.response.get("view", {})
+            payload["container"] = {"type": "view", "view_id": view.get("id")}
+            payload["view"] = view
+        else:
+            channel = str(call.response.get("channel") or call.args.get("channel") or CHANNEL)
+            ts = str(call.response.get("ts") or call.response.get("message_ts") or "")
+            payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel}
+            payload["channel"] = {"id": channel}
+            payload["message"] = {
+                "ts": ts,
+                "text": call.args.get("text"),
+                "blocks": call.args.get("blocks", []),
+            }
+        self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
+
+    def _submit(self, text: str) -> None:
+        """Send a view_submission for the last opened modal with the given field values."""
+        opened = [call for call in self.standin.calls_to("views.open", "views.push") if call.ok]
+        if not opened:
+            self._say("(no form is open: /meeting schedule opens one)")
+            return
+        view = dict(opened[-1].response.get("view") or {})
+        try:
+            given = dict(item.split("=", 1) for item in shlex.split(text))
+        except ValueError:
+            self._say("(use !submit block=value ..., e.g. !submit group=3 date=2027-03-15 start=14:00)")
+            return
+        unknown = set(given) - {block.get("block_id") for block in view.get("blocks", [])}
+        if unknown:
+            self._say(f"(the form has no field {', '.join(sorted(unknown))})")
+            return
+        payload = {
+            "type": "view_submission",
+            "user": {"id": self.user.slack_user_id, "username": self.user.key, "team_id": self.standin.team_id},
+            "api_app_id": "ACOVENANT",
+            "token": "unused-verification-token",
+            "team": {"id": self.standin.team_id, "domain": "covenant"},
+            "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+            "view": {**view, "state": {"values": slack_requests.view_state(view, given)}},
+        }
+        self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
+
+    # -- output --------------------------------------------------------------------------------------
+    def _say(self, text: str) -> None:
+        print(text, file=self.out, flush=True)
+
+    def _user_name(self, user_id: str) -> str:
+        user = self.standin.users.get(user_id)
+        return str(user["real_name"]) if user else user_id
+
+    def _number(self, call: Call) -> Any:
+        def label(element: dict[str, Any], block: dict[str, Any]) -> str:
+            number = len(self._buttons) + 1
+            self._buttons[number] = _Button(element, block, call)
+            return f"{number} "
+
+        return label
+
+    def _print_message(self, where: str, args: dict[str, Any], call: Call | None = None) -> None:
+        call = call or Call("reply", args)
+        text = blocks_to_text(args.get("blocks") or [], str(args.get("text", "")), self._user_name, self._number(call))
+        self._say(f"--- {where} ---\n{text}\n")
+
+    def _print_call(self, call: Call) -> None:
+        args = call.args
+        if not call.ok:
+            self._say(f"(Slack refused {call.method}: {call.response.get('error')})")
+            return
+        if call.method == "response_url":
+            where = "the message is now" if args.get("replace_original") in (True, "true") else "only visible to you"
+            self._print_message(where, args, call)
+        elif call.method == "chat.postEphemeral":
+            self._print_message(f"only visible to you in {args.get('channel')}", args, call)
+        elif call.method == "chat.postMessage":
+            channel = str(args.get("channel", ""))
+            if channel.startswith(("C", "G")):
+                self._channel_post = (str(call.response.get("channel")), str(call.response.get("ts")))
+            where = f"DM to {self._user_name(channel)}" if channel.startswith("U") else f"message in {channel}"
+            self._print_message(where, args, call)
+        elif call.method == "chat.update":
+            self._print_message(f"updated message in {args.get('channel')}", args, call)
+        elif call.method == "reactions.add":
+            self._say(f"(the bot reacted :{args.get('name')}: to your message)\n")
+        elif call.method == "files.completeUploadExternal":
+            for uploaded in call.response.get("files", []):
+                content = self.standin.file_text(str(uploaded["id"]))
+                self._say(f"--- file {uploaded['name']} in your DM ---\n{content}")
+        elif call.method in ("views.open", "views.push", "views.update", "views.publish"):
+            view = args.get("view") or {}
+            title = view.get("title", {}).get("text", "App Home" if call.method == "views.publish" else "")
+            self._print_message(f"{call.method.split('.')[1]}: {title}", {"blocks": view.get("blocks", [])}, call)
+
+
+def prepare_database(settings: Settings, demo: bool, clock: Clock) -> Settings:
+    """Migrate (and seed) the console's database; ``--demo`` uses a fresh temporary SQLite file (a copy of
+    today's demo template, see :func:`demo_template`)."""
+    if demo:
+        folder = Path(tempfile.mkdtemp(prefix="covenant-bot-demo-"))
+        target = folder / "demo.sqlite3"
+        shutil.copyfile(demo_template(clock), target)
+        return settings.model_copy(update={"database_url": f"sqlite:///{target}"})
+    engine = make_engine(settings.database_url)
+    upgrade(engine)
+    with make_session_factory(engine)() as session:
+        seed.load_public(session)
+    engine.dispose()
+    return settings
+
+
+def demo_template(clock: Clock) -> Path:
+    """Today's demo database, built once (schema created at once, public and demo data seeded) and kept in
+    the temporary directory under a name that changes with the date, the schema and the seed data.
+
+    Every ``console --demo`` starts from a copy: building it takes a quarter of the start-up time.
+    """
+    today = clock.now().date()
+    digest = hashlib.sha256(today.isoformat().encode())
+    for source in _template_sources():
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    template = Path(tempfile.gettempdir()) / "covenant-bot-demo" / f"{digest.hexdigest()[:20]}.sqlite3"
+    if not template.exists():
+        template.parent.mkdir(parents=True, exist_ok=True)
+        building = template.with_suffix(f".{os.getpid()}.building")
+        engine = make_engine(f"sqlite:///{building}")
+        create_schema(engine)
+        with make_session_factory(engine)() as session:
+            seed.load_public(session)
+            now = clock.now()
+            seed.load_demo(session, now.date(), now)
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+        os.replace(building, template)  # whole or not at all, also when two consoles start at once
+    return template
+
+
+def _template_sources() -> list[Path]:
+    """What a demo database is made of: the seed files, the seeding code and the models."""
+    models = Path(str(db_models.__file__)).parent
+    return [*seed.seed_files(), Path(str(seed.__file__)), *sorted(models.glob("*.py"))]
+
+
+def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO, out: TextIO) -> int:
+    """Run the console until end of input or !quit; returns the process exit code."""
+    clock = OffsetClock()
+    settings = prepare_database(settings, demo, clock)
+    people = seed.demo_people() if demo else []
+    console = Console(settings=settings, out=out, clock=clock, people=people)
+    locale = "nl-NL" if settings.bot_language == "nl" else "en-GB"
+    console.user = people[0] if people else dataclasses.replace(CONSOLE_USER, locale=locale)
+    console.start()
+    try:
+        if as_person:
+            match = [p for p in people if p.key == as_person]
+            if not match:
+                keys = ", ".join(p.key for p in people) or "none (use --demo)"
+                print(f"covenant-bot: no demo person '{as_person}'; choose one of: {keys}", file=sys.stderr)
+                return 2
+            console.user = match[0]
+        interactive = stdin.isatty()
+        if interactive:
+            print(f"covenant-bot console — acting as {console.user.name}. !help for help.", file=out)
+        while True:
+            if interactive:
+                try:
+                    line = input("> ")
+                except EOFError:
+                    break
+            else:
+                line = stdin.readline()
+                if not line:
+                    break
+            if not console.handle_line(line):
+                break
+    finally:
+        console.stop()
+    return 0

@@ -1,0 +1,1 @@
+"""The secretariat's own work: its audited changes, the audit trail, seed data, CSV exports."""

@@ -1,0 +1,291 @@
+"""Changes the secretariat makes from Slack: link people, record joining and leaving, set a covenant's phase,
+register organisations.
+
+Each function checks permission and every precondition first, then writes, adds its audit row and commits:
+a refused or impossible change writes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.enums import CovenantPhase, OrganisationKind, ParticipationType, RoleKind
+from bot.db.models import Covenant, Organisation, Participation, Person, Role
+from bot.parsing.text import normalise
+from bot.services import locking
+from bot.services.administration import audit
+from bot.services.covenants.organisations import short_name
+from bot.services.errors import UsageError
+from bot.services.people import people
+from bot.services.people.access import Viewer
+
+
+def _require_secretariat(actor: Viewer, covenant: Covenant) -> None:
+    if not actor.may_administer(covenant.id):
+        raise UsageError("admin.not_secretariat", covenant=covenant.name(actor.language))
+
+
+def _current_participation(session: Session, organisation: Organisation, covenant: Covenant) -> Participation | None:
+    return session.scalar(
+        select(Participation).where(
+            Participation.organisation_id == organisation.id,
+            Participation.covenant_id == covenant.id,
+            Participation.left_on.is_(None),
+        )
+    )
+
+
+@dataclass(frozen=True)
+class LinkResult:
+    """What ``link`` did: the person, their organisation, the role granted in which covenants."""
+
+    person: Person
+    organisation: Organisation
+    role: RoleKind
+    covenants: list[Covenant]
+    created: bool
+    dropped: list[str]
+    changed: bool
+
+
+def default_role(organisation: Organisation) -> RoleKind:
+    """Company contact for a company, secretariat for a secretariat, member for anyone else."""
+    if organisation.kind == OrganisationKind.COMPANY:
+        return RoleKind.COMPANY_CONTACT
+    if organisation.kind == OrganisationKind.SECRETARIAT:
+        return RoleKind.SECRETARIAT
+    return RoleKind.MEMBER
+
+
+def link(
+    session: Session,
+    actor: Viewer,
+    *,
+    slack_user_id: str,
+    name_hint: str | None,
+    organisation: Organisation,
+    role: RoleKind | None,
+    covenant: Covenant | None,
+    now: datetime,
+) -> LinkResult:
+    """Link a Slack user to ``organisation`` with ``role`` in ``covenant`` (default: every covenant the
+    organisation takes part in that ``actor`` runs). Moving someone to another organisation drops the company
+    contact roles they held for the old one."""
+    role = role or default_role(organisation)
+    if role == RoleKind.COMPANY_CONTACT and organisation.kind != OrganisationKind.COMPANY:
+        raise UsageError("admin.link.contact_needs_company", organisation=organisation.name)
+    if covenant is not None:
+        targets = [covenant]
+    else:
+        taking_part = list(
+            session.scalars(
+                select(Covenant)
+                .join(Participation, Participation.covenant_id == Covenant.id)
+                .where(Participation.organisation_id == organisation.id, Participation.left_on.is_(None))
+                .order_by(Covenant.slug)
+            )
+        )
+        if not taking_part:
+            raise UsageError("admin.link.which_covenant", organisation=organisation.name)
+        targets = [c for c in taking_part if actor.may_administer(c.id)] or taking_part[:1]
+    for target in targets:
+        _require_secretariat(actor, target)
+        if role == RoleKind.COMPANY_CONTACT and _current_participation(session, organisation, target) is None:
+            raise UsageError(
+                "admin.link.not_participating", organisation=organisation.name, covenant=target.name(actor.language)
+            )
+    # Two links of the same person at once take turns: the second sees the first's person and roles.
+    locking.serialise(session, "person", slack_user_id)
+    existing = people.person_by_slack_id(session, slack_user_id)
+    dropped: list[Role] = []
+    if existing is not None and existing.organisation_id not in (None, organisation.id):
+        dropped = [r for r in existing.roles if r.kind == RoleKind.COMPANY_CONTACT]
+        for old in dropped:
+            if not actor.may_administer(old.covenant_id):
+                raise UsageError("admin.link.moving_elsewhere", name=existing.name)
+    # Everything is checked: write.
+    person, created = people.ensure_person(session, slack_user_id, name_hint)
+    changed = created or person.organisation_id != organisation.id
+    dropped_slugs = [r.covenant.slug for r in dropped]
+    for old in dropped:
+        person.roles.remove(old)
+    # Delete the old roles before inserting new ones: the same (covenant, kind) may come back for the new company.
+    session.flush()
+    person.organisation_id = organisation.id
+    held = {(r.covenant_id, r.kind) for r in person.roles}
+    for target in targets:
+        if (target.id, role) not in held:
+            person.roles.append(Role(covenant_id=target.id, kind=role))
+            changed = True
+    if not changed:  # already linked so (perhaps a moment ago, by someone else): nothing to record
+        session.commit()
+        return LinkResult(person, organisation, role, targets, created, dropped_slugs, changed)
+    audit.record(
+        session,
+        at=now,
+        actor=actor.slack_user_id,
+        action="person.link",
+        entity="person",
+        entity_id=person.id,
+        detail={
+            "slack_user_id": slack_user_id,
+            "organisation": organisation.name,
+            "role": role.value,
+            "covenants": [c.slug for c in targets],
+            "created": created,
+            "dropped_company_contact_roles": dropped_slugs,
+        },
+    )
+    session.commit()
+    return LinkResult(person, organisation, role, targets, created, dropped_slugs, changed)
+
+
+def join(
+    session: Session, actor: Viewer, organisation: Organisation, covenant: Covenant, joined_on: date, now: datetime
+) -> Participation:
+    """Record that ``organisation`` joined ``covenant`` on ``joined_on`` (a company adheres; others are parties)."""
+    _require_secretariat(actor, covenant)
+    # Two joins of the same organisation at once take turns: the second finds the first's participation.
+    locking.serialise(session, "participation", organisation.id, covenant.id)
+    current = _current_participation(session, organisation, covenant)
+    if current is not None:
+        raise UsageError("admin.join.already", organisation=organisation.name, covenant=covenant.name(actor.language))
+    clash = session.scalar(
+        select(Participation.id).where(
+            Participation.organisation_id == organisation.id,
+            Participation.covenant_id == covenant.id,
+            Participation.joined_on == joined_on,
+        )
+    )
+    if clash is not None:
+        raise UsageError("admin.join.same_day", organisation=organisation.name)
+    kind = (
+        ParticipationType.ADHERING_COMPANY if organisation.kind == OrganisationKind.COMPANY else ParticipationType.PARTY
+    )
+    participation = Participation(
+        organisation_id=organisation.id, covenant_id=covenant.id, type=kind, joined_on=joined_on
+    )
+    try:
+        with session.begin_nested():
+            session.add(participation)
+            session.flush()
+    except IntegrityError:
+        # The same join written a moment ago by a writer that did not take turns (e.g. an import): not an error.
+        if _current_participation(session, organisation, covenant) is None:
+            raise
+        raise UsageError(
+            "admin.join.already", organisation=organisation.name, covenant=covenant.name(actor.language)
+        ) from None
+    audit.record(
+        session,
+        at=now,
+        actor=actor.slack_user_id,
+        action="participation.join",
+        entity="participation",
+        entity_id=participation.id,
+        detail={"organisation": organisation.name, "covenant": covenant.slug, "joined_on": joined_on.isoformat()},
+    )
+    session.commit()
+    return participation
+
+
+def leave(
+    session: Session,
+    actor: Viewer,
+    organisation: Organisation,
+    covenant: Covenant,
+    left_on: date,
+    reason: str | None,
+    now: datetime,
+) -> Participation:
+    """Record that ``organisation`` left ``covenant`` on ``left_on``, and why (public information)."""
+    _require_secretariat(actor, covenant)
+    locking.serialise(session, "participation", organisation.id, covenant.id)
+    current = _current_participation(session, organisation, covenant)
+    if current is None:
+        raise UsageError(
+            "admin.leave.not_participating", organisation=organisation.name, covenant=covenant.name(actor.language)
+        )
+    if current.joined_on is not None and left_on < current.joined_on:
+        raise UsageError("admin.leave.before_join", joined=current.joined_on.isoformat())
+    current.left_on = left_on
+    current.left_reason = reason or None
+    audit.record(
+        session,
+        at=now,
+        actor=actor.slack_user_id,
+        action="participation.leave",
+        entity="participation",
+        entity_id=current.id,
+        detail={
+            "organisation": organisation.name,
+            "covenant": covenant.slug,
+            "left_on": left_on.isoformat(),
+            "reason": reason,
+        },
+    )
+    session.commit()
+    return current
+
+
+def set_phase(
+    session: Session, actor: Viewer, covenant: Covenant, phase: CovenantPhase, now: datetime
+) -> CovenantPhase:
+    """Move ``covenant`` to ``phase``; returns the phase it was in (equal to ``phase`` when nothing changed)."""
+    _require_secretariat(actor, covenant)
+    locking.serialise(session, "covenant", covenant.id)
+    session.refresh(covenant)  # the phase as it is now, after anyone changing it at the same moment
+    before = covenant.phase
+    if before == phase:
+        return before
+    covenant.phase = phase
+    audit.record(
+        session,
+        at=now,
+        actor=actor.slack_user_id,
+        action="covenant.phase",
+        entity="covenant",
+        entity_id=covenant.id,
+        detail={"covenant": covenant.slug, "from": before.value, "to": phase.value},
+    )
+    session.commit()
+    return before
+
+
+MAX_NAME = 200
+
+
+def add_organisation(session: Session, actor: Viewer, name: str, kind: OrganisationKind, now: datetime) -> Organisation:
+    """Register a new organisation; refused when one with the same name (ignoring case, accents, legal form and
+    "(demo)") exists."""
+    if not actor.may_add_organisations:
+        raise UsageError("admin.not_any_secretariat")
+    name = " ".join(name.split())
+    if not name:
+        raise UsageError("admin.usage.add_org")
+    if len(name) > MAX_NAME:
+        raise UsageError("admin.add_org.too_long", limit=MAX_NAME)
+    locking.serialise(session, "organisation names")  # two adding the same name at once: one adds it
+    wanted = {normalise(name), normalise(short_name(name))}
+    for existing in session.scalars(select(Organisation)):
+        if {normalise(existing.name), normalise(short_name(existing.name))} & wanted:
+            raise UsageError("admin.add_org.exists", name=existing.name)
+    organisation = Organisation(name=name, kind=kind, fictional=False)
+    session.add(organisation)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor.slack_user_id,
+        action="organisation.add",
+        entity="organisation",
+        entity_id=organisation.id,
+        detail={"name": name, "kind": kind.value},
+    )
+    session.commit()
+    return organisation

@@ -1,0 +1,1 @@
+"""The covenants and their organisations: finding them by the names people use, public status, the Home dashboard."""

@@ -1,0 +1,133 @@
+"""People and their Slack profiles (time zone, locale) cached from users.info."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from bot.db.enums import RoleKind
+from bot.db.models import Person, Role, SlackProfile, WorkingGroup
+from bot.services import locking
+from bot.services.administration import audit
+
+PROFILE_MAX_AGE = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What Slack says about a user: the parts the bot needs."""
+
+    slack_user_id: str
+    real_name: str | None
+    tz: str | None
+    locale: str | None
+
+
+def cached_profile(session: Session, slack_user_id: str, now: datetime) -> Profile | None:
+    """The stored profile when it is fresh enough, else None (the caller asks Slack)."""
+    row = session.get(SlackProfile, slack_user_id)
+    if row is None or now - row.fetched_at > PROFILE_MAX_AGE:
+        return None
+    return Profile(row.slack_user_id, row.real_name, row.tz, row.locale)
+
+
+def stale_profile(session: Session, slack_user_id: str) -> Profile | None:
+    """Whatever profile is stored, however old (used when Slack cannot be asked)."""
+    row = session.get(SlackProfile, slack_user_id)
+    return None if row is None else Profile(row.slack_user_id, row.real_name, row.tz, row.locale)
+
+
+def store_profile(session: Session, profile: Profile, now: datetime) -> None:
+    """Insert or refresh the cached profile."""
+    row = session.get(SlackProfile, profile.slack_user_id)
+    if row is None:
+        row = SlackProfile(slack_user_id=profile.slack_user_id, fetched_at=now)
+        session.add(row)
+    row.real_name, row.tz, row.locale, row.fetched_at = profile.real_name, profile.tz, profile.locale, now
+    try:
+        session.commit()
+    except IntegrityError:
+        # Two requests of a user the bot had not met yet, at once: the other one cached the same profile.
+        session.rollback()
+
+
+def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
+    """The person linked to a Slack user, if any."""
+    return session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+
+
+def language_of(session: Session, slack_id: str, default: str) -> str:
+    """The language to write to a user in (their choice, else their Slack locale); a working group's channel
+    gets the group's language; other channels ``default``."""
+    from bot.i18n import language_for
+
+    if not slack_id.startswith(("U", "W")):
+        group_language = session.scalar(
+            select(WorkingGroup.language).where(WorkingGroup.channel_id == slack_id, WorkingGroup.language.is_not(None))
+        )
+        return group_language or default
+    person = person_by_slack_id(session, slack_id)
+    if person is not None and person.language:
+        return person.language
+    profile = session.get(SlackProfile, slack_id)
+    return language_for(profile.locale if profile else None, default)
+
+
+def ensure_person(session: Session, slack_user_id: str, name_hint: str | None = None) -> tuple[Person, bool]:
+    """The person for a Slack user, created (unlinked: no organisation, no roles) when the bot has none yet.
+
+    The new person's name comes from the cached Slack profile, else ``name_hint``, else the user id.
+    Returns the person and whether it was created (flushed, not committed).
+    """
+    locking.serialise(session, "person", slack_user_id)  # two requests at once create one person
+    person = person_by_slack_id(session, slack_user_id)
+    if person is not None:
+        return person, False
+    profile = stale_profile(session, slack_user_id)
+    name = (profile.real_name if profile else None) or name_hint or slack_user_id
+    person = Person(slack_user_id=slack_user_id, name=name[:200])
+    session.add(person)
+    session.flush()
+    return person, True
+
+
+def set_language(session: Session, slack_user_id: str, language: str | None, now: datetime) -> Person:
+    """Store the language a user chose (``None``: follow the Slack locale again), audited and committed.
+
+    A Slack user the bot does not know yet gets an unlinked person row to hold the choice: it grants
+    nothing (no organisation, no roles), and ``/covenant link`` later completes that same row.
+    """
+    person, created = ensure_person(session, slack_user_id)
+    before = person.language
+    person.language = language
+    audit.record(
+        session,
+        at=now,
+        actor=slack_user_id,
+        action="person.language",
+        entity="person",
+        entity_id=person.id,
+        detail={"from": before, "to": language, "created": created},
+    )
+    session.commit()
+    return person
+
+
+def secretariat_people(session: Session, covenant_ids: list[int]) -> dict[int, list[Person]]:
+    """Per covenant, the people holding its secretariat role (by name)."""
+    found: dict[int, list[Person]] = {covenant_id: [] for covenant_id in covenant_ids}
+    if not covenant_ids:
+        return found
+    rows = session.execute(
+        select(Role.covenant_id, Person)
+        .join(Person, Role.person_id == Person.id)
+        .where(Role.kind == RoleKind.SECRETARIAT, Role.covenant_id.in_(covenant_ids))
+        .order_by(Person.name)
+    ).all()
+    for covenant_id, person in rows:
+        found[covenant_id].append(person)
+    return found

@@ -1,0 +1,1 @@
+"""Action plans (plan van aanpak) and their deadlines: who is reminded, what reminders are owed, the digests."""

@@ -1,0 +1,398 @@
+"""The stand-in Web API server: real HTTP on 127.0.0.1, Slack-shaped answers, every call recorded."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+from urllib.parse import parse_qsl, urlparse
+
+from bot.slack_standin.blockkit import check_message, check_view
+from bot.slack_standin.ratelimits import RATE_LIMITED_METHODS, RateLimiter, RateLimits
+
+# Fields that slack_sdk sends JSON-encoded inside form bodies.
+_JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
+
+
+@dataclass
+class Call:
+    """One request the bot made: Web API ``method`` (or ``response_url``) with its arguments."""
+
+    method: str
+    args: dict[str, Any]
+    response: dict[str, Any] = field(default_factory=dict)
+    path: str = ""
+    at: float = field(default_factory=time.monotonic)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.response.get("ok", True))
+
+
+Fault = Callable[[str, dict[str, Any]], "tuple[int, dict[str, str], dict[str, Any]] | None"]
+
+
+class StandinSlack:
+    """Start with :meth:`start`; point ``WebClient(base_url=...)`` at :attr:`api_url`.
+
+    With ``rate_limits`` chat.postMessage is limited as Slack limits it (per channel and workspace-wide),
+    answering 429 with ``Retry-After`` beyond the limits; without, every call is accepted.
+    """
+
+    def __init__(self, on_call: Callable[[Call], None] | None = None, rate_limits: RateLimits | None = None) -> None:
+        self.calls: list[Call] = []
+        self.users: dict[str, dict[str, Any]] = {}
+        self.bot_user_id = "UBOTCOVENANT"
+        self.team_id = "TCOVENANT"
+        self.on_call = on_call
+        self.fault: Fault | None = None
+        # Seconds each chat.postMessage takes (to make concurrent senders overlap in tests).
+        self.latency = 0.0
+        self.rate_limiter = RateLimiter(rate_limits) if rate_limits is not None else None
+        self._lock = threading.Condition()
+        self._ts = itertools.count(1)
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._dm_channels: dict[str, str] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = {}
+        # Files uploaded through files.getUploadURLExternal + the upload URL: id -> name, title, bytes.
+        self.files: dict[str, dict[str, Any]] = {}
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> StandinSlack:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, format: str, *args: Any) -> None:
+                return
+
+            def do_GET(self) -> None:
+                standin._handle(self)
+
+            def do_POST(self) -> None:
+                standin._handle(self)
+
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._server.daemon_threads = True
+        # Poll often so stop() returns at once (tests start and stop a stand-in per test).
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="standin-slack", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+
+    @property
+    def base_url(self) -> str:
+        assert self._server is not None, "start() the stand-in first"
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def api_url(self) -> str:
+        return f"{self.base_url}/api/"
+
+    def response_url(self) -> str:
+        """A fresh response_url, as Slack puts in slash-command and interaction payloads."""
+        return f"{self.base_url}/response/{uuid.uuid4().hex}"
+
+    # -- test helpers ----------------------------------------------------------------------------
+    def add_user(
+        self,
+        user_id: str,
+        name: str,
+        tz: str | None = "Europe/Amsterdam",
+        locale: str = "en-GB",
+        **extra: Any,
+    ) -> None:
+        """Make users.info know ``user_id``."""
+        self.users[user_id] = {
+            "id": user_id,
+            "name": name.lower().replace(" ", "."),
+            "real_name": name,
+            "tz": tz,
+            "locale": locale,
+            "deleted": False,
+            **extra,
+        }
+
+    def calls_to(self, *methods: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self.calls if call.method in methods]
+
+    def wait_for(self, *methods: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until at least ``count`` calls to ``methods`` were recorded; return them."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [call for call in self.calls if call.method in methods]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [call.method for call in self.calls]
+                    raise AssertionError(f"expected {count} call(s) to {methods}, saw {seen}")
+                self._lock.wait(remaining)
+
+    def wait_until(self, predicate: Callable[[Call], bool], count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until ``count`` recorded calls satisfy ``predicate``; return them."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while True:
+                found = [call for call in self.calls if predicate(call)]
+                if len(found) >= count:
+                    return found
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    seen = [(call.method, call.path) for call in self.calls]
+                    raise AssertionError(f"expected {count} matching call(s), saw {seen}")
+                self._lock.wait(remaining)
+
+    def limit_violations(self) -> list[Call]:
+        """Calls Slack would have refused for breaking Block Kit limits."""
+        with self._lock:
+            return [call for call in self.calls if call.response.get("error") == "invalid_blocks"]
+
+    def reset(self) -> None:
+        with self._lock:
+            self.calls.clear()
+
+    # -- request handling -------------------------------------------------------------------------
+    def _handle(self, request: BaseHTTPRequestHandler) -> None:
+        parsed = urlparse(request.path)
+        length = int(request.headers.get("Content-Length") or 0)
+        raw = request.rfile.read(length) if length else b""
+        if parsed.path.startswith("/upload/"):
+            self._receive_upload(request, parsed.path.removeprefix("/upload/"), raw)
+            return
+        args = self._parse_args(raw, request.headers.get("Content-Type", ""), parsed.query)
+        if parsed.path.startswith("/response/"):
+            method = "response_url"
+        elif parsed.path.startswith("/api/"):
+            method = parsed.path.removeprefix("/api/")
+        else:
+            method = "unknown:" + parsed.path
+        fault = self.fault(method, args) if self.fault else None
+        if fault is not None:
+            status, headers, body = fault
+            self._record(Call(method, args, {"ok": False, "fault": status, **body}, parsed.path))
+            self._send(request, status, body, headers)
+            return
+        if self.rate_limiter is not None and method in RATE_LIMITED_METHODS:
+            retry_after = self.rate_limiter.admit(self._channel_of(args))
+            if retry_after is not None:
+                refusal = {"ok": False, "error": "ratelimited"}
+                self._record(Call(method, args, {**refusal, "status": 429}, parsed.path))
+                self._send(request, 429, refusal, {"Retry-After": str(int(retry_after))})
+                return
+        if self.latency and method == "chat.postMessage":
+            time.sleep(self.latency)
+        body = self._answer(method, args)
+        self._record(Call(method, args, body, parsed.path))
+        self._send(request, 200, body, {})
+
+    @staticmethod
+    def _parse_args(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
+        args: dict[str, Any] = dict(parse_qsl(query))
+        if raw:
+            if "json" in content_type:
+                args.update(json.loads(raw))
+            else:
+                args.update(dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True)))
+        for key in _JSON_FIELDS:
+            if isinstance(args.get(key), str) and args[key][:1] in "[{":
+                args[key] = json.loads(args[key])
+        return args
+
+    def _channel_of(self, args: dict[str, Any]) -> str:
+        """The conversation a message goes to (a user id means the DM with that user)."""
+        channel = str(args.get("channel", ""))
+        if channel.startswith(("U", "W")):
+            return str(self._m_conversations_open({"users": channel})["channel"]["id"])
+        return channel
+
+    def _record(self, call: Call) -> None:
+        with self._lock:
+            self.calls.append(call)
+            self._lock.notify_all()
+        if self.on_call is not None:
+            self.on_call(call)
+
+    @staticmethod
+    def _send(request: BaseHTTPRequestHandler, status: int, body: dict[str, Any], headers: dict[str, str]) -> None:
+        payload = json.dumps(body).encode()
+        request.send_response(status)
+        request.send_header("Content-Type", "application/json; charset=utf-8")
+        request.send_header("Content-Length", str(len(payload)))
+        for name, value in headers.items():
+            request.send_header(name, value)
+        request.end_headers()
+        request.wfile.write(payload)
+
+    def _next_ts(self) -> str:
+        # Monotonic and unique, like Slack's; seconds follow the wall clock so `oldest` filters work.
+        return f"{int(time.time())}.{next(self._ts):06d}"
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"):
+            problems = check_message(args)
+            if problems:
+                return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+        if method in ("views.open", "views.publish", "views.update", "views.push"):
+            problems = check_view(args.get("view") or {})
+            if problems:
+                return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+        handler = getattr(self, "_m_" + method.replace(".", "_"), None)
+        if method == "response_url":
+            return {"ok": True}
+        if handler is None:
+            return {"ok": False, "error": "unknown_method"}
+        result: dict[str, Any] = handler(args)
+        return result
+
+    # -- Web API methods ---------------------------------------------------------------------------
+    def _m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "ok": True,
+            "url": "https://covenant.example.slack.com/",
+            "team": "Covenant",
+            "user": "covenant-bot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": "BCOVENANT",
+        }
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.users.get(str(args.get("user")))
+        if user is None:
+            return {"ok": False, "error": "user_not_found"}
+        return {"ok": True, "user": user}
+
+    def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = str(args.get("users", ""))
+        channel = self._dm_channels.setdefault(users, "D" + users.replace(",", "")[1:][:10].upper())
+        return {"ok": True, "channel": {"id": channel}}
+
+    def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if not channel:
+            return {"ok": False, "error": "channel_not_found"}
+        if channel.startswith("U"):
+            channel = self._m_conversations_open({"users": channel})["channel"]["id"]
+        ts = self._next_ts()
+        message = {
+            "type": "message",
+            "text": args.get("text"),
+            "ts": ts,
+            "blocks": args.get("blocks", []),
+            "bot_id": "BCOVENANT",
+            "thread_ts": args.get("thread_ts"),
+        }
+        if args.get("metadata"):
+            message["metadata"] = args["metadata"]
+        with self._lock:
+            self.messages.setdefault(channel, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        oldest = float(args.get("oldest") or 0)
+        with self._lock:
+            found = [m for m in self.messages.get(str(args.get("channel")), []) if float(m["ts"]) >= oldest]
+        if str(args.get("include_all_metadata", "")).lower() not in ("1", "true"):
+            found = [{k: v for k, v in m.items() if k != "metadata"} for m in found]
+        return {"ok": True, "messages": list(reversed(found))[: int(args.get("limit") or 100)], "has_more": False}
+
+    def _m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
+
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
+
+    def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts = str(args.get("message_ts", "")).replace(".", "")
+        return {
+            "ok": True,
+            "permalink": f"https://covenant.example.slack.com/archives/{args.get('channel')}/p{ts}",
+        }
+
+    # -- files (the files_upload_v2 flow) --------------------------------------------------------------
+    def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            return {"ok": False, "error": "invalid_arguments"}
+        file_id = "F" + uuid.uuid4().hex[:10].upper()
+        with self._lock:
+            self.files[file_id] = {"id": file_id, "name": args["filename"], "length": int(args["length"])}
+        return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
+
+    def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
+        with self._lock:
+            known = self.files.get(file_id)
+            if known is not None:
+                known["content"] = raw
+        status = 200 if known is not None and len(raw) == known["length"] else 400
+        self._record(
+            Call("upload", {"file_id": file_id, "bytes": len(raw)}, {"ok": status == 200}, f"/upload/{file_id}")
+        )
+        request.send_response(status)
+        request.send_header("Content-Type", "text/plain")
+        request.send_header("Content-Length", "2")
+        request.end_headers()
+        request.wfile.write(b"OK")
+
+    def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        wanted = args.get("files") or []
+        if isinstance(wanted, str):
+            try:
+                wanted = json.loads(wanted)
+            except ValueError:
+                return {"ok": False, "error": "invalid_arguments"}
+        done = []
+        with self._lock:
+            for entry in wanted:
+                known = self.files.get(str(entry.get("id")))
+                if known is None or "content" not in known:
+                    return {"ok": False, "error": "file_not_found"}
+                known.update(title=entry.get("title"), channel=args.get("channel_id"))
+                done.append({"id": known["id"], "name": known["name"], "title": known.get("title")})
+        return {"ok": True, "files": done}
+
+    def file_text(self, file_id: str) -> str:
+        """The uploaded content of a file, as text."""
+        with self._lock:
+            return bytes(self.files[file_id].get("content", b"")).decode("utf-8")
+
+    def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("name") or not args.get("timestamp"):
+            return {"ok": False, "error": "invalid_arguments"}
+        return {"ok": True}
+
+    def _view(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = dict(args.get("view") or {})
+        view.setdefault("id", "V" + uuid.uuid4().hex[:10].upper())
+        return {"ok": True, "view": view}
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _m_views_push(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)
+
+    def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self._view(args)

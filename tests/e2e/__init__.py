@@ -1,0 +1,1 @@
+"""Tests through the real app: signed requests in, the stand-in Web API's calls out."""

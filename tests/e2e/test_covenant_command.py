@@ -1,0 +1,99 @@
+"""/covenant help | list | status through signed HTTP requests and the stand-in Web API."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.demo import person
+from tests.support.harness import SlackHarness, reply_text
+
+
+def test_status_textiel_end_to_end_in_dutch(slack: SlackHarness) -> None:
+    reply = slack.command("/covenant", "status textiel", person("sanne").slack_user_id)
+    text = reply_text(reply)
+    assert reply.args["response_type"] == "ephemeral"
+    assert "Convenant Duurzame Kleding en Textiel" in text
+    assert "4 juli 2016" in text and "31 december 2021" in text
+    assert "SER" in text
+    assert "55 bedrijven" in text
+    assert "onzeker" in text  # the failed successor talks are marked uncertain
+    # Dates are Slack date tokens with a fallback, so each reader sees their own zone.
+    assert "<!date^" in text
+
+
+def test_status_in_english_for_an_english_locale(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "status garments", person("emma").slack_user_id))
+    assert "Agreement on Sustainable Garments and Textile" in text
+    assert "4 July 2016" in text
+    assert "55 companies at signing" in text
+    assert "uncertain" in text
+
+
+def test_unknown_slack_user_gets_english_from_locale(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "status metals", "UNKNOWN001"))
+    assert "Metals Sector Agreement" in text
+
+
+def test_list_shows_the_twelve_covenants_then_initiatives(slack: SlackHarness) -> None:
+    reply = slack.command("/covenant", "list", person("emma").slack_user_id)
+    text = reply_text(reply)
+    assert "Covenants (12)" in text
+    for slug in (
+        "textiel",
+        "banken",
+        "bosbouw",
+        "goud",
+        "voedingsmiddelen",
+        "verzekeraars",
+        "pensioenfondsen",
+        "natuursteen",
+        "metaal",
+        "sierteelt",
+        "hernieuwbare-energie",
+        "land-tuinbouw",
+    ):
+        assert f"`{slug}`" in text
+    assert "Related initiatives" in text and "klimaatakkoord" in text
+
+
+def test_list_by_phase_in_dutch_words(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "list lopend", person("sanne").slack_user_id))
+    assert "hernieuwbare-energie" in text and "metaal" in text
+    assert "`textiel`" not in text
+
+
+def test_help_explains_the_commands(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "help", person("emma").slack_user_id))
+    assert "/covenant status" in text and "/covenant list" in text
+
+
+def test_empty_command_shows_help(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "", person("sanne").slack_user_id))
+    assert "wat ik kan" in text
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("ruimtevaartsector", "Did you mean"), ("", "Which covenant?")],
+)
+def test_unknown_or_missing_name_gets_a_clear_message(slack: SlackHarness, typed: str, expected: str) -> None:
+    text = reply_text(slack.command("/covenant", f"status {typed}", person("emma").slack_user_id))
+    assert expected in text
+    assert "Traceback" not in text
+
+
+def test_unknown_name_suggests_the_nearest(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "status pensioen fondsen bank", person("emma").slack_user_id))
+    assert "pensioenfondsen" in text
+
+
+def test_unknown_subcommand_shows_the_right_form(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "frobnicate", person("sanne").slack_user_id))
+    assert "`/covenant frobnicate` ken ik niet" in text
+    assert "/covenant status <convenant>" in text
+
+
+def test_a_command_mentioning_payload_is_still_answered(slack: SlackHarness) -> None:
+    # Bolt reads any form body containing "payload" as an interaction; the entry point parses it right.
+    text = reply_text(slack.command("/covenant", "status payload", person("emma").slack_user_id))
+    assert "I don't know a covenant called “payload”" in text

@@ -1,0 +1,1 @@
+"""What tests share besides fixtures (tests/conftest.py holds those): data, the harness, flows."""

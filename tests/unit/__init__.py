@@ -1,0 +1,1 @@
+"""Tests of services, parsers and rendering on a real database, without the Slack app."""
