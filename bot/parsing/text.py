@@ -9,6 +9,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import TypeVar
 
 from rapidfuzz import utils
@@ -205,6 +206,8 @@ def phase_names(lang: str) -> str:
     return ", ".join(f"`{phase.value}` ({t(lang, f'phase.{phase.value}')})" for phase in CovenantPhase)
 
 
+# Pure, and asked again for the same covenant names in every request: remembered.
+@lru_cache(maxsize=4096)
 def normalise(text: str) -> str:
     """Lower case, accents removed, punctuation to spaces: 'Hernieuwbare-Energie' -> 'hernieuwbare energie'."""
     decomposed = unicodedata.normalize("NFKD", text)

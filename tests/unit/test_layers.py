@@ -1,4 +1,4 @@
-"""What import-linter cannot say: rendering takes only the services' dataclasses and constants, never their functions."""
+"""What import-linter cannot say: rendering takes only dataclasses and constants of services, never functions."""
 
 from __future__ import annotations
 

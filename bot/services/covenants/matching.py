@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz, process
@@ -17,8 +16,6 @@ ACCEPT_SCORE = 86.0
 SUGGEST_SCORE = 55.0
 
 
-# Pure, and asked again for the same covenant names in every request: remembered.
-@lru_cache(maxsize=4096)
 @dataclass(frozen=True)
 class Match(Generic[K]):
     key: K | None
