@@ -76,7 +76,7 @@ def test_the_demo_console_starts_without_alembic_and_twice_over_public_data(tmp_
         "from bot.clock import OffsetClock\n"
         "from bot.entry.console.session import prepare_database\n"
         "from bot.db.engine import make_engine, make_session_factory\n"
-        "from bot.services import seed\n"
+        "from bot.services.administration import seed\n"
         "from config.settings import Settings\n"
         "settings = prepare_database(Settings(), demo=True, clock=OffsetClock())\n"
         "assert 'alembic' not in sys.modules, 'the demo console imported Alembic'\n"
