@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
-from datetime import date
-from typing import TYPE_CHECKING
-from zoneinfo import ZoneInfo
+from collections.abc import Callable
+from concurrent.futures import Executor, Future
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from slack_bolt import App
 from slack_sdk import WebClient
@@ -18,26 +17,15 @@ from slack_sdk.http_retry.builtin_handlers import (
 
 from bot.clock import Clock, SystemClock
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
+from bot.deps import Deps
 from config.settings import Settings
 
 if TYPE_CHECKING:
     from bot.delivery import Sweeper
 
 logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class Deps:
-    """What every listener needs besides Bolt's own arguments; handlers find it as ``context["deps"]``."""
-
-    settings: Settings
-    session_factory: SessionFactory
-    clock: Clock
-    sweeper: Sweeper
-
-    def today(self) -> date:
-        """Today's date in the bot's time zone (BOT_TIMEZONE)."""
-        return self.clock.now().astimezone(ZoneInfo(self.settings.bot_timezone)).date()
+P = ParamSpec("P")
+T = TypeVar("T")
 
 
 def make_web_client(settings: Settings, token: str | None = None, retries: bool = True) -> WebClient:
@@ -96,19 +84,37 @@ def build_deps(
     return Deps(settings=settings, session_factory=session_factory, clock=clock, sweeper=sweeper)
 
 
+class InlineExecutor(Executor):
+    """Runs submitted work at once, in the submitting thread.
+
+    The console prints every reply before its next prompt, and some tests check what a request did as soon as
+    it returns: there the work after the ack (Bolt's lazy listeners) must be done before the answer. Never
+    for the HTTP server or Socket Mode, where an ack must not wait for the work.
+    """
+
+    def submit(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> Future[T]:
+        future: Future[T] = Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as error:  # handed to whoever looks at the future, as a pool would
+            future.set_exception(error)
+        return future
+
+
 def create_app(
     settings: Settings,
     *,
     session_factory: SessionFactory | None = None,
     client: WebClient | None = None,
     clock: Clock | None = None,
-    process_before_response: bool = False,
+    work_in_request: bool = False,
 ) -> App:
     """Build the Bolt app with every handler registered.
 
-    ``process_before_response`` holds the HTTP answer until the listener finished: for the
-    console (which prints replies before the next prompt), never for the HTTP server. Otherwise every
-    listener acks first and does its work after the ack on Bolt's listener executor (a thread pool).
+    Every listener is an ack function (run in the request's thread, before the answer) and lazy work that
+    Bolt's lazy listener runner starts on its executor after the ack, so an ack never waits for a free
+    thread. ``work_in_request`` runs that work at once in the request's thread instead (:class:`InlineExecutor`):
+    for the console, never for the HTTP server.
     """
     from handlers import register_all
 
@@ -120,7 +126,9 @@ def create_app(
         # 401 before parsing it); Socket Mode and the console carry no signature. Verifying twice only
         # cost each ack time.
         request_verification_enabled=False,
-        process_before_response=process_before_response,
+        # Acks come from the ack functions, in the request's thread; the work is each listener's lazy part.
+        process_before_response=True,
+        listener_executor=InlineExecutor() if work_in_request else None,
         token_verification_enabled=False,
         logger=logging.getLogger("covenant_bot.bolt"),
     )

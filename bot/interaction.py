@@ -3,7 +3,8 @@
 A slash command, a button, a form, a shortcut and a question are all answered by a function
 ``(Ask, ...) -> Outcome`` in :mod:`bot.commands`. The function decides; it never calls Slack. The handlers
 carry the :class:`Outcome` out in one fixed order (handlers.run): open the modal, send the deliveries owed
-now, update earlier messages, upload, add the reaction, answer the person, send the DMs.
+now, update earlier messages, publish the Home tab, post in channels, upload, add the reaction, answer the
+person, send the DMs.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ class MessageUpdate:
 
 
 @dataclass(frozen=True)
+class ChannelMessage:
+    """A message posted visibly in a channel (e.g. a status shared there)."""
+
+    channel: str
+    reply: Reply
+
+
+@dataclass(frozen=True)
 class DirectMessage:
     """A message to one person in their DM with the bot."""
 
@@ -80,10 +89,16 @@ class Outcome:
     # Owed notices (ReminderDelivery ids) the reminder engine sends at once; the next sweep retries a failure.
     deliveries: list[int] = field(default_factory=list)
     updates: list[MessageUpdate] = field(default_factory=list)
+    # The asker's App Home tab, published again.
+    home: dict[str, Any] | None = None
+    posts: list[ChannelMessage] = field(default_factory=list)
     upload: Upload | None = None
     dms: list[DirectMessage] = field(default_factory=list)
     # An emoji name added to the message the interaction was about.
     reaction: str | None = None
+    # Said instead of ``reply`` when what the answer depends on failed (the modal, a post, the upload);
+    # None: an apology.
+    if_failed: Reply | None = None
 
     @classmethod
     def of(cls, reply: Reply) -> Outcome:

@@ -9,7 +9,7 @@ from handlers import actions, commands, durable, events, fallback, middleware, s
 if TYPE_CHECKING:
     from slack_bolt import App
 
-    from bot.app import Deps
+    from bot.deps import Deps
 
 
 def register_all(app: App, deps: Deps) -> None:

@@ -22,7 +22,7 @@ from bot.services.dashboard import Expansion
 from bot.services.errors import UsageError
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
 

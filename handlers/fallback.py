@@ -18,11 +18,13 @@ from slack_bolt.context.respond import Respond
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
+from bot.deps import deps_of
 from bot.i18n import t
 from handlers.common import load_viewer
+from handlers.run import ack_then
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
 ANY = re.compile(".*", re.DOTALL)
@@ -30,12 +32,12 @@ ANY = re.compile(".*", re.DOTALL)
 
 def register(app: App) -> None:
     """Wire the catch-alls onto ``app``: call this after every other ``register``."""
-    app.action(ANY)(unknown_action)
-    app.view(ANY)(unknown_view)
+    ack_then(app.action(ANY), unknown_action)
+    app.view(ANY)(unknown_view)  # acked with the note that replaces the form: in the request
     app.view_closed(ANY)(acknowledge)
-    app.shortcut(ANY)(unknown_shortcut)
+    ack_then(app.shortcut(ANY), unknown_shortcut)
     app.options(ANY)(no_options)
-    app.command(ANY)(unknown_command)
+    ack_then(app.command(ANY), unknown_command)
     app.event(ANY)(ignore_event)
 
 
@@ -59,13 +61,13 @@ def unknown_action(
 ) -> None:
     ack()
     logger.info("no listener for the button %r", action.get("action_id"))
-    tell_privately(context["deps"], client, _gone(body))
+    tell_privately(deps_of(context), client, _gone(body))
 
 
 def unknown_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     ack()
     logger.info("no listener for the shortcut %r", body.get("callback_id"))
-    tell_privately(context["deps"], client, _gone(body))
+    tell_privately(deps_of(context), client, _gone(body))
 
 
 def _gone(body: dict[str, Any]) -> dict[str, Any]:
@@ -82,13 +84,13 @@ def unknown_command(ack: Ack, command: dict[str, Any], client: WebClient, contex
         "key": "edge.unknown_command",
         "values": {"command": str(command.get("command") or "")},
     }
-    tell_privately(context["deps"], client, payload)
+    tell_privately(deps_of(context), client, payload)
 
 
 def unknown_view(ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """A form this app does not know (or no longer knows): replaced by a note saying so."""
     logger.info("no listener for the form %r", view.get("callback_id"))
-    lang = language(context["deps"], client, str((body.get("user") or {}).get("id") or ""))
+    lang = language(deps_of(context), client, str((body.get("user") or {}).get("id") or ""))
     ack(response_action="update", view=note_view(t(lang, "edge.form_gone"), lang))
 
 

@@ -1,4 +1,5 @@
-"""Global middleware: hand every listener its Deps, and refuse unreadable text before any listener reads it.
+"""Global middleware: hand every listener its Deps (:func:`bot.deps.deps_of`), and refuse unreadable text before any
+listener reads it.
 
 Nothing here touches the database on the way to an ordinary listener: middleware runs before the ack.
 Slack's re-deliveries of an event are dropped by the event listeners themselves, after the ack
@@ -16,23 +17,23 @@ from slack_bolt import App, BoltContext, BoltResponse
 from slack_sdk import WebClient
 
 from bot import user_text
+from bot.deps import CONTEXT_KEY, deps_of
 from bot.i18n import t
 from handlers.fallback import language, tell_privately
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
 
 
 def register(app: App, deps: Deps) -> None:
     def inject_deps(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:
-        context["deps"] = deps
+        context[CONTEXT_KEY] = deps
         return next()
 
-    runner = app.listener_runner
-    # The console holds each answer until the work is done (process_before_response): there, at once.
-    after_ack = _at_once if runner.process_before_response else runner.listener_executor.submit
+    # The executor Bolt runs lazy listeners on (the console's runs the work at once).
+    after_ack = app.listener_runner.listener_executor.submit
 
     def refuse_unreadable_text(
         body: dict[str, Any], client: WebClient, context: BoltContext, next: Callable[[], BoltResponse]
@@ -41,10 +42,6 @@ def register(app: App, deps: Deps) -> None:
 
     app.middleware(inject_deps)
     app.middleware(refuse_unreadable_text)
-
-
-def _at_once(work: Callable[..., object], *args: object) -> None:
-    work(*args)
 
 
 def refuse(
@@ -63,7 +60,7 @@ def refuse(
     if refusal is None:
         return next()
     logger.info("refused %s from %s", refusal.key, refusal.user or "someone unknown")
-    deps: Deps = context["deps"]
+    deps = deps_of(context)
     if refusal.blocks:  # a form: the message goes on the fields, and the form stays open
         message = t(language(deps, client, refusal.user), refusal.key, **refusal.values)
         errors = {block: message for block in refusal.blocks}

@@ -20,7 +20,7 @@ from bot.services.errors import FieldError, UsageError
 from handlers.common import load_viewer, produce_reply
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
 MAX_FIELD_ERROR = 300

@@ -120,7 +120,7 @@ def test_retries_through_the_socket_mode_path_are_handled_once(
         session_factory=session_factory,
         client=make_web_client(settings),
         clock=clock,
-        process_before_response=True,
+        work_in_request=True,
     )
     payload = json.loads(_mention("EvSOCKET0001"))  # type: ignore[arg-type]
     for attempt in (None, 1, 2, 3):

@@ -100,7 +100,7 @@ def app(settings: Settings, session_factory: SessionFactory, clock: ManualClock)
         session_factory=session_factory,
         client=make_web_client(settings),
         clock=clock,
-        process_before_response=True,
+        work_in_request=True,
     )
 
 

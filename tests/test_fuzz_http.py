@@ -194,7 +194,7 @@ def client(
         session_factory=session_factory,
         client=make_web_client(settings),
         clock=clock,
-        process_before_response=True,
+        work_in_request=True,
     )
     yield create_flask_app(app, session_factory, SIGNING_SECRET, clock).test_client()
 

@@ -100,7 +100,7 @@ class Console:
             session_factory=session_factory,
             client=make_web_client(settings),
             clock=self.clock,
-            process_before_response=True,
+            work_in_request=True,
         )
         self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock)
         self.sweeper.threads = 1  # one sender: messages print in a stable order, so button numbers repeat

@@ -8,8 +8,10 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands.home import expansion_from
+from bot.deps import deps_of
 from bot.render import home
 from handlers.common import publish_home
+from handlers.run import ack_then
 
 ACTIONS = home.ACTIONS
 
@@ -17,7 +19,7 @@ ACTIONS = home.ACTIONS
 def register(app: App) -> None:
     """Listen to the Home tab's paging buttons."""
     for action_id in ACTIONS:
-        app.action(action_id)(home_page)
+        ack_then(app.action(action_id), home_page)
 
 
 def home_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
@@ -25,4 +27,4 @@ def home_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: We
     ack()
     # Whatever the value says, the dashboard only opens lists the clicking user's roles allow.
     expansion = None if action.get("action_id") == home.LESS else expansion_from(action.get("value"))
-    publish_home(context["deps"], client, body["user"]["id"], expansion)
+    publish_home(deps_of(context), client, body["user"]["id"], expansion)

@@ -18,6 +18,7 @@ from bot.render.blocks import Reply
 from bot.render.meetings import ACTION_RSVP, ACTION_SCHEDULE_ANYWAY, ACTION_WHO
 from bot.services.access import Viewer
 from handlers.common import produce_reply, send_now
+from handlers.run import ack_then
 
 logger = logging.getLogger(__name__)
 
@@ -26,9 +27,9 @@ ACTIONS = (f"{ACTION_RSVP}_yes", f"{ACTION_RSVP}_no", f"{ACTION_RSVP}_maybe", AC
 
 
 def register(app: App) -> None:
-    app.action(re.compile(rf"^{ACTION_RSVP}_(yes|no|maybe)$"))(on_rsvp)
-    app.action(ACTION_WHO)(on_who)
-    app.action(ACTION_SCHEDULE_ANYWAY)(on_schedule_anyway)
+    ack_then(app.action(re.compile(rf"^{ACTION_RSVP}_(yes|no|maybe)$")), on_rsvp)
+    ack_then(app.action(ACTION_WHO), on_who)
+    ack_then(app.action(ACTION_SCHEDULE_ANYWAY), on_schedule_anyway)
 
 
 def on_rsvp(

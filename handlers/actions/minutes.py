@@ -14,13 +14,14 @@ from bot.commands.minutes import Outcome
 from bot.render import minutes as render
 from bot.services.access import Viewer
 from handlers.minutes_outcome import carry_out, produce_outcome
+from handlers.run import ack_then
 
 ACTIONS = render.ACTIONS
 
 
 def register(app: App) -> None:
     for action_id in ACTIONS:
-        app.action(action_id)(on_minutes_button)
+        ack_then(app.action(action_id), on_minutes_button)
 
 
 def on_minutes_button(

@@ -9,11 +9,13 @@ from slack_sdk import WebClient
 
 from bot.commands import covenant
 from bot.commands.context import Ask
+from bot.deps import deps_of
 from bot.render.blocks import Reply
 from bot.render.companies import PAGE_NEXT, PAGE_PREVIOUS, parse_page_value
 from bot.services import covenants
 from bot.services.errors import UsageError
 from handlers.common import answer
+from handlers.run import ack_then
 
 ACTIONS = (PAGE_PREVIOUS, PAGE_NEXT)
 
@@ -21,7 +23,7 @@ ACTIONS = (PAGE_PREVIOUS, PAGE_NEXT)
 def register(app: App) -> None:
     """Listen to Previous / Next under company lists."""
     for action_id in ACTIONS:
-        app.action(action_id)(companies_page)
+        ack_then(app.action(action_id), companies_page)
 
 
 def companies_page(
@@ -36,5 +38,5 @@ def companies_page(
             raise UsageError("covenant.missing_name")
         return covenant.companies_answer(ask, covenants.resolve(ask.session, parsed[0]), parsed[1])
 
-    result = answer(context["deps"], client, body["user"]["id"], produce)
+    result = answer(deps_of(context), client, body["user"]["id"], produce)
     respond(response_type="ephemeral", replace_original=result.ok, **result.reply.as_message())

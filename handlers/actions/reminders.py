@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from bot.commands import reminder_actions as act
 from bot.db.models import ReminderDelivery
+from bot.deps import deps_of
 from bot.render import reminders as render
 from bot.render.blocks import Reply, section
 from bot.render.errors import apology, usage_error
 from bot.services.access import Viewer
 from bot.services.errors import UsageError
 from handlers.common import load_viewer
+from handlers.run import ack_then
 
 logger = logging.getLogger(__name__)
 
@@ -36,11 +38,11 @@ ACTIONS = (
 
 
 def register(app: App) -> None:
-    app.action(render.ACTION_DONE)(_listener("done"))
-    app.action(re.compile(rf"^{render.ACTION_SNOOZE}_\d+$"))(_listener("snooze"))
-    app.action(render.ACTION_NOT_FOR_ME)(_listener("not_for_me"))
-    app.action(render.ACTION_CONFIRM)(_listener("confirm"))
-    app.action(render.ACTION_NOT_RECEIVED)(_listener("not_received"))
+    ack_then(app.action(render.ACTION_DONE), _listener("done"))
+    ack_then(app.action(re.compile(rf"^{render.ACTION_SNOOZE}_\d+$")), _listener("snooze"))
+    ack_then(app.action(render.ACTION_NOT_FOR_ME), _listener("not_for_me"))
+    ack_then(app.action(render.ACTION_CONFIRM), _listener("confirm"))
+    ack_then(app.action(render.ACTION_NOT_RECEIVED), _listener("not_received"))
 
 
 def _run(
@@ -50,8 +52,8 @@ def _run(
     context: BoltContext,
     action: Callable[[Session, Viewer], act.ActionOutcome],
 ) -> None:
-    deps = context["deps"]
-    lang = deps.settings.bot_language
+    deps = deps_of(context)
+    lang: str = deps.settings.bot_language
     notices: list[str] = []
     try:
         with deps.session_factory() as session:
@@ -107,7 +109,7 @@ def _listener(name: str) -> Callable[..., None]:
 
     def listener(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
         ack()
-        now = context["deps"].clock.now()
+        now = deps_of(context).clock.now()
         _run(body, respond, client, context, lambda session, viewer: _RUN[name](session, viewer, body, now))
 
     return listener

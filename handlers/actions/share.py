@@ -10,9 +10,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.commands import covenant
+from bot.deps import deps_of
 from bot.i18n import t
 from bot.render.covenant import SHARE_ACTION
 from handlers.common import answer
+from handlers.run import ack_then
 
 logger = logging.getLogger(__name__)
 ACTIONS = (SHARE_ACTION,)
@@ -20,7 +22,7 @@ ACTIONS = (SHARE_ACTION,)
 
 def register(app: App) -> None:
     """Listen to Share in channel."""
-    app.action(SHARE_ACTION)(share_status)
+    ack_then(app.action(SHARE_ACTION), share_status)
 
 
 def share_status(
@@ -31,8 +33,8 @@ def share_status(
     user = body["user"]["id"]
     slug = str(action.get("value", "")).removeprefix("status:")
     # The status is rebuilt from the database (public data only), never copied from the clicked message.
-    result = answer(context["deps"], client, user, lambda ask: covenant.shared_status_answer(ask, slug, user))
-    lang = result.viewer.language if result.viewer else context["deps"].settings.bot_language
+    result = answer(deps_of(context), client, user, lambda ask: covenant.shared_status_answer(ask, slug, user))
+    lang = result.viewer.language if result.viewer else deps_of(context).settings.bot_language
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
     if not result.ok or not channel:
         respond(response_type="ephemeral", replace_original=False, **result.reply.as_message())

@@ -9,22 +9,24 @@ from slack_sdk import WebClient
 
 from bot.commands import covenant, replays
 from bot.commands.parsing import USER_MENTION
+from bot.deps import deps_of
 from handlers.common import answer, respond_privately
+from handlers.run import ack_then
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 COMMANDS = ("/covenant",)
 
 
 def register(app: App) -> None:
-    app.command("/covenant")(covenant_command)
+    ack_then(app.command("/covenant"), covenant_command)
 
 
 def covenant_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Acknowledge ``/covenant <text>`` at once; the answer is built after the ack."""
     ack()
-    reply_to_covenant(context["deps"], client, command)
+    reply_to_covenant(deps_of(context), client, command)
 
 
 def reply_to_covenant(deps: Deps, client: WebClient, command: dict[str, Any]) -> None:

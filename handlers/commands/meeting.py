@@ -16,6 +16,7 @@ from bot.i18n import t
 from bot.render.blocks import Reply
 from bot.services.access import Viewer
 from handlers.common import produce_reply, send_now
+from handlers.run import ack_then
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ COMMANDS = ("/meeting",)
 
 
 def register(app: App) -> None:
-    app.command("/meeting")(meeting_command)
+    ack_then(app.command("/meeting"), meeting_command)
 
 
 def meeting_command(

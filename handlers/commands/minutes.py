@@ -9,12 +9,13 @@ from slack_sdk import WebClient
 
 from bot.commands import minutes, replays
 from handlers.minutes_outcome import carry_out, produce_outcome
+from handlers.run import ack_then
 
 COMMANDS = ("/minutes",)
 
 
 def register(app: App) -> None:
-    app.command("/minutes")(minutes_command)
+    ack_then(app.command("/minutes"), minutes_command)
 
 
 def minutes_command(

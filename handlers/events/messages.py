@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
+from bot.deps import deps_of
 from handlers.common import first_time
 from handlers.events import minutes
 from handlers.events.questions import answer_question
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 
 def _is_question(event: dict[str, Any]) -> bool:
@@ -25,7 +26,7 @@ def _is_question(event: dict[str, Any]) -> bool:
 def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Hand the messages that concern the bot over to after the ack; the rest cost nothing."""
     if minutes.is_minutes_event(event) or _is_question(event):
-        handle_message(context["deps"], client, body)
+        handle_message(deps_of(context), client, body)
 
 
 def handle_message(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:

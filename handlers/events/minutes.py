@@ -13,7 +13,7 @@ from handlers.minutes_outcome import produce_outcome
 from handlers.shortcuts.minutes import permalink
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
 FOLLOWED = ("message_changed", "message_deleted")

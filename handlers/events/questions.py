@@ -8,15 +8,16 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import questions
+from bot.deps import deps_of
 from handlers.common import answer, first_time
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 
 def on_mention(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Bolt has acknowledged the event; the answer is built after the ack."""
-    answer_mention(context["deps"], client, body)
+    answer_mention(deps_of(context), client, body)
 
 
 def answer_mention(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:

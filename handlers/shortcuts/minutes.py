@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.commands import minutes_actions as actions
 from handlers.minutes_outcome import carry_out, produce_outcome
+from handlers.run import ack_then
 
 logger = logging.getLogger(__name__)
 ADD_TO_MINUTES = "add_to_minutes"
@@ -18,7 +19,7 @@ SHORTCUTS = (("message", ADD_TO_MINUTES),)
 
 
 def register(app: App) -> None:
-    app.message_shortcut(ADD_TO_MINUTES)(add_to_minutes)
+    ack_then(app.message_shortcut(ADD_TO_MINUTES), add_to_minutes)
 
 
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:
