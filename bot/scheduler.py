@@ -109,8 +109,9 @@ class TakesOver(Protocol):
 
 
 def takeover_interval(lease: timedelta) -> timedelta:
-    """How often a web process looks for abandoned work: a quarter of the lease, between 1 and 30 seconds."""
-    return min(max(lease / 4, timedelta(seconds=1)), timedelta(seconds=30))
+    """How often a web process renews its own leases and looks for abandoned work: a quarter of the lease
+    (at least a quarter second), so a live process renews three times before its lease could expire."""
+    return max(lease / 4, timedelta(seconds=0.25))
 
 
 def start_takeover(runner: TakesOver) -> BackgroundScheduler:

@@ -50,7 +50,7 @@ from bot.services import acked_work
 from bot.services.acked_work import Claim
 
 if TYPE_CHECKING:
-    from bot.app import Deps
+    from bot.deps import Deps
 
 logger = logging.getLogger(__name__)
 
@@ -117,8 +117,10 @@ class DurableLazyRunner(LazyListenerRunner):
         self._work(function, request, self._claim_in(request))()
 
     def take_over(self, limit: int = 20) -> int:
-        """Claim records whose lease expired and run each again through the app; returns how many."""
+        """Renew the leases of this process's own work, then claim records whose lease expired (their process
+        died) and run each again through the app; returns how many were taken over."""
         with self.deps.session_factory() as session:
+            acked_work.renew(session, self.worker, self.deps.clock.now(), self.lease)
             claims = acked_work.claim_expired(session, self.deps.clock.now(), self.worker, self.lease, limit)
         for claim in claims:
             logger.warning("taking over %s (record %s, attempt %s)", claim.function, claim.id, claim.attempt)

@@ -22,9 +22,13 @@ from bot.db.models import AckedWork
 from bot.services.leases import rowcount, skipping_locked
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
-# Long enough for any answer (an export upload included) on a live process, short enough that a user whose
-# process was killed is answered within a couple of minutes.
-LEASE = timedelta(minutes=2)
+NOBODY = ""  # the holder of work given back for a retry
+# A live process renews the leases of the work it holds (queued or running) every quarter lease
+# (:func:`renew`), so a lease expires only when its process died or stopped renewing: a user whose process
+# was killed is answered about this long after their ack.
+LEASE = timedelta(seconds=30)
+# Work held longer than this is not renewed any more: it hangs, and another process runs it again.
+LONGEST_RUN = timedelta(minutes=10)
 # Runs of work that raised before it is given up (each after the lease of the run before).
 MAX_ATTEMPTS = 3
 # Done records are kept as long as processed events (Slack's retries come within hours).
@@ -74,6 +78,23 @@ def record(
     row = session.execute(statement).first()
     session.commit()
     return None if row is None else Claim(id=int(row[0]), attempt=1, worker=worker, function=function)
+
+
+def renew(session: Session, worker: str, now: datetime, lease: timedelta = LEASE) -> int:
+    """Renew the leases of the pending work ``worker`` holds (received within LONGEST_RUN); commits."""
+    renewed = session.execute(
+        update(AckedWork)
+        .where(
+            AckedWork.status == PENDING,
+            AckedWork.claimed_by == worker,
+            AckedWork.received_at > now - LONGEST_RUN,
+            AckedWork.lease_until >= now,
+        )
+        .values(lease_until=now + lease)
+        .execution_options(synchronize_session=False)
+    )
+    session.commit()
+    return rowcount(renewed)
 
 
 def claim_expired(
@@ -147,7 +168,8 @@ def give_back(session: Session, claim: Claim, now: datetime, error: str, retry_a
     if claim.attempt >= MAX_ATTEMPTS:
         values: dict[str, Any] = {"status": FAILED, "request": None, "lease_until": None, "finished_at": now}
         return "failed" if _update_owned(session, claim, last_error=error[:2000], **values) else "lost"
-    retried = _update_owned(session, claim, last_error=error[:2000], lease_until=now + retry_after)
+    # Held by nobody: no process renews its lease, so a takeover claims it after ``retry_after``.
+    retried = _update_owned(session, claim, last_error=error[:2000], claimed_by=NOBODY, lease_until=now + retry_after)
     return "retried" if retried else "lost"
 
 
