@@ -271,6 +271,7 @@ class Seeder:
                     "planned_for": self.db.ts(moment),
                     "status": DeliveryStatus.PLANNED.value,
                     "attempts": 0,
+                    "posts": 0,
                     "created_at": self.now_db,
                 }
             )
@@ -287,6 +288,7 @@ class Seeder:
                     "planned_for": self.db.ts(escalation),
                     "status": DeliveryStatus.PLANNED.value,
                     "attempts": 0,
+                    "posts": 0,
                     "created_at": self.now_db,
                 }
             )
@@ -703,6 +705,7 @@ class Seeder:
                     "planned_for": self.db.ts(moment),
                     "status": DeliveryStatus.PLANNED.value,
                     "attempts": 0,
+                    "posts": 0,
                     "created_at": self.now_db,
                 }
             )

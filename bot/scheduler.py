@@ -17,7 +17,6 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import Sweeper
-from bot.services import acked_work, events
 
 logger = logging.getLogger(__name__)
 
@@ -49,22 +48,6 @@ def add_jobs(scheduler: BaseScheduler, sweeper: Sweeper) -> None:
         id="group-digest",
         replace_existing=True,
     )
-
-    scheduler.add_job(
-        _forget_old,
-        CronTrigger(hour=4, minute=10, timezone=ZONE),
-        args=[sweeper],
-        id="forget-old",
-        replace_existing=True,
-    )
-
-
-def _forget_old(sweeper: Sweeper) -> None:
-    """Drop processed events and finished acknowledged work past Slack's retry window."""
-    now = sweeper.clock.now()
-    with sweeper.session_factory() as session:
-        removed = events.forget_old(session, now), acked_work.forget_old(session, now)
-    logger.info("forgot %s processed events and %s finished records of acknowledged work", *removed)
 
 
 def _sweep(sweeper: Sweeper) -> None:
@@ -107,6 +90,8 @@ class TakesOver(Protocol):
 
     def take_over(self, limit: int = 20) -> int: ...
 
+    def forget_old(self) -> int: ...
+
 
 def takeover_interval(lease: timedelta) -> timedelta:
     """How often a web process renews its own leases and looks for abandoned work: a quarter of the lease
@@ -115,7 +100,8 @@ def takeover_interval(lease: timedelta) -> timedelta:
 
 
 def start_takeover(runner: TakesOver) -> BackgroundScheduler:
-    """Take over abandoned work in this (web) process, every :func:`takeover_interval`.
+    """Take over abandoned work in this (web) process, every :func:`takeover_interval`; and at night forget
+    what is past Slack's retry window (processed events, finished work).
 
     It runs in the web processes rather than the clock process: running work again needs the Bolt app with
     its listeners, which each web worker has built anyway (the clock process would build a second one just
@@ -129,8 +115,22 @@ def start_takeover(runner: TakesOver) -> BackgroundScheduler:
         id="take-over",
         replace_existing=True,
     )
+    scheduler.add_job(
+        _forget_old,
+        CronTrigger(hour=4, minute=10, timezone=ZONE),
+        args=[runner],
+        id="forget-old",
+        replace_existing=True,
+    )
     scheduler.start()
     return scheduler
+
+
+def _forget_old(runner: TakesOver) -> None:
+    try:
+        logger.info("forgot %s old records of processed events and finished work", runner.forget_old())
+    except Exception:
+        logger.exception("forgetting old records failed; tomorrow's run tries again")
 
 
 def _take_over(runner: TakesOver) -> None:

@@ -46,7 +46,7 @@ from slack_bolt.request.internals import build_context
 from slack_bolt.util.utils import get_arg_names_of_callable, get_name_for_callable
 
 from bot.bolt_request import FORM, bolt_request
-from bot.services import acked_work
+from bot.services import acked_work, events
 from bot.services.acked_work import Claim
 
 if TYPE_CHECKING:
@@ -136,6 +136,12 @@ class DurableLazyRunner(LazyListenerRunner):
             except Exception:
                 logger.exception("taking over record %s failed; its lease brings it back", claim.id)
         return len(claims)
+
+    def forget_old(self) -> int:
+        """Drop processed events and finished records past Slack's retry window; returns rows removed."""
+        now = self.deps.clock.now()
+        with self.deps.session_factory() as session:
+            return events.forget_old(session, now) + acked_work.forget_old(session, now)
 
     def _claim_in(self, request: BoltRequest) -> Claim | None:
         value = request.headers.get(WORK_HEADER, [""])[0]
