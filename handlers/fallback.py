@@ -20,8 +20,7 @@ from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.deps import deps_of
 from bot.i18n import t
-from handlers.common import load_viewer
-from handlers.run import ack_then
+from handlers.run import ack_then, language
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -56,16 +55,12 @@ def no_options(ack: Ack) -> None:
     ack(options=[])
 
 
-def unknown_action(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    ack()
+def unknown_action(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     logger.info("no listener for the button %r", action.get("action_id"))
     tell_privately(deps_of(context), client, _gone(body))
 
 
-def unknown_shortcut(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
+def unknown_shortcut(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     logger.info("no listener for the shortcut %r", body.get("callback_id"))
     tell_privately(deps_of(context), client, _gone(body))
 
@@ -75,8 +70,7 @@ def _gone(body: dict[str, Any]) -> dict[str, Any]:
     return {"user": user, "response_url": body.get("response_url"), "key": "edge.gone"}
 
 
-def unknown_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    ack()
+def unknown_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     logger.info("no listener for the command %r", command.get("command"))
     payload = {
         "user": str(command.get("user_id") or ""),
@@ -102,18 +96,6 @@ def note_view(text: str, lang: str) -> dict[str, Any]:
         "close": {"type": "plain_text", "text": t(lang, "edge.close")},
         "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": text}}],
     }
-
-
-def language(deps: Deps, client: WebClient, user: str) -> str:
-    """The user's language (their choice, else their Slack locale), or the bot's when they are unknown."""
-    if not user:
-        return deps.settings.bot_language
-    try:
-        with deps.session_factory() as session:
-            return load_viewer(session, client, deps, user).language
-    except Exception:
-        logger.exception("could not find the language of %s", user)
-        return deps.settings.bot_language
 
 
 def tell_privately(deps: Deps, client: WebClient, payload: dict[str, Any]) -> None:

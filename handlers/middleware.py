@@ -2,7 +2,7 @@
 listener reads it.
 
 Nothing here touches the database on the way to an ordinary listener: middleware runs before the ack.
-Slack's re-deliveries of an event are dropped by the event listeners themselves, after the ack
+Slack's re-deliveries of an event are dropped by the event listeners' lazy work, after the ack
 (``handlers.common.first_time``).
 """
 
@@ -19,7 +19,8 @@ from slack_sdk import WebClient
 from bot import user_text
 from bot.deps import CONTEXT_KEY, deps_of
 from bot.i18n import t
-from handlers.fallback import language, tell_privately
+from handlers.fallback import tell_privately
+from handlers.run import language
 
 if TYPE_CHECKING:
     from bot.deps import Deps

@@ -11,10 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.commands import covenant
-from bot.commands.context import Ask
 from bot.db.engine import SessionFactory
 from bot.db.models import ProcessedEvent
-from bot.render.blocks import Reply
+from bot.interaction import Ask, Outcome
 from bot.standin import requests as slack_requests
 from tests.conftest import person
 from tests.harness import SlackHarness
@@ -29,7 +28,7 @@ def test_commands_are_acknowledged_while_earlier_replies_are_still_being_built(
     release = threading.Event()
     real_run = covenant.run
 
-    def slow_run(ask: Ask, text: str) -> Reply:
+    def slow_run(ask: Ask, text: str) -> Outcome:
         release.wait(10)
         return real_run(ask, text)
 

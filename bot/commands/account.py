@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING
 
 from bot.db.models import Covenant
 from bot.i18n import LANGUAGES
+from bot.interaction import Ask
 from bot.render import account as render
 from bot.render.blocks import Reply
 from bot.services import covenants, groups, people
 from bot.services.errors import UsageError
-
-from .context import Ask
 
 if TYPE_CHECKING:
     from .parsing import CommandText

@@ -13,12 +13,12 @@ from typing import TYPE_CHECKING
 
 from bot.db.enums import OrganisationKind, RoleKind
 from bot.db.models import Covenant, Organisation
+from bot.interaction import Ask
 from bot.render import admin as render
 from bot.render.blocks import Reply
 from bot.services import administration, covenants, organisations
 from bot.services.errors import UsageError
 
-from .context import Ask
 from .parsing import KIND_WORDS, ROLE_WORDS, parse_date, parse_phase, split_two, take_user, words_of
 
 if TYPE_CHECKING:

@@ -9,6 +9,8 @@ from collections.abc import Callable
 
 from bot.db.enums import CovenantPhase, GroupKind
 from bot.db.models import Covenant, Organisation, WorkingGroup
+from bot.i18n import t
+from bot.interaction import Ask, ChannelMessage, Outcome
 from bot.render import companies as render_companies
 from bot.render import covenant as render
 from bot.render import groups as render_groups
@@ -18,7 +20,6 @@ from bot.services.access import meeting_filter
 from bot.services.errors import UsageError
 
 from . import account, admin
-from .context import Ask
 from .parsing import CommandText, parse_phase, split_command
 
 HELP_WORDS = {"", "help", "hulp", "?"}
@@ -50,6 +51,19 @@ def shared_status_answer(ask: Ask, slug: str, shared_by: str) -> Reply:
     )
 
 
+def share(ask: Ask, value: str) -> Outcome:
+    """**Share in channel**: the public status posted visibly where the button was pressed, then a private note.
+
+    The status is rebuilt from the database (public data only), never copied from the clicked message.
+    """
+    status = shared_status_answer(ask, value.removeprefix("status:"), ask.viewer.slack_user_id)
+    if ask.channel is None:
+        return Outcome.of(status)
+    shared = Reply(text=t(ask.lang, "status.shared", channel=f"<#{ask.channel}>"))
+    failed = Reply(text=t(ask.lang, "status.share_failed"))
+    return Outcome(reply=shared, posts=[ChannelMessage(ask.channel, status)], if_failed=failed)
+
+
 def plans_answer(ask: Ask, covenant: Covenant) -> Reply:
     """This cycle's action plans of the covenant, all companies together."""
     summary = plans.cycle_summary(ask.session, covenant.id, ask.today)
@@ -61,6 +75,15 @@ def companies_answer(ask: Ask, covenant: Covenant, page: int = 1) -> Reply:
     return render_companies.participant_page(
         organisations.participants(ask.session, covenant, ask.today, page), ask.lang
     )
+
+
+def companies_page(ask: Ask, value: str) -> Outcome:
+    """Previous / Next under a company list: the list is replaced by the page the button's value names."""
+    parsed = render_companies.parse_page_value(value)
+    if parsed is None:
+        raise UsageError("covenant.missing_name")
+    reply = companies_answer(ask, covenants.resolve(ask.session, parsed[0]), parsed[1])
+    return Outcome(reply=reply, replace=True)
 
 
 def covenant_groups_answer(ask: Ask, covenant: Covenant) -> Reply:
@@ -153,10 +176,10 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 }
 
 
-def run(ask: Ask, text: str) -> Reply:
+def run(ask: Ask, text: str) -> Outcome:
     """Answer ``/covenant <text>`` for ``ask.viewer``."""
     command = split_command(text)
     handler = SUBCOMMANDS.get(command.sub)
     if handler is None:
         raise UsageError("covenant.unknown_subcommand", sub=command.sub)
-    return handler(ask, command)
+    return Outcome.of(handler(ask, command))

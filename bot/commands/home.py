@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.render.home import home_view, parse_more_value
+from bot.interaction import Ask, Outcome
+from bot.render.home import LESS, home_view, parse_more_value
 from bot.services import dashboard
 from bot.services.dashboard import EXPANDABLE, Expansion
-
-from .context import Ask
 
 
 def expansion_from(value: str | None) -> Expansion | None:
@@ -22,3 +21,16 @@ def expansion_from(value: str | None) -> Expansion | None:
 def view(ask: Ask, expansion: Expansion | None = None) -> dict[str, Any]:
     """The Home view for ``ask.viewer`` (only sections their roles allow can be opened)."""
     return home_view(dashboard.dashboard(ask.session, ask.viewer, ask.now, ask.today, expansion))
+
+
+def show(ask: Ask, expansion: Expansion | None = None) -> Outcome:
+    """The asker's Home tab published again, optionally with one list opened."""
+    return Outcome(home=view(ask, expansion))
+
+
+def page(ask: Ask, action_id: str, value: str | None) -> Outcome:
+    """Show more / Previous / Next / Show less: the Home tab with the requested list opened (or closed).
+
+    Whatever the value says, the dashboard only opens lists the asker's roles allow.
+    """
+    return show(ask, None if action_id == LESS else expansion_from(value))

@@ -7,14 +7,14 @@ everyone else gets the covenant's aggregate figures.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from bot.db.enums import AssessmentOutcome, DeadlineStatus
 from bot.db.models import ActionPlan, Covenant, Deadline, Organisation, Participation
+from bot.interaction import Ask, Outcome
 from bot.render import plans as render
 from bot.render.blocks import Reply
 from bot.services import audit, covenants, groups, organisations, plans
@@ -38,20 +38,9 @@ OUTCOME_WORDS = {
 }
 
 
-@dataclass(frozen=True)
-class PlanContext:
-    """Who asks, from where, and when."""
-
-    viewer: Viewer
-    channel_id: str
-    today: date
-    now: datetime
-
-
-def run(session: Session, text: str, ctx: PlanContext) -> Reply:
-    """Answer ``/plan <text>``."""
+def run(ask: Ask, text: str) -> Outcome:
+    """Answer ``/plan <text>`` for ``ask.viewer`` (``channel`` acts on the conversation asked from)."""
     command = split_command(text)
-    lang = ctx.viewer.language
     handlers = {
         "due": _due,
         "deadline": _due,
@@ -66,11 +55,11 @@ def run(session: Session, text: str, ctx: PlanContext) -> Reply:
         "kanaal": _channel,
     }
     if command.sub in ("", "help", "hulp"):
-        return render.help_reply(lang)
+        return Outcome.of(render.help_reply(ask.lang))
     handler = handlers.get(command.sub)
     if handler is None:
         raise UsageError("plan.unknown_subcommand", sub=command.sub)
-    return handler(session, command.args, ctx)
+    return Outcome.of(handler(ask, command.args))
 
 
 # -- argument splitting ----------------------------------------------------------------------------------
@@ -110,12 +99,13 @@ def _company(session: Session, words: list[str]) -> Organisation:
     return organisations.resolve(session, " ".join(words))
 
 
-def _covenant_of(session: Session, company: Organisation, covenant: Covenant | None, ctx: PlanContext) -> Covenant:
+def _covenant_of(ask: Ask, company: Organisation, covenant: Covenant | None) -> Covenant:
     """The covenant meant: the one named, else the company's only (or only one the viewer runs)."""
     if covenant is not None:
         return covenant
+    session = ask.session
     ids = list(session.scalars(select(Participation.covenant_id).where(Participation.organisation_id == company.id)))
-    run_by_viewer = [i for i in ids if ctx.viewer.is_secretariat(i)]
+    run_by_viewer = [i for i in ids if ask.viewer.is_secretariat(i)]
     candidates = run_by_viewer or ids
     if len(set(candidates)) == 1:
         found = session.get(Covenant, candidates[0])
@@ -126,106 +116,113 @@ def _covenant_of(session: Session, company: Organisation, covenant: Covenant | N
     raise UsageError("plan.which_covenant", company=company.name)
 
 
-def _require_secretariat(ctx: PlanContext, covenant: Covenant) -> None:
-    if not ctx.viewer.is_secretariat(covenant.id):
-        raise UsageError("plan.secretariat_only", covenant=covenant.name(ctx.viewer.language))
+def _require_secretariat(ask: Ask, covenant: Covenant) -> None:
+    if not ask.viewer.is_secretariat(covenant.id):
+        raise UsageError("plan.secretariat_only", covenant=covenant.name(ask.viewer.language))
 
 
 # -- subcommands --------------------------------------------------------------------------------------------
 
 
-def _due(session: Session, args: list[str], ctx: PlanContext) -> Reply:
-    words, due = _take_date(args, ctx.today)
+def _due(ask: Ask, args: list[str]) -> Reply:
+    session = ask.session
+    words, due = _take_date(args, ask.today)
     words, covenant = _take_covenant(session, words)
     company = _company(session, words)
-    covenant = _covenant_of(session, company, covenant, ctx)
-    _require_secretariat(ctx, covenant)
+    covenant = _covenant_of(ask, company, covenant)
+    _require_secretariat(ask, covenant)
     if due is None:
         due = plans.default_due(session, company.id, covenant.id)
-    plan = plans.set_due(session, company.id, covenant.id, due, ctx.now, ctx.viewer.slack_user_id)
+    plan = plans.set_due(session, company.id, covenant.id, due, ask.now, ask.viewer.slack_user_id)
     session.commit()
-    return render.due_set(plan, ctx.viewer.language)
+    return render.due_set(plan, ask.viewer.language)
 
 
-def _submitted(session: Session, args: list[str], ctx: PlanContext) -> Reply:
-    words, on = _take_date(args, ctx.today)
+def _submitted(ask: Ask, args: list[str]) -> Reply:
+    session = ask.session
+    words, on = _take_date(args, ask.today)
     words, covenant = _take_covenant(session, words)
     if words:
         company = _company(session, words)
-    elif ctx.viewer.organisation_id is not None:
-        company = _own_company(session, ctx)
+    elif ask.viewer.organisation_id is not None:
+        company = _own_company(ask)
     else:
         raise UsageError("organisation.missing_name")
-    covenant = _covenant_of(session, company, covenant, ctx)
-    secretariat = ctx.viewer.is_secretariat(covenant.id)
-    if not secretariat and not ctx.viewer.may_see_company(covenant.id, company.id):
-        raise UsageError("plan.secretariat_only", covenant=covenant.name(ctx.viewer.language))
+    covenant = _covenant_of(ask, company, covenant)
+    secretariat = ask.viewer.is_secretariat(covenant.id)
+    if not secretariat and not ask.viewer.may_see_company(covenant.id, company.id):
+        raise UsageError("plan.secretariat_only", covenant=covenant.name(ask.viewer.language))
     plan = plans.current_plan(session, company.id, covenant.id, unsubmitted_first=True)
-    changed = plans.mark_submitted(session, plan, on or ctx.today, ctx.now, ctx.viewer.slack_user_id, secretariat)
+    changed = plans.mark_submitted(session, plan, on or ask.today, ask.now, ask.viewer.slack_user_id, secretariat)
     session.commit()
     by = None if changed else plans.submitted_by(session, plan)
-    return render.submitted(plan, changed, secretariat, ctx.viewer.language, by)
+    return render.submitted(plan, changed, secretariat, ask.viewer.language, by)
 
 
-def _assessed(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+def _assessed(ask: Ask, args: list[str]) -> Reply:
+    session = ask.session
     position = next((i for i, word in enumerate(args) if word.lower() in OUTCOME_WORDS), None)
     if position is None:
         raise UsageError("plan.outcome_missing")
     words, covenant = _take_covenant(session, args[:position])
     company = _company(session, words)
-    covenant = _covenant_of(session, company, covenant, ctx)
-    _require_secretariat(ctx, covenant)
+    covenant = _covenant_of(ask, company, covenant)
+    _require_secretariat(ask, covenant)
     plan = plans.current_plan(session, company.id, covenant.id)
     notes = " ".join(args[position + 1 :]).strip() or None
     plans.assess(
-        session, plan, OUTCOME_WORDS[args[position].lower()], notes, ctx.today, ctx.now, ctx.viewer.slack_user_id
+        session, plan, OUTCOME_WORDS[args[position].lower()], notes, ask.today, ask.now, ask.viewer.slack_user_id
     )
     session.commit()
-    return render.assessed(plan, ctx.viewer.language)
+    return render.assessed(plan, ask.viewer.language)
 
 
-def _overdue(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+def _overdue(ask: Ask, args: list[str]) -> Reply:
+    session = ask.session
     covenant = covenants.resolve(session, " ".join(args)) if args else None
-    scope = [covenant] if covenant else _viewer_covenants(session, ctx.viewer)
-    mine = [c for c in scope if ctx.viewer.is_secretariat(c.id)]
-    others = [c for c in scope if not ctx.viewer.is_secretariat(c.id)]
+    scope = [covenant] if covenant else _viewer_covenants(session, ask.viewer)
+    mine = [c for c in scope if ask.viewer.is_secretariat(c.id)]
+    others = [c for c in scope if not ask.viewer.is_secretariat(c.id)]
     ids = [c.id for c in mine]
-    overdue = plans.overdue_plans(session, ctx.today, ids, limit=render.MAX_LISTED) if mine else []
-    total = plans.count_overdue(session, ctx.today, ids) if len(overdue) == render.MAX_LISTED else len(overdue)
-    summaries = [plans.cycle_summary(session, c.id, ctx.today) for c in others]
-    return render.overdue(overdue, total, mine, summaries, others, ctx.today, ctx.viewer.language)
+    overdue = plans.overdue_plans(session, ask.today, ids, limit=render.MAX_LISTED) if mine else []
+    total = plans.count_overdue(session, ask.today, ids) if len(overdue) == render.MAX_LISTED else len(overdue)
+    summaries = [plans.cycle_summary(session, c.id, ask.today) for c in others]
+    return render.overdue(overdue, total, mine, summaries, others, ask.today, ask.viewer.language)
 
 
-def _status(session: Session, args: list[str], ctx: PlanContext) -> Reply:
-    lang = ctx.viewer.language
+def _status(ask: Ask, args: list[str]) -> Reply:
+    session = ask.session
+    lang = ask.viewer.language
     words, covenant = _take_covenant(session, args)
-    company = _company(session, words) if words else _own_company(session, ctx)
-    visible = _visible_plans(session, company, covenant, ctx)
+    company = _company(session, words) if words else _own_company(ask)
+    visible = _visible_plans(ask, company, covenant)
     if visible is not None:
         # Everything shown here is the company's own data: the assessment notes too (as /covenant company).
         notes_for = {p.covenant_id for p in visible}
         deadlines_ = [
             d
             for d in plans.company_deadlines(session, company.id, covenant.id if covenant else None)
-            if ctx.viewer.may_see_company(d.covenant_id, company.id)
+            if ask.viewer.may_see_company(d.covenant_id, company.id)
         ]
-        return render.company_status(company, visible, deadlines_, notes_for, ctx.today, lang)
+        return render.company_status(company, visible, deadlines_, notes_for, ask.today, lang)
     # Not theirs to see: the covenants' aggregate figures only.
     scope = [covenant] if covenant else _company_covenants(session, company)
-    summaries = [plans.cycle_summary(session, c.id, ctx.today) for c in scope]
+    summaries = [plans.cycle_summary(session, c.id, ask.today) for c in scope]
     return render.aggregate_only(company, scope, summaries, lang)
 
 
-def _channel(session: Session, args: list[str], ctx: PlanContext) -> Reply:
+def _channel(ask: Ask, args: list[str]) -> Reply:
+    session = ask.session
     covenant = covenants.resolve(session, " ".join(args))
-    _require_secretariat(ctx, covenant)
-    if not ctx.channel_id.startswith(("C", "G")):
+    _require_secretariat(ask, covenant)
+    channel = ask.channel or ""
+    if not channel.startswith(("C", "G")):
         raise UsageError("plan.channel_needs_channel")
-    if groups.by_channel(session, ctx.channel_id) is not None:
+    if groups.by_channel(session, channel) is not None:
         # A working group's channel is read by its members (and anyone invited): not private to the secretariat.
         raise UsageError("plan.channel_is_a_group")
     previous = covenant.secretariat_channel
-    covenant.secretariat_channel = ctx.channel_id
+    covenant.secretariat_channel = channel
     # Escalations planned for the old channel are no longer sent there (it is not the secretariat's any more):
     # the covenant's open deadlines are planned again, so they go to the new channel.
     session.execute(
@@ -235,37 +232,36 @@ def _channel(session: Session, args: list[str], ctx: PlanContext) -> Reply:
     )
     audit.record(
         session,
-        at=ctx.now,
-        actor=ctx.viewer.slack_user_id,
+        at=ask.now,
+        actor=ask.viewer.slack_user_id,
         action="covenant.secretariat_channel",
         entity="covenant",
         entity_id=covenant.id,
-        detail={"from": previous, "to": ctx.channel_id},
+        detail={"from": previous, "to": channel},
     )
     session.commit()
-    return render.channel_set(covenant, ctx.channel_id, ctx.viewer.language)
+    return render.channel_set(covenant, channel, ask.viewer.language)
 
 
 # -- helpers --------------------------------------------------------------------------------------------------
 
 
-def _own_company(session: Session, ctx: PlanContext) -> Organisation:
-    if ctx.viewer.organisation_id is None:
+def _own_company(ask: Ask) -> Organisation:
+    if ask.viewer.organisation_id is None:
         raise UsageError("plan.no_company")
-    company = session.get(Organisation, ctx.viewer.organisation_id)
+    company = ask.session.get(Organisation, ask.viewer.organisation_id)
     assert company is not None
     return company
 
 
-def _visible_plans(
-    session: Session, company: Organisation, covenant: Covenant | None, ctx: PlanContext
-) -> list[ActionPlan] | None:
+def _visible_plans(ask: Ask, company: Organisation, covenant: Covenant | None) -> list[ActionPlan] | None:
     """The company's plans the viewer may see, or None when they may see none of them."""
+    session = ask.session
     all_plans = plans.company_plans(session, company.id, covenant.id if covenant else None)
     covenant_ids = {p.covenant_id for p in all_plans} | {c.id for c in _company_covenants(session, company)}
-    if not any(ctx.viewer.may_see_company(cid, company.id) for cid in covenant_ids):
+    if not any(ask.viewer.may_see_company(cid, company.id) for cid in covenant_ids):
         return None
-    return [p for p in all_plans if ctx.viewer.may_see_company(p.covenant_id, company.id)]
+    return [p for p in all_plans if ask.viewer.may_see_company(p.covenant_id, company.id)]
 
 
 def _company_covenants(session: Session, company: Organisation) -> list[Covenant]:

@@ -12,6 +12,7 @@ import dataclasses
 import re
 
 from bot.db.models import Covenant, Organisation, WorkingGroup
+from bot.interaction import Ask, Outcome
 from bot.render import covenant as render
 from bot.render.blocks import Reply
 from bot.services.errors import UsageError
@@ -19,7 +20,6 @@ from bot.services.vocabulary import Entities, vocabulary_for, words
 
 from . import account, intents
 from . import covenant as commands
-from .context import Ask
 from .intents import Intent
 from .parsing import split_command
 
@@ -39,7 +39,7 @@ def understand(ask: Ask, question: str) -> tuple[Intent, Entities]:
     return intents.detect(words(question), found), found
 
 
-def answer(ask: Ask, text: str) -> Reply:
+def answer(ask: Ask, text: str) -> Outcome:
     """Answer a free-text question (or a command typed without the slash)."""
     question = strip_mentions(text)
     first = split_command(question).sub
@@ -49,7 +49,7 @@ def answer(ask: Ask, text: str) -> Reply:
     if language and not ask.viewer.language_chosen and language != ask.lang:
         ask = dataclasses.replace(ask, viewer=dataclasses.replace(ask.viewer, language=language))
     intent, found = understand(ask, question)
-    return respond_to(ask, intent, found)
+    return Outcome.of(respond_to(ask, intent, found))
 
 
 def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:

@@ -186,3 +186,10 @@ def pending_for(session: Session, deadline_ids: Sequence[int]) -> list[ReminderD
             )
         )
     )
+
+
+def ids_of(session: Session, dedupe_keys: Sequence[str]) -> list[int]:
+    """The ids of the deliveries with these dedupe keys (for sending them at once)."""
+    if not dedupe_keys:
+        return []
+    return list(session.scalars(select(ReminderDelivery.id).where(ReminderDelivery.dedupe_key.in_(dedupe_keys))))

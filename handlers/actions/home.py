@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
-from bot.commands.home import expansion_from
+from bot.commands import home
 from bot.deps import deps_of
-from bot.render import home
-from handlers.common import publish_home
-from handlers.run import ack_then
+from bot.render import home as render
+from handlers.run import Asker, ack_then, run
 
-ACTIONS = home.ACTIONS
+ACTIONS = render.ACTIONS
 
 
 def register(app: App) -> None:
@@ -22,9 +21,7 @@ def register(app: App) -> None:
         ack_then(app.action(action_id), home_page)
 
 
-def home_page(ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+def home_page(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Draw the clicking user's Home tab again with the requested list opened (or closed)."""
-    ack()
-    # Whatever the value says, the dashboard only opens lists the clicking user's roles allow.
-    expansion = None if action.get("action_id") == home.LESS else expansion_from(action.get("value"))
-    publish_home(deps_of(context), client, body["user"]["id"], expansion)
+    action_id, value = str(action.get("action_id")), action.get("value")
+    run(deps_of(context), client, Asker.of_action(body), lambda ask: home.page(ask, action_id, value))

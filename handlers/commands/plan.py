@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import App, BoltContext
 from slack_sdk import WebClient
 
 from bot.commands import plan, replays
 from bot.deps import deps_of
-from handlers.common import produce_reply, respond_privately
-from handlers.run import ack_then
-
-if TYPE_CHECKING:
-    from bot.deps import Deps
+from handlers.run import Asker, ack_then, run
 
 COMMANDS = ("/plan",)
 
@@ -22,27 +18,12 @@ def register(app: App) -> None:
     ack_then(app.command("/plan"), plan_command)
 
 
-def plan_command(ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Acknowledge ``/plan <text>`` at once; the answer is built after the ack."""
-    ack()
-    reply_to_plan(deps_of(context), client, command)
-
-
-def reply_to_plan(deps: Deps, client: WebClient, command: dict[str, Any]) -> None:
-    """Answer ``/plan <text>`` ephemerally."""
-    reply, _ = produce_reply(
-        deps,
+def plan_command(command: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Answer ``/plan <text>`` privately."""
+    text = command.get("text", "")
+    run(
+        deps_of(context),
         client,
-        command["user_id"],
-        lambda session, viewer: replays.once(
-            session,
-            command,
-            deps.clock.now(),
-            lambda: plan.run(
-                session,
-                command.get("text", ""),
-                plan.PlanContext(viewer, command.get("channel_id", ""), deps.today(), deps.clock.now()),
-            ),
-        ),
+        Asker.of_command(command),
+        lambda ask: replays.once(ask.session, command, ask.now, lambda: plan.run(ask, text)),
     )
-    respond_privately(command, reply)

@@ -3,7 +3,7 @@ deletions of collected messages) go to the minutes; other channel messages are n
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
@@ -13,9 +13,6 @@ from handlers.common import first_time
 from handlers.events import minutes
 from handlers.events.questions import answer_question
 
-if TYPE_CHECKING:
-    from bot.deps import Deps
-
 
 def _is_question(event: dict[str, Any]) -> bool:
     return (
@@ -24,16 +21,12 @@ def _is_question(event: dict[str, Any]) -> bool:
 
 
 def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Hand the messages that concern the bot over to after the ack; the rest cost nothing."""
-    if minutes.is_minutes_event(event) or _is_question(event):
-        handle_message(deps_of(context), client, body)
-
-
-def handle_message(deps: Deps, client: WebClient, body: dict[str, Any]) -> None:
-    """A minutes contribution, edit or deletion, or a DM question; each event once."""
+    """A minutes contribution, edit or deletion, or a DM question, each event once; the rest cost nothing."""
+    if not (minutes.is_minutes_event(event) or _is_question(event)):
+        return
+    deps = deps_of(context)
     if not first_time(deps, body):
         return
-    event = body["event"]
     if minutes.is_minutes_event(event):
         minutes.on_minutes_message(deps, client, event)
     else:
