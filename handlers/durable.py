@@ -42,10 +42,8 @@ from slack_bolt import App
 from slack_bolt.kwargs_injection import build_required_kwargs
 from slack_bolt.lazy_listener import LazyListenerRunner
 from slack_bolt.request import BoltRequest
-from slack_bolt.request.internals import build_context
 from slack_bolt.util.utils import get_arg_names_of_callable, get_name_for_callable
 
-from bot.bolt_request import FORM, bolt_request
 from bot.services import acked_work, events
 from bot.services.acked_work import Claim
 
@@ -88,7 +86,6 @@ class DurableLazyRunner(LazyListenerRunner):
     def start(self, function: Callable[..., None], request: BoltRequest) -> None:
         """Record the work (committed, before the ack leaves), then start it on Bolt's executor."""
         name = get_name_for_callable(function)
-        _read_as_the_entry_point_did(request)
         body = {key: value for key, value in request.body.items() if key != "token"}
         event_id = body.get("event_id") if body.get("type") == "event_callback" else None
         try:
@@ -215,15 +212,6 @@ def answer_once(send: Callable[[], T]) -> T | None:
         with deps.session_factory() as session:
             acked_work.answer_failed(session, claim)
         raise
-
-
-def _read_as_the_entry_point_did(request: BoltRequest) -> None:
-    """Bolt's copy of the request for a lazy function parses the raw body again, with the flaw
-    :mod:`bot.bolt_request` fixes (a form containing the word "payload"): read it as the entry point did."""
-    raw = request.raw_body
-    if request.mode == "http" and request.content_type == FORM and "payload" in raw:
-        request.body = bolt_request(raw, request.headers).body
-        build_context(request.context, request.body)
 
 
 def install(app: App, deps: Deps) -> DurableLazyRunner:
