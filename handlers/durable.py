@@ -6,8 +6,10 @@ wraps that runner (:func:`install`):
 - ``start`` (Bolt calls it in the request thread, after the ack function and before the HTTP answer leaves,
   since the app runs with ``process_before_response``) records the request in the database, committed, and
   only then hands the work to Bolt's executor. So exactly the requests with work after the ack are recorded
-  (not url_verification, not a form whose field errors went back in the ack with no lazy function), and a
-  retried event is dropped in that same transaction (its event_id is the record's key).
+  (not url_verification, not a form whose field errors went back in the ack with no lazy function, not a
+  channel message that is not for the bot: no listener with lazy work matches it), and a retried event is
+  dropped in that same transaction (its event_id is recorded with the work, ``processed_event``). A
+  listener of events has one lazy function: a second would find its event recorded and be dropped.
 - When the work returns, its record is marked done and the stored request dropped. When it raised, it is
   run again by a takeover, at most ``acked_work.MAX_ATTEMPTS`` times, then failed and logged: the work runs
   through ``handlers.run``, which answers a bug with an apology, so what escapes it is Slack or the
@@ -97,7 +99,7 @@ class DurableLazyRunner(LazyListenerRunner):
                     worker=self.worker,
                     now=self.deps.clock.now(),
                     lease=self.lease,
-                    dedupe_key=f"event:{event_id}:{name}"[:255] if event_id else None,
+                    event_id=str(event_id) if event_id else None,
                 )
         except Exception:
             # Unrecorded work still runs (the user is owed an answer); it just would not survive a crash.

@@ -16,7 +16,7 @@ from bot.app import create_app, make_web_client
 from bot.bolt_request import bolt_request
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.models import AckedWork
+from bot.db.models import AckedWork, ProcessedEvent
 from bot.delivery import Sweeper
 from bot.deps import Deps
 from bot.services import acked_work
@@ -233,5 +233,23 @@ def test_a_retried_event_is_recorded_and_run_once(
     time.sleep(0.3)
     assert len(standin.calls_to("chat.postEphemeral")) == 1
     [record] = _records(session_factory)
-    assert record.dedupe_key is not None and "EvDURABLE001" in record.dedupe_key
-    assert record.status == "done"
+    assert (record.function, record.status) == ("on_mention", "done")
+    with session_factory() as session:
+        assert session.scalar(select(ProcessedEvent.event_id)) == "EvDURABLE001"
+
+
+def test_channel_chatter_is_not_recorded(slack: SlackHarness, session_factory: SessionFactory) -> None:
+    chatter = {"type": "message", "channel_type": "channel", "user": EMMA, "text": "hi", "channel": "C1", "ts": "1.1"}
+    assert slack.event(chatter, event_id="EvCHATTER002").status == 200
+    assert _records(session_factory) == []
+
+
+def test_a_taken_over_event_is_answered_although_its_event_id_was_recorded(
+    workers: tuple[SlackHarness, DurableLazyRunner], session_factory: SessionFactory, clock: ManualClock
+) -> None:
+    slack, survivor = workers
+    event = {"type": "app_mention", "user": EMMA, "text": "<@UBOTCOVENANT> status goud", "channel": "C1", "ts": "1.8"}
+    assert slack.event(event, event_id="EvKILLED0001").status == 200
+    clock.advance(LEASE + timedelta(seconds=1))
+    assert survivor.take_over() == 1
+    assert len(slack.standin.calls_to("chat.postEphemeral")) == 1

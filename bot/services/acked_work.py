@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.engine import is_postgresql
 from bot.db.models import AckedWork
+from bot.services import events
 from bot.services.leases import rowcount, skipping_locked
 
 PENDING, DONE, FAILED = "pending", "done", "failed"
@@ -55,15 +54,17 @@ def record(
     worker: str,
     now: datetime,
     lease: timedelta = LEASE,
-    dedupe_key: str | None = None,
+    event_id: str | None = None,
 ) -> Claim | None:
-    """Record (committed) work about to start, leased to ``worker``; None when ``dedupe_key`` was recorded
-    before (Slack's retry of an event: its work was recorded, and runs, once)."""
-    dialect = postgresql if is_postgresql(session) else sqlite
+    """Record (committed) work about to start, leased to ``worker``, with the ``event_id`` of an event (its
+    de-duplication, :func:`bot.services.events.note_delivery`, in the same transaction); None when that event
+    was delivered before (Slack's retry: its work was recorded, and runs, once)."""
+    if event_id is not None and not events.note_delivery(session, event_id, now):
+        session.rollback()
+        return None
     statement = (
-        dialect.insert(AckedWork)
+        insert(AckedWork)
         .values(
-            dedupe_key=dedupe_key,
             function=function,
             request=request,
             status=PENDING,
@@ -72,12 +73,11 @@ def record(
             claimed_by=worker,
             lease_until=now + lease,
         )
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
         .returning(AckedWork.id)
     )
-    row = session.execute(statement).first()
+    record_id = int(session.execute(statement).scalar_one())
     session.commit()
-    return None if row is None else Claim(id=int(row[0]), attempt=1, worker=worker, function=function)
+    return Claim(id=record_id, attempt=1, worker=worker, function=function)
 
 
 def renew(session: Session, worker: str, now: datetime, lease: timedelta = LEASE) -> int:

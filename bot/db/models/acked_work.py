@@ -22,8 +22,6 @@ class AckedWork(Base):
     __table_args__ = (Index("ix_acked_work_due", "status", "lease_until"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Events only: the event_id and the lazy function, so Slack's retry of an event is recorded (and run) once.
-    dedupe_key: Mapped[str | None] = mapped_column(String(255), unique=True)
     function: Mapped[str] = mapped_column(String(255))
     request: Mapped[dict[str, object] | None] = mapped_column(json_column())
     status: Mapped[str] = mapped_column(String(16))

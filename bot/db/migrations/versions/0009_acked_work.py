@@ -4,8 +4,9 @@ Revision ID: 0009_acked_work
 Revises: 0008_delivery
 Create Date: 2026-12-01 13:00:00
 
-Each lazy listener's run is recorded (the request, without Slack's token) before the ack goes out and
-marked done when it finished, so work a killed process left unfinished is taken over after its lease.
+Each lazy listener's run is recorded (the request, without Slack's token) before the ack goes out, in the
+transaction that records an event's event_id (processed_event), and marked done when it finished, so work
+a killed process left unfinished is taken over after its lease.
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ def upgrade() -> None:
     op.create_table(
         'acked_work',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('dedupe_key', sa.String(length=255), nullable=True),
         sa.Column('function', sa.String(length=255), nullable=False),
         sa.Column('request', sa.JSON().with_variant(postgresql.JSONB(astext_type=sa.Text()), 'postgresql'), nullable=True),
         sa.Column('status', sa.String(length=16), nullable=False),
@@ -39,7 +39,6 @@ def upgrade() -> None:
         sa.Column('finished_at', bot.db.types.UTCDateTime(), nullable=True),
         sa.Column('last_error', sa.Text(), nullable=True),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_acked_work')),
-        sa.UniqueConstraint('dedupe_key', name=op.f('uq_acked_work_dedupe_key')),
     )
     with op.batch_alter_table('acked_work', schema=None) as batch_op:
         batch_op.create_index('ix_acked_work_due', ['status', 'lease_until'], unique=False)
