@@ -37,8 +37,9 @@ from bot.db.enums import (
 from bot.db.migrate import upgrade
 from bot.db.models import Base, Covenant, Deadline
 from bot.services import seed
-from bot.services.reminder_policy import day_start, is_business_day, next_allowed_moment, policy_for
+from bot.services.reminder_policy import day_start, next_allowed_moment, policy_for
 from bot.services.reminders import deadline_rules
+from bot.services.working_days import is_business_day
 
 ZONE = "Europe/Amsterdam"
 BATCH = 20_000

@@ -12,8 +12,7 @@ from sqlalchemy import Engine
 from bot.app import build_sweeper, make_web_client
 from bot.clock import ManualClock
 from bot.db.engine import make_session_factory
-from bot.delivery import Sweeper
-from bot.services import reminders
+from bot.delivery import Sweeper, store
 from bot.standin import StandinSlack
 from config.settings import Settings
 
@@ -73,7 +72,7 @@ def idle_sweep(sweeper: Sweeper, open_deadlines: int, runs: int) -> IdleSweep:
     for _ in range(runs):
         started = time.perf_counter()
         with sweeper.session_factory() as session:
-            assert reminders.claim_due(session, sweeper.clock.now(), sweeper.worker, sweeper.batch) == []
+            assert store.claim_due(session, sweeper.clock.now(), sweeper.worker, sweeper.batch) == []
         claims.append((time.perf_counter() - started) * 1000)
     timings.sort()
     return IdleSweep(

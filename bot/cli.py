@@ -101,7 +101,7 @@ def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: floa
     from datetime import timedelta
 
     from bot.app import build_sweeper
-    from bot.services import reminders
+    from bot.delivery import store
 
     settings.require("SLACK_BOT_TOKEN")
     sweeper = build_sweeper(settings)
@@ -116,7 +116,7 @@ def _sweep(settings: Settings, until_idle: bool, lease: float, max_seconds: floa
         if not until_idle:
             return 0
         with sweeper.session_factory() as session:
-            busy = reminders.outstanding(session, sweeper.clock.now())
+            busy = store.outstanding(session, sweeper.clock.now())
         if result.claimed == 0 and not busy:
             return 0
         if time.monotonic() > deadline:

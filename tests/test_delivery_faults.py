@@ -22,8 +22,7 @@ from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus
 from bot.db.models import AuditEntry, ReminderDelivery
-from bot.delivery import Sweeper
-from bot.services import reminders
+from bot.delivery import Sweeper, store
 from bot.services.reminders import insert_once
 from bot.standin import StandinSlack
 from config.settings import Settings
@@ -166,12 +165,12 @@ def test_a_sweeper_that_lost_its_claim_writes_nothing(
         # While the slow sweeper's request hangs, its claim expires and the other sweeper takes the row over.
         clock.advance(timedelta(minutes=30))
         with session_factory() as session:
-            assert reminders.claim_due(session, clock.now(), "other", only=delivery_id) == [delivery_id]
+            assert store.claim_due(session, clock.now(), "other", only=delivery_id) == [delivery_id]
         return 500, {}, {"ok": False, "error": "internal_error"}
 
     standin.fault = fault
     with session_factory() as session:
-        assert reminders.claim_due(session, clock.now(), "slow") == [delivery_id]
+        assert store.claim_due(session, clock.now(), "slow") == [delivery_id]
     result = slow.deliver(delivery_id)
     assert (result.retried, result.failed, result.sent) == (0, 0, 0)
     with session_factory() as session:

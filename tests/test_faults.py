@@ -18,8 +18,7 @@ from bot.app import create_app, make_web_client
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
 from bot.db.models import Base, ReminderDelivery
-from bot.delivery import Sweeper
-from bot.services import reminders
+from bot.delivery import Sweeper, store
 from bot.services.reminders import insert_once
 from bot.standin import StandinSlack
 from bot.standin import requests as slack_requests
@@ -244,7 +243,7 @@ def test_a_dropped_database_connection_loses_nothing(
     sweeper = Sweeper(session_factory, make_web_client(settings, retries=False), clock, settings, batch=10)
     # Deliver a first batch, then cut every connection under the app's feet.
     with session_factory() as session:
-        ids = reminders.claim_due(session, clock.now(), sweeper.worker, limit=10)
+        ids = store.claim_due(session, clock.now(), sweeper.worker, limit=10)
     for delivery_id in ids:
         sweeper.deliver(delivery_id)
     if engine.dialect.name == "postgresql":

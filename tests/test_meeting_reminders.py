@@ -17,6 +17,7 @@ from bot.db.enums import DeliveryStatus
 from bot.db.models import ReminderDelivery, Rsvp
 from bot.delivery import Sweeper
 from bot.services import meeting_changes, meeting_reminders, meetings
+from bot.services.fingerprints import PlannerMemory
 from bot.services.recurrence import Repeat
 from bot.standin import Call, StandinSlack
 from tests.conftest import person
@@ -199,7 +200,8 @@ def test_the_planner_reads_the_meetings_again_only_after_a_change_or_an_hour(
     now = _local(date(2026, 11, 26), 9)
     with session_factory() as session:
         schedule(session, date(2026, 11, 30), time(14), title="Eerste")
-        assert meeting_reminders.plan(session, now) > 0
+        memory = PlannerMemory()  # as a sweeper keeps it between sweeps
+        assert meeting_reminders.plan(session, now, memory) > 0
         session.commit()
         calls: list[datetime] = []
         real_plan = meeting_reminders._plan
@@ -210,12 +212,12 @@ def test_the_planner_reads_the_meetings_again_only_after_a_change_or_an_hour(
 
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(meeting_reminders, "_plan", counting)
-            assert meeting_reminders.plan(session, now + timedelta(minutes=1)) == 0
+            assert meeting_reminders.plan(session, now + timedelta(minutes=1), memory) == 0
             assert calls == []  # nothing changed: one fingerprint query, no reading of the series
             schedule(session, date(2026, 12, 1), time(11), title="Tweede")
-            assert meeting_reminders.plan(session, now + timedelta(minutes=2)) == 2  # a new meeting: at once
+            assert meeting_reminders.plan(session, now + timedelta(minutes=2), memory) == 2  # a new meeting: at once
             session.commit()
-            assert meeting_reminders.plan(session, now + timedelta(minutes=61)) == 0
+            assert meeting_reminders.plan(session, now + timedelta(minutes=61), memory) == 0
             assert len(calls) == 1
-            assert meeting_reminders.plan(session, now + timedelta(minutes=63)) == 0  # an hour on: read again
+            assert meeting_reminders.plan(session, now + timedelta(minutes=63), memory) == 0  # an hour on: read again
             assert len(calls) == 2

@@ -220,9 +220,9 @@ def test_a_crash_after_slack_accepted_is_recovered_without_resending(
     # A first process claims and sends, then "dies" before recording the send.
     crashed = Sweeper(session_factory, sweeper.client, clock, settings, worker="crashed")
     with session_factory() as session:
-        from bot.services import reminders
+        from bot.delivery import store
 
-        ids = reminders.claim_due(session, clock.now(), "crashed")
+        ids = store.claim_due(session, clock.now(), "crashed")
     crashed_sent = []
     with session_factory() as session:
         for delivery_id in ids:
@@ -232,7 +232,7 @@ def test_a_crash_after_slack_accepted_is_recovered_without_resending(
             if reply is None:  # e.g. an empty digest: nothing to send
                 continue
             # As the engine does: the request is recorded before it is made.
-            assert reminders.start_post(session, delivery, "crashed", clock.now(), reminders.LEASE)
+            assert store.start_post(session, delivery, "crashed", clock.now(), store.LEASE)
             crashed.client.chat_postMessage(
                 channel=delivery.recipient,
                 metadata={"event_type": "covenant_bot_delivery", "event_payload": {"delivery_id": delivery.id}},

@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from datetime import date, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
-
-from sqlalchemy.orm import Session
 
 from bot.db.models import Covenant, WorkingGroup
 from bot.i18n import t
+from bot.interaction import Ask, Outcome, Upload
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape, header, section
 from bot.services import calendar_feed, covenants, groups, locking, meeting_changes, meetings, rsvps
-from bot.services.access import Viewer
 from bot.services.errors import UsageError
 from bot.services.meeting_changes import Changed
 
@@ -53,70 +50,59 @@ _SUBCOMMANDS = {
 _REF = re.compile(r"^#?(\d{1,9})(?:@(.+))?$")
 _NEXT = {"next", "volgende"}
 _ROTATE = {"rotate", "vernieuw", "roteer", "new", "nieuw"}
+_CHANGES = ("agenda", "move", "cancel")
 DEFAULT_LIST = 10
 MAX_LIST = 25
 
 
-@dataclass(frozen=True)
-class CalendarFile:
-    """A file to hand the user (the feed, in console mode or without a public web address)."""
-
-    filename: str
-    title: str
-    content: bytes
-
-
-@dataclass
-class MeetingAnswer:
-    """What ``/meeting`` does: a reply, or a modal to open; notices owed to channels; a file to upload."""
-
-    reply: Reply | None = None
-    modal: dict[str, Any] | None = None
-    notice_ids: list[int] = field(default_factory=list)
-    file: CalendarFile | None = None
+def writes(sub: str, rest: str) -> bool:
+    """True when ``/meeting <sub> <rest>`` may change something (so a replay of it must not)."""
+    action = _SUBCOMMANDS.get(sub)
+    if action == "schedule":
+        return bool(rest)  # without text it only opens the form; the form's submission is its own request
+    if action in _CHANGES:
+        return True
+    if action == "feed":
+        words = rest.split()
+        return bool(words) and words[-1].lower() in _ROTATE
+    if action == "group":
+        inner = split_command(rest)
+        return meeting_groups.writes(inner.sub, inner.rest)
+    return False
 
 
-@dataclass(frozen=True)
-class Invocation:
-    """Where and when the command was typed, and where the calendar feeds are served (None: nowhere public)."""
-
-    viewer: Viewer
-    now: datetime
-    channel: str | None = None
-    public_url: str | None = None
-
-    @property
-    def today(self) -> date:
-        return self.now.astimezone(ZoneInfo(self.viewer.timezone)).date()
+def opens_form(text: str) -> bool:
+    """True when ``/meeting <text>`` opens the schedule form (which must happen while Slack waits for the ack)."""
+    command = split_command(text)
+    return _SUBCOMMANDS.get(command.sub) == "schedule" and not command.rest
 
 
-def run(session: Session, text: str, call: Invocation) -> MeetingAnswer:
+def run(ask: Ask, text: str) -> Outcome:
     """Answer ``/meeting <text>``."""
     command = split_command(text)
-    lang = call.viewer.language
     if command.sub in HELP_WORDS:
-        return MeetingAnswer(_help(lang))
+        return Outcome.of(_help(ask.lang))
     action = _SUBCOMMANDS.get(command.sub)
     rest = command.rest
     if action == "schedule":
         if not rest:
-            return MeetingAnswer(modal=meeting_schedule.modal(session, call.viewer, call.channel))
-        scheduled = meeting_schedule.schedule_line(session, rest, call.viewer, call.now, call.today, force=False)
-        return MeetingAnswer(scheduled.reply, notice_ids=scheduled.notice_ids)
+            failed = render.confirmation(t(ask.lang, "meeting.modal_failed"))
+            return Outcome(modal=meeting_schedule.modal(ask), if_failed=failed)
+        return meeting_schedule.schedule_line(ask, rest)
     if action == "next":
-        return MeetingAnswer(next_meeting(session, rest, call))
+        return Outcome.of(next_meeting(ask, rest))
     if action == "list":
-        return MeetingAnswer(meeting_list(session, rest, call))
-    if action in ("agenda", "move", "cancel"):
-        changed = change(session, action, rest, call)
-        session.commit()
-        return MeetingAnswer(_changed_reply(action, changed, lang), notice_ids=_ids(changed.notice_id))
+        return Outcome.of(meeting_list(ask, rest))
+    if action in _CHANGES:
+        changed = change(ask, action, rest)
+        ask.session.commit()
+        return Outcome(reply=_changed_reply(action, changed, ask.lang), deliveries=_ids(changed.notice_id))
     if action in ("ics", "feed"):
-        return feed(session, rest, call, rotate_allowed=action == "feed")
+        return feed(ask, rest, rotate_allowed=action == "feed")
     if action == "group":
-        return MeetingAnswer(meeting_groups.run(session, rest, call.viewer, call.now))
+        return meeting_groups.run(ask, rest)
     if action == "groups":
-        return MeetingAnswer(meeting_groups.listing(session, rest, call.viewer))
+        return meeting_groups.listing(ask, rest)
     raise UsageError("meeting.unknown_subcommand", sub=command.sub)
 
 
@@ -129,19 +115,19 @@ def _ids(*ids: int | None) -> list[int]:
     return [i for i in ids if i is not None]
 
 
-def _group_here(session: Session, words: str, call: Invocation) -> WorkingGroup | None:
+def _group_here(ask: Ask, words: str) -> WorkingGroup | None:
     """The group named in ``words``, else the group whose channel this is, else None."""
     if words.strip():
-        return groups.resolve(session, slack_plain(words).strip("\"'“”"))
-    return groups.by_channel(session, call.channel) if call.channel else None
+        return groups.resolve(ask.session, slack_plain(words).strip("\"'“”"))
+    return groups.by_channel(ask.session, ask.channel) if ask.channel else None
 
 
-def next_meeting(session: Session, rest: str, call: Invocation) -> Reply:
+def next_meeting(ask: Ask, rest: str) -> Reply:
     """``/meeting next [group]``: the next sitting in full (who answered for the chair and the secretariat)."""
-    group = _group_here(session, rest, call)
-    viewer, lang = call.viewer, call.viewer.language
+    group = _group_here(ask, rest)
+    session, viewer, lang = ask.session, ask.viewer, ask.lang
     ids = meetings.group_ids_for(session, viewer, group, None)
-    found = meetings.coming(session, viewer, ids, call.now, 1)
+    found = meetings.coming(session, viewer, ids, ask.now, 1)
     if not found:
         text = t(lang, "meeting.nothing_planned")
         return Reply(text=text, blocks=[section(text)])
@@ -154,8 +140,9 @@ def next_meeting(session: Session, rest: str, call: Invocation) -> Reply:
     return render.meeting_detail(occurrence, tally, answered, lang)
 
 
-def meeting_list(session: Session, rest: str, call: Invocation) -> Reply:
+def meeting_list(ask: Ask, rest: str) -> Reply:
     """``/meeting list [group|covenant] [n]``."""
+    session = ask.session
     words = rest.split()
     limit = DEFAULT_LIST
     if words and words[-1].isdigit():
@@ -173,10 +160,10 @@ def meeting_list(session: Session, rest: str, call: Invocation) -> Reply:
             except UsageError:
                 raise not_a_group from None
     elif not name:
-        group = _group_here(session, "", call)
-    lang = call.viewer.language
-    ids = meetings.group_ids_for(session, call.viewer, group, covenant)
-    found = meetings.coming(session, call.viewer, ids, call.now, limit)
+        group = _group_here(ask, "")
+    lang = ask.lang
+    ids = meetings.group_ids_for(session, ask.viewer, group, covenant)
+    found = meetings.coming(session, ask.viewer, ids, ask.now, limit)
     if group is not None:
         title = t(lang, "meeting.list.title_group", group=render.group_name(group, lang))
     elif covenant is not None:
@@ -199,21 +186,22 @@ def parse_ref(word: str, today: date) -> tuple[int, date | Literal["next"] | Non
     return int(match.group(1)), parse_date(on, today)
 
 
-def change(session: Session, action: str, rest: str, call: Invocation) -> Changed:
+def change(ask: Ask, action: str, rest: str) -> Changed:
     """``agenda <meeting> <text>``, ``move <meeting> <date/time>``, ``cancel <meeting> [reason]``."""
     words = rest.split()
     if not words:
         raise UsageError(f"meeting.usage_{action}")
-    meeting_id, on = parse_ref(words[0], call.today)
+    session, viewer, now = ask.session, ask.viewer, ask.now
+    meeting_id, on = parse_ref(words[0], ask.today)
     # Two changing the same meeting at once take turns: the second sees the first's change (e.g. "already cancelled").
     locking.serialise(session, "meeting", meeting_id)
-    target = meetings.target(session, meeting_id, on, call.viewer, call.now)
+    target = meetings.target(session, meeting_id, on, viewer, now)
     tail = words[1:]
     if action == "agenda":
-        return meeting_changes.set_agenda(session, target, slack_plain(" ".join(tail)), call.viewer, call.now)
+        return meeting_changes.set_agenda(session, target, slack_plain(" ".join(tail)), viewer, now)
     if action == "cancel":
-        return meeting_changes.cancel(session, target, slack_plain(" ".join(tail)), call.viewer, call.now)
-    when = parse_when(tail, call.today, need_date=False)
+        return meeting_changes.cancel(session, target, slack_plain(" ".join(tail)), viewer, now)
+    when = parse_when(tail, ask.today, need_date=False)
     if when is None or when.used < len(tail):
         raise UsageError("meeting.usage_move")
     meeting = target.meeting
@@ -226,7 +214,7 @@ def change(session: Session, action: str, rest: str, call: Invocation) -> Change
         duration = meetings.local_moment(day, when.end, meeting.timezone) - new_start
         if duration <= timedelta(0):
             raise UsageError("meeting.end_before_start")
-    return meeting_changes.move(session, target, new_start, duration, call.viewer, call.now)
+    return meeting_changes.move(session, target, new_start, duration, viewer, now)
 
 
 def _changed_reply(action: str, changed: Changed, lang: str) -> Reply:
@@ -237,34 +225,34 @@ def _changed_reply(action: str, changed: Changed, lang: str) -> Reply:
     return render.confirmation(text)
 
 
-def feed(session: Session, rest: str, call: Invocation, rotate_allowed: bool) -> MeetingAnswer:
+def feed(ask: Ask, rest: str, rotate_allowed: bool) -> Outcome:
     """``/meeting ics <group>`` (the link, or the file where no web address is set) and
     ``/meeting feed <group> rotate`` (a new link; the old one stops working)."""
     words = rest.split()
     rotate = rotate_allowed and bool(words) and words[-1].lower() in _ROTATE
     if rotate:
         words.pop()
-    group = _group_here(session, " ".join(words), call)
+    group = _group_here(ask, " ".join(words))
     if group is None:
         raise UsageError("group.missing")
-    viewer, lang = call.viewer, call.viewer.language
+    session, viewer, lang = ask.session, ask.viewer, ask.lang
     if not viewer.may_subscribe(group):
         raise UsageError("meeting.feed_members_only", group=group.name)
     if rotate:
-        groups.rotate_feed(session, group, viewer, call.now)
+        groups.rotate_feed(session, group, viewer, ask.now)
         session.commit()
     name = escape(render.group_name(group, lang))
     lines = [t(lang, "meeting.feed_rotated", group=name)] if rotate else []
-    file: CalendarFile | None = None
-    if call.public_url:
-        url = f"{call.public_url.rstrip('/')}/calendar/{group.calendar_token}.ics"
+    file: Upload | None = None
+    if ask.public_url:
+        url = f"{ask.public_url.rstrip('/')}/calendar/{group.calendar_token}.ics"
         lines.append(t(lang, "meeting.feed_link", group=name, url=url))
     else:
         lines.append(t(lang, "meeting.feed_file", group=name))
-        content = calendar_feed.calendar(session, group, call.now)
-        file = CalendarFile(f"{_slug(group.name)}.ics", group.name, content)
+        content = calendar_feed.calendar(session, group, ask.now)
+        file = Upload(f"{_slug(group.name)}.ics", group.name, content)
     lines.append(t(lang, "meeting.feed_private"))
-    return MeetingAnswer(render.confirmation("\n".join(lines)), file=file)
+    return Outcome(reply=render.confirmation("\n".join(lines)), upload=file)
 
 
 def _slug(name: str) -> str:

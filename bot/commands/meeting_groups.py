@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy.orm import Session
 
 from bot.db.models import WorkingGroup
 from bot.i18n import t
+from bot.interaction import Ask, Outcome
 from bot.render import meetings as render
 from bot.render.blocks import Reply, context, escape, header, lines_to_sections, section
 from bot.services import covenants, groups
-from bot.services.access import Viewer
 from bot.services.errors import UsageError
 
 from .parsing import mentioned_users, slack_plain, split_command
@@ -36,18 +34,29 @@ _ACTIONS = {
     "show": "show",
     "toon": "show",
 }
+_READS = {"show"}
 
 
 def _name(words: list[str]) -> str:
     return slack_plain(" ".join(words)).strip("\"'“”")
 
 
-def run(session: Session, text: str, viewer: Viewer, now: datetime) -> Reply:
+def writes(sub: str, rest: str) -> bool:
+    """True when ``/meeting group <sub> <rest>`` may change something (so a replay of it must not)."""
+    action = _ACTIONS.get(sub)
+    return action is not None and action not in _READS
+
+
+def run(ask: Ask, text: str) -> Outcome:
     """``group add <covenant> <name> [#channel]``, ``group members|remove|chair <group> @people``,
     ``group channel <group> #channel``, ``group language <group> nl|en``, ``group show <group>``."""
+    return Outcome.of(_group_reply(ask, text))
+
+
+def _group_reply(ask: Ask, text: str) -> Reply:
+    session, viewer, now, lang = ask.session, ask.viewer, ask.now, ask.lang
     command = split_command(text)
     action = _ACTIONS.get(command.sub)
-    lang = viewer.language
     words = command.rest.split()
     if action is None or not words:
         raise UsageError("group.usage")
@@ -115,18 +124,17 @@ def show(session: Session, group: WorkingGroup, lang: str) -> Reply:
     )
 
 
-def listing(session: Session, rest: str, viewer: Viewer) -> Reply:
+def listing(ask: Ask, rest: str) -> Outcome:
     """``/meeting groups [covenant]``: the working groups (of one covenant)."""
-    lang = viewer.language
-    covenant = covenants.resolve(session, rest) if rest.strip() else None
-    found = [g for g in groups.all_groups(session) if covenant is None or g.covenant_id == covenant.id]
+    lang, viewer = ask.lang, ask.viewer
+    covenant = covenants.resolve(ask.session, rest) if rest.strip() else None
+    found = [g for g in groups.all_groups(ask.session) if covenant is None or g.covenant_id == covenant.id]
     lines = []
     for group in found:
         channel = f" · <#{group.channel_id}>" if group.channel_id else ""
         mine = " :star:" if group.id in viewer.groups else ""
         lines.append(f"• *{escape(render.group_name(group, lang))}* ({group.covenant.slug}){channel}{mine}")
     title = t(lang, "group.list_title", count=len(found))
-    return Reply(
-        text=title,
-        blocks=[header(title), *lines_to_sections(lines or [t(lang, "group.none")], 40)],
+    return Outcome.of(
+        Reply(text=title, blocks=[header(title), *lines_to_sections(lines or [t(lang, "group.none")], 40)])
     )

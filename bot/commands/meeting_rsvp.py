@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-
-from sqlalchemy.orm import Session
 
 from bot.db.enums import RsvpAnswer
 from bot.db.keys import row_id
-from bot.db.models import ReminderDelivery
+from bot.delivery.families.meetings import reminder_message
 from bot.i18n import t
+from bot.interaction import Ask, MessageUpdate, Outcome
 from bot.render import meetings as render
-from bot.render.blocks import Reply
 from bot.services import authorised, meeting_reminders, people, rsvps
-from bot.services.access import Viewer
 from bot.services.errors import UsageError
-from bot.services.occurrences import Occurrence
 
 # How long after a meeting the chair can still look up who answered (for the minutes).
 WHO_GRACE = timedelta(days=30)
@@ -35,52 +30,37 @@ def parse_value(value: str) -> tuple[int, datetime]:
     return key, moment
 
 
-def reminder_message(session: Session, delivery: ReminderDelivery, occurrence: Occurrence, lang: str) -> Reply:
-    """A meeting reminder as it reads now (counts included): sent by the sweep, updated after each answer."""
-    tally = rsvps.tally(session, occurrence.meeting.id, occurrence.recurrence_id)
-    return render.reminder(occurrence, delivery.rule == meeting_reminders.SOON, tally, lang)
+def answer(ask: Ask, value: str, choice: RsvpAnswer, channel_language: str, pressed_privately: bool) -> Outcome:
+    """Record the answer and re-render every posted reminder of that occurrence; pressing twice changes nothing.
 
-
-@dataclass
-class RsvpResult:
-    """A note for the person who pressed (None: the updated counts say enough) and the messages to update."""
-
-    note: Reply | None = None
-    updates: list[tuple[str, str, Reply]] = field(default_factory=list)
-    # For a press on a message only the presser sees (``/meeting next``): its counts do not change.
-    recorded: Reply | None = None
-
-
-def answer(
-    session: Session, value: str, choice: RsvpAnswer, viewer: Viewer, now: datetime, channel_language: str
-) -> RsvpResult:
-    """Record the answer and re-render every posted reminder of that occurrence; pressing twice changes nothing."""
+    ``pressed_privately``: the press was on a message only the presser sees (``/meeting next``), whose counts
+    the updates do not reach; it is replaced by a note of what was recorded.
+    """
+    session, viewer, lang = ask.session, ask.viewer, ask.lang
     meeting_id, recurrence_id = parse_value(value)
-    occurrence = rsvps.still_open(authorised.occurrence(session, viewer, meeting_id, recurrence_id), now)
-    if not rsvps.record(session, occurrence, viewer.slack_user_id, choice, now):
+    occurrence = rsvps.still_open(authorised.occurrence(session, viewer, meeting_id, recurrence_id), ask.now)
+    if not rsvps.record(session, occurrence, viewer.slack_user_id, choice, ask.now):
         session.rollback()
-        text = t(viewer.language, "rsvp.unchanged", answer=t(viewer.language, f"rsvp.{choice.value}"))
-        return RsvpResult(note=render.confirmation(text))
+        return Outcome.of(render.confirmation(t(lang, "rsvp.unchanged", answer=t(lang, f"rsvp.{choice.value}"))))
     session.commit()
-    recorded = render.confirmation(
-        t(viewer.language, "rsvp.recorded", answer=t(viewer.language, f"rsvp.{choice.value}"))
-    )
-    updates = []
+    outcome = Outcome()
+    if pressed_privately:
+        outcome.reply = render.confirmation(t(lang, "rsvp.recorded", answer=t(lang, f"rsvp.{choice.value}")))
+        outcome.replace = True
     for delivery in meeting_reminders.posted(session, meeting_id, recurrence_id):
         if delivery.slack_channel is None or delivery.slack_ts is None:
             continue
-        lang = people.language_of(session, delivery.recipient, channel_language)
-        updates.append(
-            (delivery.slack_channel, delivery.slack_ts, reminder_message(session, delivery, occurrence, lang))
-        )
-    return RsvpResult(updates=updates, recorded=recorded)
+        reader = people.language_of(session, delivery.recipient, channel_language)
+        message = reminder_message(session, delivery, occurrence, reader)
+        outcome.updates.append(MessageUpdate(delivery.slack_channel, delivery.slack_ts, message))
+    return outcome
 
 
-def who(session: Session, value: str, viewer: Viewer, now: datetime) -> Reply:
+def who(ask: Ask, value: str) -> Outcome:
     """The names behind the counts: for the group's chair and the covenant's secretariat only."""
     meeting_id, recurrence_id = parse_value(value)
-    occurrence = rsvps.still_open(authorised.occurrence(session, viewer, meeting_id, recurrence_id), now - WHO_GRACE)
-    group = occurrence.meeting.group
-    if not viewer.may_see_rsvps(group):
+    found = authorised.occurrence(ask.session, ask.viewer, meeting_id, recurrence_id)
+    occurrence = rsvps.still_open(found, ask.now - WHO_GRACE)
+    if not ask.viewer.may_see_rsvps(occurrence.meeting.group):
         raise UsageError("rsvp.who_not_allowed")
-    return render.who_answered(occurrence, rsvps.answers(session, meeting_id, recurrence_id), viewer.language)
+    return Outcome.of(render.who_answered(occurrence, rsvps.answers(ask.session, meeting_id, recurrence_id), ask.lang))

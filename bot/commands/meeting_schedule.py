@@ -4,8 +4,7 @@ one MeetingRequest that the meetings service checks field by field."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -13,11 +12,11 @@ from sqlalchemy.orm import Session
 from bot.db.keys import row_id
 from bot.db.models import WorkingGroup
 from bot.i18n import t
+from bot.interaction import Ask, DirectMessage, Outcome
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape
 from bot.render.meeting_modal import ACTION, COVENANT_ZONE, schedule_modal
 from bot.services import groups, meetings
-from bot.services.access import Viewer
 from bot.services.errors import UsageError
 from bot.services.meetings import HolidayWarning, MeetingRequest, Scheduled
 from bot.services.recurrence import Repeat
@@ -93,14 +92,6 @@ def parse_line(session: Session, text: str, today: date) -> MeetingRequest:
     raise UsageError("meeting.schedule_usage")
 
 
-@dataclass
-class ScheduleAnswer:
-    """The reply to the person scheduling, and the channel notice to send at once."""
-
-    reply: Reply
-    notice_ids: list[int] = field(default_factory=list)
-
-
 def confirmation(scheduled: Scheduled, lang: str) -> Reply:
     """What the person who scheduled the meeting reads."""
     meeting = scheduled.meeting
@@ -124,19 +115,27 @@ def confirmation(scheduled: Scheduled, lang: str) -> Reply:
     return render.confirmation("\n".join(lines))
 
 
-def schedule_line(
-    session: Session, text: str, viewer: Viewer, now: datetime, today: date, force: bool
-) -> ScheduleAnswer:
-    """``/meeting schedule <group> <date> <time> ...``: schedule it, or say why not (a holiday is a warning)."""
-    request = parse_line(session, text, today)
+def schedule_line(ask: Ask, text: str, force: bool = False) -> Outcome:
+    """``/meeting schedule <group> <date> <time> ...``: schedule it, or say why not (a holiday is a warning).
+
+    The group's channel is told at once (the notice is owed, so a failure is retried by the next sweep).
+    """
+    request = parse_line(ask.session, text, ask.today)
     request.allow_holiday = force or any(word.lower() in FORCE_WORDS for word in text.split())
     try:
-        scheduled = meetings.schedule(session, request, viewer, now)
+        scheduled = meetings.schedule(ask.session, request, ask.viewer, ask.now)
     except HolidayWarning as warning:
-        session.rollback()
-        return ScheduleAnswer(render.holiday_warning(str(warning.values["holiday"]), text, viewer.language))
-    session.commit()
-    return ScheduleAnswer(confirmation(scheduled, viewer.language), _ids(scheduled.notice_id))
+        ask.session.rollback()
+        return Outcome.of(render.holiday_warning(str(warning.values["holiday"]), text, ask.lang))
+    ask.session.commit()
+    return Outcome(reply=confirmation(scheduled, ask.lang), deliveries=_ids(scheduled.notice_id))
+
+
+def schedule_anyway(ask: Ask, value: str) -> Outcome:
+    """**Schedule anyway** under a holiday warning: the line is scheduled and replaces the warning."""
+    outcome = schedule_line(ask, value, force=True)
+    outcome.replace = True
+    return outcome
 
 
 def _ids(*ids: int | None) -> list[int]:
@@ -146,13 +145,13 @@ def _ids(*ids: int | None) -> list[int]:
 # -- the modal -------------------------------------------------------------------------------------------
 
 
-def modal(session: Session, viewer: Viewer, channel: str | None) -> dict[str, Any]:
-    """The schedule modal with the groups ``viewer`` may schedule for; UsageError when there are none."""
-    allowed = groups.manageable(session, viewer)
+def modal(ask: Ask) -> dict[str, Any]:
+    """The schedule modal with the groups the viewer may schedule for; UsageError when there are none."""
+    allowed = groups.manageable(ask.session, ask.viewer)
     if not allowed:
         raise UsageError("meeting.no_groups")
-    here = groups.by_channel(session, channel) if channel else None
-    return schedule_modal(allowed, viewer.language, here.id if here else None, channel)
+    here = groups.by_channel(ask.session, ask.channel) if ask.channel else None
+    return schedule_modal(allowed, ask.lang, here.id if here else None, ask.channel)
 
 
 def field_value(values: dict[str, Any], block_id: str) -> str | None:
@@ -216,11 +215,11 @@ def request_from_modal(session: Session, values: dict[str, Any]) -> tuple[Meetin
     return request, errors
 
 
-def check_modal(session: Session, values: dict[str, Any], viewer: Viewer, now: datetime) -> dict[str, str]:
+def check_modal(ask: Ask, values: dict[str, Any]) -> dict[str, str]:
     """The submitted modal's problems, by block id, in the user's language (empty: it can be scheduled)."""
-    lang = viewer.language
-    request, unreadable = request_from_modal(session, values)
-    checked = meetings.check(session, request, viewer, now)
+    lang = ask.lang
+    request, unreadable = request_from_modal(ask.session, values)
+    checked = meetings.check(ask.session, request, ask.viewer, ask.now)
     problems = {**checked.errors, **unreadable}
     errors = {name: t(lang, error.key, **error.values) for name, error in problems.items()}
     if checked.holiday and "date" not in errors:
@@ -228,10 +227,16 @@ def check_modal(session: Session, values: dict[str, Any], viewer: Viewer, now: d
     return errors
 
 
-def submit_modal(session: Session, values: dict[str, Any], viewer: Viewer, now: datetime) -> ScheduleAnswer:
-    """Schedule what the modal holds (call check_modal first); commits."""
-    request, _ = request_from_modal(session, values)
+def submit_modal(ask: Ask, values: dict[str, Any]) -> Outcome:
+    """Schedule what the modal holds, confirmed by DM; commits. Nothing when :func:`check_modal` finds a problem
+    (the form's ack showed it on its field)."""
+    if check_modal(ask, values):
+        return Outcome()
+    request, _ = request_from_modal(ask.session, values)
     request.allow_holiday = True  # check_modal warned already, and the box was ticked
-    scheduled = meetings.schedule(session, request, viewer, now)
-    session.commit()
-    return ScheduleAnswer(confirmation(scheduled, viewer.language), _ids(scheduled.notice_id))
+    scheduled = meetings.schedule(ask.session, request, ask.viewer, ask.now)
+    ask.session.commit()
+    return Outcome(
+        deliveries=_ids(scheduled.notice_id),
+        dms=[DirectMessage(ask.viewer.slack_user_id, confirmation(scheduled, ask.lang))],
+    )

@@ -1,15 +1,14 @@
 """``/minutes``: add (opens the form), show, list, search, export, help.
 
-Each entry point returns an :class:`Outcome`: what the handler must do in Slack (answer, open a modal,
-send owed messages now, replace earlier messages, upload a file). Nothing here talks to Slack.
+Each entry point takes an :class:`~bot.interaction.Ask` and returns an :class:`~bot.interaction.Outcome`:
+what the handler must do in Slack (answer, open a modal, send owed messages now, replace earlier messages,
+upload a file). Nothing here talks to Slack.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,12 +16,12 @@ from sqlalchemy.orm import Session
 from bot.db.enums import RsvpAnswer
 from bot.db.models import Minutes, Person, Rsvp
 from bot.i18n import t
+from bot.interaction import Ask, Outcome, Upload
 from bot.render import minutes as render
 from bot.render import minutes_export, minutes_views
 from bot.render.blocks import Reply
 from bot.services import access, minutes_lookup, minutes_search
 from bot.services import minutes as service
-from bot.services.access import Viewer
 from bot.services.errors import UsageError
 
 from .dates import looks_like_date, parse_date
@@ -36,28 +35,6 @@ SEARCH_WORDS = {"search", "zoek", "zoeken", "find"}
 EXPORT_WORDS = {"export", "exporteer", "download"}
 
 
-@dataclass(frozen=True)
-class Upload:
-    """A file to upload to the user's DM."""
-
-    filename: str
-    title: str
-    content: str
-
-
-@dataclass
-class Outcome:
-    """What the handler does in Slack after a minutes command, button, form or shortcut."""
-
-    reply: Reply | None = None
-    view: dict[str, Any] | None = None
-    send_now: list[int] = field(default_factory=list)
-    updates: list[tuple[str, str, Reply]] = field(default_factory=list)
-    upload: Upload | None = None
-    dm: Reply | None = None
-    reaction: str | None = None
-
-
 def split_date(text: str, today: date) -> tuple[str, date | None]:
     """``leefbaar loon 12-11`` -> (``leefbaar loon``, 12 November): a trailing date written with digits."""
     words = text.split()
@@ -68,53 +45,53 @@ def split_date(text: str, today: date) -> tuple[str, date | None]:
     return text, None
 
 
-def _today(viewer: Viewer, now: datetime) -> date:
-    return now.astimezone(ZoneInfo(viewer.timezone)).date()
+def opens_form(text: str) -> bool:
+    """True when ``/minutes <text>`` opens the minutes form (which must happen while Slack waits for the ack)."""
+    return split_command(text).sub in ADD_WORDS
 
 
-def run(session: Session, text: str, viewer: Viewer, now: datetime, channel_id: str | None) -> Outcome:
-    """Answer ``/minutes <text>`` for ``viewer`` (typed in ``channel_id``)."""
+def run(ask: Ask, text: str) -> Outcome:
+    """Answer ``/minutes <text>`` (typed in ``ask.channel``)."""
+    session, viewer = ask.session, ask.viewer
     command = split_command(text)
-    lang = viewer.language
     if command.sub in HELP_WORDS:
-        return Outcome(reply=render.help_reply(lang))
+        return Outcome.of(render.help_reply(ask.lang))
     if command.sub in LIST_WORDS:
-        return Outcome(reply=minutes_list(session, viewer, command.rest))
+        return Outcome.of(minutes_list(ask, command.rest))
     if command.sub in SEARCH_WORDS:
         hits = minutes_search.search(session, viewer, command.rest)
         found = [(hit, service.sitting_start(hit.minutes.meeting, hit.minutes.occurrence_start)) for hit in hits]
-        return Outcome(reply=render.search_results(command.rest, found, lang))
+        return Outcome.of(render.search_results(command.rest, found, ask.lang))
     if command.sub not in ADD_WORDS | SHOW_WORDS | EXPORT_WORDS:
         raise UsageError("minutes.unknown_subcommand", sub=command.sub)
-    name, day = split_date(command.rest, _today(viewer, now))
-    sitting = minutes_lookup.resolve(session, viewer, name, day, now, channel_id)
+    name, day = split_date(command.rest, ask.today)
+    sitting = minutes_lookup.resolve(session, viewer, name, day, ask.now, ask.channel)
     if command.sub in ADD_WORDS:
         meeting, occurrence = sitting.occurrence.meeting, sitting.occurrence.recurrence_id
-        minutes = service.open_draft(session, meeting, occurrence, now, viewer.slack_user_id)
-        return Outcome(view=edit_form(session, minutes, viewer, now, channel_id))
+        minutes = service.open_draft(session, meeting, occurrence, ask.now, viewer.slack_user_id)
+        return Outcome(modal=edit_form(ask, minutes))
     if sitting.minutes is None:
         raise UsageError("minutes.none_yet", meeting=sitting.occurrence.meeting.title)
     if command.sub in SHOW_WORDS:
-        return Outcome(reply=show(session, sitting.minutes, viewer))
-    return export(session, sitting.minutes, viewer)
+        return Outcome.of(show(ask, sitting.minutes))
+    return export(ask, sitting.minutes)
 
 
-def edit_form(
-    session: Session, minutes: Minutes, viewer: Viewer, now: datetime, channel_id: str | None
-) -> dict[str, Any]:
-    """The form for the newest version of ``minutes`` (``viewer`` takes the minutes when nobody does); commits that."""
+def edit_form(ask: Ask, minutes: Minutes) -> dict[str, Any]:
+    """The form for the newest version of ``minutes`` (the viewer takes the minutes when nobody does); commits that."""
+    session = ask.session
     minutes = service.versions(session, minutes.meeting_id, minutes.occurrence_start)[-1]
-    service.start_writing(session, minutes, viewer, now)
+    service.start_writing(session, minutes, ask.viewer, ask.now)
     session.commit()
     owners = {i.owner_slack_id for i in minutes.action_items if i.owner_slack_id}
     start = service.sitting_start(minutes.meeting, minutes.occurrence_start)
     return minutes_views.edit_view(
         minutes,
         start,
-        viewer.language,
+        ask.lang,
         minutes_search.names_of(session, owners),
         _attending(session, minutes),
-        channel_id,
+        ask.channel,
     )
 
 
@@ -133,8 +110,9 @@ def _attending(session: Session, minutes: Minutes) -> str | None:
     return ", ".join(names) or None
 
 
-def show(session: Session, minutes: Minutes, viewer: Viewer) -> Reply:
-    """The current version of the minutes with the buttons ``viewer`` may use."""
+def show(ask: Ask, minutes: Minutes) -> Reply:
+    """The current version of the minutes with the buttons the viewer may use."""
+    session, viewer = ask.session, ask.viewer
     service.require_visible(session, viewer, minutes)
     all_versions = service.versions(session, minutes.meeting_id, minutes.occurrence_start)
     current = all_versions[-1]
@@ -148,16 +126,15 @@ def show(session: Session, minutes: Minutes, viewer: Viewer) -> Reply:
     )
 
 
-def minutes_list(session: Session, viewer: Viewer, group: str) -> Reply:
-    """The newest minutes ``viewer`` may see (of one group when named)."""
-    found = minutes_lookup.recent(session, viewer, group)
-    return render.minutes_list(
-        [(m, service.sitting_start(m.meeting, m.occurrence_start)) for m in found], viewer.language
-    )
+def minutes_list(ask: Ask, group: str) -> Reply:
+    """The newest minutes the viewer may see (of one group when named)."""
+    found = minutes_lookup.recent(ask.session, ask.viewer, group)
+    return render.minutes_list([(m, service.sitting_start(m.meeting, m.occurrence_start)) for m in found], ask.lang)
 
 
-def export(session: Session, minutes: Minutes, viewer: Viewer) -> Outcome:
+def export(ask: Ask, minutes: Minutes) -> Outcome:
     """The current version as a Markdown file for the viewer's DM."""
+    session, viewer = ask.session, ask.viewer
     service.require_visible(session, viewer, minutes)
     all_versions = service.versions(session, minutes.meeting_id, minutes.occurrence_start)
     current = all_versions[-1]
@@ -169,6 +146,6 @@ def export(session: Session, minutes: Minutes, viewer: Viewer) -> Outcome:
     content = minutes_export.markdown(current, start, all_versions[:-1], minutes_search.names_of(session, ids), lang)
     title = t(lang, "minutes.show.title", meeting=current.meeting.title)
     return Outcome(
-        upload=Upload(minutes_export.filename(current, start), title, content),
+        upload=Upload(minutes_export.filename(current, start), title, content, snippet_type="markdown"),
         reply=render.line(t(lang, "minutes.export.sent", meeting=current.meeting.title)),
     )

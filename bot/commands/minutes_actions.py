@@ -1,4 +1,5 @@
-"""Buttons, forms, the "Add to minutes" shortcut and thread replies: Slack payload values in, an Outcome out."""
+"""Buttons, forms, the "Add to minutes" shortcut and thread replies: an Ask and Slack payload values in, an
+Outcome out."""
 
 from __future__ import annotations
 
@@ -12,123 +13,149 @@ from bot.db.enums import MinutesStatus
 from bot.db.keys import row_id
 from bot.db.models import Minutes
 from bot.i18n import t
+from bot.interaction import Ask, DirectMessage, MessageUpdate, Outcome
 from bot.render import minutes as render
 from bot.render import minutes_views as views
 from bot.render.time import datetime_token
 from bot.services import authorised, minutes_lookup
 from bot.services import minutes as service
 from bot.services import minutes_contributions as contributions
-from bot.services.access import Viewer
+from bot.services.action_items import ReplaceResult
 from bot.services.errors import FieldError, UsageError
 
 from . import minutes_form
-from .minutes import Outcome, edit_form
+from .minutes import edit_form
 
 
-def _load(session: Session, viewer: Viewer, value: object) -> Minutes:
-    """The minutes a button or form names, if ``viewer`` may read them (else "not found", nothing written)."""
-    return authorised.minutes(session, viewer, value)
+def _load(ask: Ask, value: object) -> Minutes:
+    """The minutes a button or form names, if the viewer may read them (else "not found", nothing written)."""
+    return authorised.minutes(ask.session, ask.viewer, value)
 
 
 def _start(minutes: Minutes) -> datetime:
     return service.sitting_start(minutes.meeting, minutes.occurrence_start)
 
 
-def _line(viewer: Viewer, key: str, minutes: Minutes, **values: object) -> Outcome:
-    return Outcome(reply=render.line(t(viewer.language, key, meeting=minutes.meeting.title, **values)))
+def _line(ask: Ask, key: str, minutes: Minutes, **values: object) -> Outcome:
+    return Outcome.of(render.line(t(ask.lang, key, meeting=minutes.meeting.title, **values)))
 
 
-def add(session: Session, value: str, viewer: Viewer, now: datetime, channel_id: str | None) -> Outcome:
+def _dm(ask: Ask, key: str, minutes: Minutes) -> Outcome:
+    """A line for the person by DM (a form's submission has no message to answer under)."""
+    line = render.line(t(ask.lang, key, meeting=minutes.meeting.title))
+    return Outcome(dms=[DirectMessage(ask.viewer.slack_user_id, line)])
+
+
+def add(ask: Ask, value: str) -> Outcome:
     """**Add minutes**: open the form (the presser takes the minutes when nobody does)."""
-    return Outcome(view=edit_form(session, _load(session, viewer, value), viewer, now, channel_id))
+    return Outcome(modal=edit_form(ask, _load(ask, value)))
 
 
-def take(session: Session, value: str, viewer: Viewer, now: datetime, channel_lang: str) -> Outcome:
+def take(ask: Ask, value: str, channel_lang: str) -> Outcome:
     """**I'll take the minutes**; the "Minutes for ..." message then names the new minute-taker."""
-    minutes = _load(session, viewer, value)
-    changed = service.take(session, minutes, viewer, now)
-    session.commit()
-    outcome = _line(viewer, "minutes.done.taken" if changed else "minutes.done.taken_already", minutes)
+    minutes = _load(ask, value)
+    changed = service.take(ask.session, minutes, ask.viewer, ask.now)
+    ask.session.commit()
+    outcome = _line(ask, "minutes.done.taken" if changed else "minutes.done.taken_already", minutes)
     if changed and minutes.thread_channel and minutes.thread_ts and minutes.status == MinutesStatus.DRAFT:
         message = render.request_message(minutes, _start(minutes), channel_lang)
-        outcome.updates.append((minutes.thread_channel, minutes.thread_ts, message))
+        outcome.updates.append(MessageUpdate(minutes.thread_channel, minutes.thread_ts, message))
     return outcome
 
 
-def save_form(
-    session: Session, metadata: dict[str, Any], values: dict[str, str], viewer: Viewer, now: datetime
-) -> Outcome:
+# The three forms below come in pairs: ``check_*`` raises what the submission would (a FieldError on its field)
+# and leaves its writes uncommitted for the form's ack to roll back; the submission itself saves and commits.
+
+
+def check_saved_form(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> None:
+    """What :func:`save_form` would refuse, without committing anything."""
+    _save(ask, metadata, values)
+
+
+def save_form(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> Outcome:
     """The submitted minutes form: FieldError for a bad line (nothing saved), else saved and confirmed by DM."""
-    minutes = _load(session, viewer, metadata.get("minutes_id"))
-    start = _start(minutes)
-    today = now.astimezone(ZoneInfo(viewer.timezone)).date()
-    meeting_day = start.astimezone(ZoneInfo(minutes.meeting.timezone)).date()
-    form = minutes_form.parse(session, minutes, values, today, meeting_day)
-    result = service.save(session, minutes, viewer, form, now)
-    session.commit()
-    return Outcome(dm=render.saved(minutes, start, result, viewer.language))
+    minutes, result = _save(ask, metadata, values)
+    ask.session.commit()
+    saved = render.saved(minutes, _start(minutes), result, ask.lang)
+    return Outcome(dms=[DirectMessage(ask.viewer.slack_user_id, saved)])
 
 
-def circulate(session: Session, value: str, viewer: Viewer, now: datetime) -> Outcome:
+def _save(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> tuple[Minutes, ReplaceResult]:
+    minutes = _load(ask, metadata.get("minutes_id"))
+    meeting_day = _start(minutes).astimezone(ZoneInfo(minutes.meeting.timezone)).date()
+    form = minutes_form.parse(ask.session, minutes, values, ask.today, meeting_day)
+    return minutes, service.save(ask.session, minutes, ask.viewer, form, ask.now)
+
+
+def circulate(ask: Ask, value: str) -> Outcome:
     """**Circulate**: the group gets the minutes with Approve / Request changes at once."""
-    minutes = _load(session, viewer, value)
-    ids = service.circulate(session, minutes, viewer, now)
-    session.commit()
-    until = datetime_token(minutes.comments_until or now, minutes.meeting.timezone, viewer.language)
-    outcome = _line(viewer, "minutes.done.circulated", minutes, until=until)
-    outcome.send_now = ids
+    minutes = _load(ask, value)
+    ids = service.circulate(ask.session, minutes, ask.viewer, ask.now)
+    ask.session.commit()
+    until = datetime_token(minutes.comments_until or ask.now, minutes.meeting.timezone, ask.lang)
+    outcome = _line(ask, "minutes.done.circulated", minutes, until=until)
+    outcome.deliveries = ids
     return outcome
 
 
-def approve(session: Session, value: str, viewer: Viewer, now: datetime, channel_lang: str) -> Outcome:
+def approve(ask: Ask, value: str, channel_lang: str) -> Outcome:
     """**Approve** (chair or secretariat): recorded once; the circulated messages then show who approved."""
-    minutes = _load(session, viewer, value)
-    changed = service.approve(session, minutes, viewer, now)
-    session.commit()
+    minutes = _load(ask, value)
+    changed = service.approve(ask.session, minutes, ask.viewer, ask.now)
+    ask.session.commit()
     if not changed:
-        when = datetime_token(minutes.approved_at or now, minutes.meeting.timezone, viewer.language)
-        return _line(viewer, "minutes.done.approved_already", minutes, who=f"<@{minutes.approved_by}>", when=when)
-    outcome = _line(viewer, "minutes.done.approved", minutes)
+        when = datetime_token(minutes.approved_at or ask.now, minutes.meeting.timezone, ask.lang)
+        return _line(ask, "minutes.done.approved_already", minutes, who=f"<@{minutes.approved_by}>", when=when)
+    outcome = _line(ask, "minutes.done.approved", minutes)
     message = render.circulated_message(minutes, _start(minutes), channel_lang)
-    outcome.updates = [(channel, ts, message) for channel, ts in service.posted(session, minutes, "minutes-circulated")]
+    posted = service.posted(ask.session, minutes, "minutes-circulated")
+    outcome.updates = [MessageUpdate(channel, ts, message) for channel, ts in posted]
     return outcome
 
 
-def changes_form(session: Session, value: str, viewer: Viewer) -> Outcome:
+def changes_form(ask: Ask, value: str) -> Outcome:
     """**Request changes**: the form that asks what should change."""
-    minutes = _load(session, viewer, value)
-    service.require_visible(session, viewer, minutes)
+    minutes = _load(ask, value)
+    service.require_visible(ask.session, ask.viewer, minutes)
     if minutes.status != MinutesStatus.CIRCULATED:
         raise UsageError("minutes.locked" if minutes.status != MinutesStatus.DRAFT else "minutes.not_circulated")
-    return Outcome(view=views.changes_view(minutes, _start(minutes), viewer.language))
+    return Outcome(modal=views.changes_view(minutes, _start(minutes), ask.lang))
 
 
-def request_changes(
-    session: Session, metadata: dict[str, Any], values: dict[str, str], viewer: Viewer, now: datetime
-) -> Outcome:
+def check_change_request(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> None:
+    """What :func:`request_changes` would refuse, without committing anything."""
+    _request_changes(ask, metadata, values)
+
+
+def request_changes(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> Outcome:
     """The submitted change request: the group (and the minute-taker by mention) is told at once."""
+    minutes, ids = _request_changes(ask, metadata, values)
+    ask.session.commit()
+    outcome = _dm(ask, "minutes.done.changes_sent", minutes)
+    outcome.deliveries = ids
+    return outcome
+
+
+def _request_changes(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> tuple[Minutes, list[int]]:
     comment = values.get(views.COMMENT, "").strip()
     if not comment:
         raise FieldError(views.COMMENT, "minutes.form.comment_missing")
-    minutes = _load(session, viewer, metadata.get("minutes_id"))
-    ids = service.request_changes(session, minutes, viewer, comment, now)
-    session.commit()
-    outcome = Outcome(send_now=ids)
-    outcome.dm = render.line(t(viewer.language, "minutes.done.changes_sent", meeting=minutes.meeting.title))
-    return outcome
+    minutes = _load(ask, metadata.get("minutes_id"))
+    return minutes, service.request_changes(ask.session, minutes, ask.viewer, comment, ask.now)
 
 
-def correct(session: Session, value: str, viewer: Viewer, now: datetime, channel_id: str | None) -> Outcome:
+def correct(ask: Ask, value: str) -> Outcome:
     """**Correct** approved minutes: a new draft version, opened in the form; the approved one stays."""
-    correction = service.correct(session, _load(session, viewer, value), viewer, now)
-    session.commit()
-    return Outcome(view=edit_form(session, correction, viewer, now, channel_id))
+    correction = service.correct(ask.session, _load(ask, value), ask.viewer, ask.now)
+    ask.session.commit()
+    return Outcome(modal=edit_form(ask, correction))
 
 
-def shortcut(
-    session: Session, viewer: Viewer, channel_id: str, message: dict[str, Any], permalink: str | None, now: datetime
-) -> Outcome:
-    """ "Add to minutes" on a message: into the draft of the channel's last meeting, else a meeting picker."""
+def shortcut(ask: Ask, message: dict[str, Any], permalink: str | None) -> Outcome:
+    """ "Add to minutes" on a message (in ``ask.channel``): into the draft of the channel's last meeting, else a
+    meeting picker."""
+    session, viewer, now = ask.session, ask.viewer, ask.now
+    channel_id = ask.channel or ""
     author = str(message.get("user") or viewer.slack_user_id)
     text, ts = str(message.get("text") or ""), str(message.get("ts") or "")
     target = minutes_lookup.shortcut_target(session, viewer, channel_id, now)
@@ -145,7 +172,7 @@ def shortcut(
             actor=viewer.slack_user_id,
         )
         session.commit()
-        return _line(viewer, "minutes.done.added" if added else "minutes.done.added_already", target)
+        return _line(ask, "minutes.done.added" if added else "minutes.done.added_already", target)
     session.commit()
     sittings = minutes_lookup.recent_sittings(session, viewer, now)
     if not sittings:
@@ -159,13 +186,23 @@ def shortcut(
         for s in sittings
     ]
     metadata = {"channel": channel_id, "ts": ts, "author": author, "permalink": permalink, "text": text}
-    return Outcome(view=views.picker_view(options, metadata, viewer.language))
+    return Outcome(modal=views.picker_view(options, metadata, ask.lang))
 
 
-def pick_submit(
-    session: Session, metadata: dict[str, Any], values: dict[str, str], viewer: Viewer, now: datetime
-) -> Outcome:
+def check_pick(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> None:
+    """What :func:`pick_submit` would refuse, without committing anything."""
+    _add_picked(ask, metadata, values)
+
+
+def pick_submit(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> Outcome:
     """The meeting picked for a message: the message becomes a contribution to that sitting's draft."""
+    minutes, added = _add_picked(ask, metadata, values)
+    ask.session.commit()
+    return _dm(ask, "minutes.done.added" if added else "minutes.done.added_already", minutes)
+
+
+def _add_picked(ask: Ask, metadata: dict[str, Any], values: dict[str, str]) -> tuple[Minutes, bool]:
+    session, viewer, now = ask.session, ask.viewer, ask.now
     raw_meeting, _, raw_stamp = values.get(views.SITTING, "").partition(":")
     meeting_id, stamp = row_id(raw_meeting), row_id(raw_stamp)
     try:
@@ -188,10 +225,7 @@ def pick_submit(
         now=now,
         actor=viewer.slack_user_id,
     )
-    session.commit()
-    outcome = _line(viewer, "minutes.done.added" if added else "minutes.done.added_already", minutes)
-    outcome.dm, outcome.reply = outcome.reply, None
-    return outcome
+    return minutes, added
 
 
 def thread_minutes(session: Session, channel: str, thread_ts: str) -> int | None:
@@ -200,13 +234,12 @@ def thread_minutes(session: Session, channel: str, thread_ts: str) -> int | None
     return minutes.id if minutes is not None else None
 
 
-def collect_reply(
-    session: Session, minutes_id: int, event: dict[str, Any], permalink: str | None, now: datetime
-) -> Outcome:
+def collect_reply(ask: Ask, minutes_id: int, event: dict[str, Any], permalink: str | None) -> Outcome:
     """A reply in a minutes thread becomes a contribution, acknowledged with a :memo: reaction.
 
     UsageError ``minutes.not_draft`` when the minutes were circulated meanwhile (the author is told).
     """
+    session, now = ask.session, ask.now
     added = contributions.add(
         session,
         service.load(session, minutes_id),

@@ -19,15 +19,12 @@ from sqlalchemy.orm import Session
 from bot.services import events
 from bot.services.errors import UsageError
 
-from . import account, admin, meeting, meeting_groups, minutes
-from .meeting import _ROTATE
+from . import account, admin, meeting, minutes
 from .parsing import split_command
 
 T = TypeVar("T")
 
 _PLAN_WRITES = {"due", "deadline", "submitted", "ingediend", "assessed", "beoordeeld", "channel", "kanaal"}
-_MEETING_CHANGES = {"agenda", "move", "cancel"}
-_GROUP_READS = {"show"}
 
 
 def _covenant_writes(sub: str, rest: str) -> bool:
@@ -36,25 +33,10 @@ def _covenant_writes(sub: str, rest: str) -> bool:
     return account.SUBCOMMANDS.get(sub) is account.SUBCOMMANDS["lang"] and bool(rest)
 
 
-def _meeting_writes(sub: str, rest: str) -> bool:
-    action = meeting._SUBCOMMANDS.get(sub)
-    if action == "schedule":
-        return bool(rest)  # without text it only opens the form; the form's submission is its own request
-    if action in _MEETING_CHANGES:
-        return True
-    if action == "feed":
-        words = rest.split()
-        return bool(words) and words[-1].lower() in _ROTATE
-    if action == "group":
-        inner = split_command(rest)
-        return inner.sub in meeting_groups._ACTIONS and meeting_groups._ACTIONS[inner.sub] not in _GROUP_READS
-    return False
-
-
 _WRITES: dict[str, Callable[[str, str], bool]] = {
     "/covenant": _covenant_writes,
     "/plan": lambda sub, _rest: sub in _PLAN_WRITES,
-    "/meeting": _meeting_writes,
+    "/meeting": meeting.writes,
     "/minutes": lambda sub, _rest: sub in minutes.ADD_WORDS,  # takes the minutes and may open a draft
 }
 

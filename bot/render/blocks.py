@@ -1,4 +1,8 @@
-"""Block Kit builders that keep Slack's limits by construction (see shared/SLACK.md)."""
+"""Block Kit builders that keep Slack's limits by construction.
+
+The limits are those of Slack's Block Kit reference (https://api.slack.com/reference/block-kit); the stand-in
+Web API checks every message and view against the same figures (``bot/standin/blockkit.py``).
+"""
 
 from __future__ import annotations
 

@@ -18,8 +18,8 @@ from bot.db.models import ActionPlan, Covenant, Deadline, Meeting, Minutes, Remi
 from bot.services import deadlines, occurrences, plans
 from bot.services.access import Audience, audience_filter
 from bot.services.occurrences import Occurrence
-from bot.services.reminder_policy import is_business_day
 from bot.services.reminders import insert_once
+from bot.services.working_days import is_business_day
 
 SECRETARIAT_AT = time(8, 30)
 GROUP_AT = time(9, 0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
@@ -28,3 +30,23 @@ def fingerprint(session: Session, *models: Any) -> tuple[Any, ...]:
 def database_key(session: Session) -> str:
     """Which database a session talks to (the key of per-process caches)."""
     return session.get_bind().engine.url.render_as_string(hide_password=True)
+
+
+@dataclass(frozen=True)
+class Quiet:
+    """Nothing falls due before ``until`` (from ``since``) while the watched tables show ``fingerprint``."""
+
+    fingerprint: tuple[Any, ...]
+    since: datetime
+    until: datetime
+
+    def holds(self, seen: tuple[Any, ...], now: datetime) -> bool:
+        """True while the data is unchanged and ``now`` lies in the quiet stretch."""
+        return self.fingerprint == seen and self.since <= now < self.until
+
+
+@dataclass
+class PlannerMemory:
+    """What a planner remembers between sweeps; each sweeper keeps one per kind of message."""
+
+    quiet: Quiet | None = None

@@ -1,6 +1,6 @@
 """Claiming leased rows, shared by every table whose rows one process at a time works on.
 
-The reminder engine's claims (``bot/services/claims.py``) and acknowledged work (``acked_work``) take rows
+The reminder engine's claims (``bot/delivery/store.py``) and acknowledged work (``acked_work``) take rows
 the same way: select the candidates skipping rows another transaction is claiming (``FOR UPDATE SKIP
 LOCKED`` on PostgreSQL), then claim them with a compare-and-set update that repeats the condition, so on
 SQLite (no row locks) two processes that selected the same row still claim it once.

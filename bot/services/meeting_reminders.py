@@ -20,10 +20,11 @@ from sqlalchemy.orm import Session, selectinload
 from bot.db.enums import DeliveryStatus, MeetingStatus
 from bot.db.models import Covenant, Meeting, MeetingException, ReminderDelivery, WorkingGroup
 from bot.services import occurrences
-from bot.services.fingerprints import database_key, fingerprint
+from bot.services.fingerprints import PlannerMemory, Quiet, fingerprint
 from bot.services.occurrences import Occurrence
-from bot.services.reminder_policy import is_business_day, section
+from bot.services.reminder_policy import section
 from bot.services.reminders import insert_once
+from bot.services.working_days import is_business_day
 
 DAY_BEFORE = "meeting-dayBefore"
 SOON = "meeting-soon"
@@ -97,21 +98,19 @@ def _owed_now(
 # The planner reads every active meeting series; unless a meeting, exception, group or covenant changed,
 # doing so once an hour is enough (the window reaches 8 days ahead; a sweep runs every minute).
 REPLAN_EVERY = timedelta(hours=1)
-_last_plan: dict[str, tuple[tuple[Any, ...], datetime]] = {}
 
 
-def plan(session: Session, now: datetime) -> int:
+def plan(session: Session, now: datetime, memory: PlannerMemory) -> int:
     """Plan the reminders of every occurrence in the next days (each once); returns rows added.
 
-    Skipped (one small query) when this process planned less than REPLAN_EVERY ago and nothing that
-    decides reminders changed since.
+    Skipped (one small query) when ``memory`` holds a plan of less than REPLAN_EVERY ago and nothing
+    that decides reminders changed since.
     """
-    key, seen = database_key(session), fingerprint(session, Meeting, MeetingException, WorkingGroup, Covenant)
-    last = _last_plan.get(key)
-    if last is not None and last[0] == seen and last[1] <= now < last[1] + REPLAN_EVERY:
+    seen = fingerprint(session, Meeting, MeetingException, WorkingGroup, Covenant)
+    if memory.quiet is not None and memory.quiet.holds(seen, now):
         return 0
     added = _plan(session, now)
-    _last_plan[key] = (seen, now)
+    memory.quiet = Quiet(seen, now, now + REPLAN_EVERY)
     return added
 
 

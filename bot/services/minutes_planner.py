@@ -1,4 +1,4 @@
-"""What the reminder engine owes for minutes (rule family ``minutes``), planned on every sweep:
+"""Which minutes messages are owed (the reminder engine's ``minutes`` family plans them on every sweep):
 
 - ``minutes-request``: when a sitting ended (within the last 2 days), "Minutes for <meeting>" in the
   group's channel; its thread collects contributions (``after_send`` records where it went);
@@ -9,20 +9,20 @@
 
 Each chase goes to one person, once per version of the minutes.
 
-The planner runs on every sweep (every minute). To stay cheap it remembers, per database, until when
-nothing can fall due (the next end of a sitting, chase or comment window) and a fingerprint of the
-meetings and minutes; while both hold, a sweep costs one small query. Otherwise its queries are
-built once with bound parameters, bounded by time windows (the (status, occurrence_start) index of
-minutes), and anything already planned is dropped by its dedupe key before more is loaded.
+The planner runs on every sweep (every minute). To stay cheap it remembers, in the sweeper's
+``PlannerMemory``, until when nothing can fall due (the next end of a sitting, chase or comment
+window) and a fingerprint of the meetings and minutes; while both hold, a sweep costs one small
+query. Otherwise its queries are built once with bound parameters, bounded by time windows (the
+(status, occurrence_start) index of minutes), and anything already planned is dropped by its dedupe
+key before more is loaded.
 
 ``minutes-circulated`` and ``minutes-changes`` are inserted by bot.services.minutes when people act.
-Each message has a dedupe key, so it exists (and is sent) once; builders return None when the message
-is no longer owed (the draft was written, the minutes were approved meanwhile).
+Each message has a dedupe key, so it exists (and is sent) once; the messages themselves are built in
+bot.delivery.families.minutes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import BindParameter, and_, bindparam, func, or_, select
@@ -38,12 +38,9 @@ from bot.db.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
-from bot.delivery import register
-from bot.render import minutes as render
-from bot.render.blocks import Reply
 from bot.services import access, deadlines, working_days
 from bot.services import minutes as service
-from bot.services.fingerprints import database_key, fingerprint
+from bot.services.fingerprints import PlannerMemory, Quiet, fingerprint
 from bot.services.occurrences import Occurrence, occurrences
 from bot.services.reminder_policy import next_allowed_moment, policy_for
 from bot.services.reminders import insert_once
@@ -124,16 +121,6 @@ def _key(rule: str, occurrence: Occurrence) -> str:
     return f"{rule}:{occurrence.meeting.id}:{occurrence.recurrence_id.isoformat()}"
 
 
-@dataclass(frozen=True)
-class _Quiet:
-    """Nothing about minutes falls due before ``until`` (from ``since``) while the data has ``fingerprint``."""
-
-    fingerprint: tuple[object, ...]
-    since: datetime
-    until: datetime
-
-
-_quiet: dict[str, _Quiet] = {}
 QUIET_AT_MOST = timedelta(days=1)
 _WATCHED = (Meeting, MeetingException, Minutes)
 _MAY_END = (
@@ -156,19 +143,15 @@ _NEXT_WINDOW = select(func.min(Minutes.comments_until)).where(
 )
 
 
-def plan(session: Session, now: datetime) -> int:
+def plan(session: Session, now: datetime, memory: PlannerMemory) -> int:
     """Plan the minutes messages that became due; returns how many rows were added."""
     # Changes to meetings (new, moved, cancelled) or minutes (new, written, circulated, taken) show here.
-    database, seen = database_key(session), fingerprint(session, *_WATCHED)
-    quiet = _quiet.get(database)
-    if quiet is not None and quiet.fingerprint == seen and quiet.since <= now < quiet.until:
+    if memory.quiet is not None and memory.quiet.holds(fingerprint(session, *_WATCHED), now):
         return 0
     chase_dues: list[datetime] = []
     added = _plan_requests(session, now) + _plan_chases(session, now, chase_dues)
     session.flush()
-    if len(_quiet) > 32:
-        _quiet.clear()
-    _quiet[database] = _Quiet(fingerprint(session, *_WATCHED), now, _next_event(session, now, chase_dues))
+    memory.quiet = Quiet(fingerprint(session, *_WATCHED), now, _next_event(session, now, chase_dues))
     return added
 
 
@@ -305,40 +288,3 @@ def _chase(session: Session, minutes: Minutes, rule: str, recipient: str, due: d
             created_at=now,
         )
     )
-
-
-def build(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    """The message of a minutes delivery, as things stand now (None when it is no longer owed)."""
-    if delivery.minutes_id is None or session.get(Minutes, delivery.minutes_id) is None:
-        return None
-    minutes = service.load(session, delivery.minutes_id)
-    start = service.sitting_start(minutes.meeting, minutes.occurrence_start)
-    draft = minutes.status == MinutesStatus.DRAFT
-    if delivery.rule == "minutes-request":
-        return render.request_message(minutes, start, lang) if draft else None
-    if delivery.rule == "minutes-taker":
-        return render.taker_message(minutes, start, lang) if draft else None
-    if delivery.rule == "minutes-chase-draft":
-        if not draft or service.has_draft(minutes):
-            return None
-        return render.draft_chase(minutes, start, service.contribution_count(minutes), lang)
-    if delivery.rule == "minutes-chase-approval":
-        return render.approval_chase(minutes, start, lang) if minutes.status == MinutesStatus.CIRCULATED else None
-    if delivery.rule == "minutes-circulated":
-        return render.circulated_message(minutes, start, lang) if minutes.status == MinutesStatus.CIRCULATED else None
-    if delivery.rule == "minutes-changes":
-        payload = delivery.payload or {}
-        return render.changes_requested(minutes, start, str(payload.get("by")), str(payload.get("comment", "")), lang)
-    return None
-
-
-def after_send(session: Session, delivery: ReminderDelivery, now: datetime) -> None:
-    """The "Minutes for ..." message went out: replies in its thread now belong to these minutes."""
-    if delivery.rule != "minutes-request" or delivery.minutes_id is None or not delivery.slack_ts:
-        return
-    minutes = session.get(Minutes, delivery.minutes_id)
-    if minutes is not None and minutes.thread_ts is None:
-        minutes.thread_channel, minutes.thread_ts = delivery.slack_channel, delivery.slack_ts
-
-
-register("minutes", build, plan, after_send)

@@ -1,5 +1,6 @@
 """When reminders go out: the policy (config/reminder_policy.yml, overridable per covenant and kind)
-and the delivery window (business days, local working hours of the recipient)."""
+and the delivery window (business days, see :mod:`bot.services.working_days`, and the recipient's
+local working hours)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,8 @@ from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import holidays
-
 from bot.db.enums import DeadlineKind
+from bot.services.working_days import is_business_day
 from config import CONFIG_DIR, read_yaml
 
 POLICY_FILE = CONFIG_DIR / "reminder_policy.yml"
@@ -70,16 +70,6 @@ def policy_for(kind: DeadlineKind, covenant_overrides: dict[str, Any] | None = N
     for layer in layers:
         merged.update(_coerce(layer))
     return ReminderPolicy(**merged)
-
-
-@cache
-def _holidays(country: str, year: int) -> holidays.HolidayBase:
-    return holidays.country_holidays(country, years=year)
-
-
-def is_business_day(day: date, country: str = "NL") -> bool:
-    """Monday to Friday and not a public holiday of ``country`` (King's Day, Christmas, ...)."""
-    return day.weekday() < 5 and day not in _holidays(country, day.year)
 
 
 def next_allowed_moment(moment: datetime, tz: str, policy: ReminderPolicy) -> datetime:

@@ -1,9 +1,9 @@
-"""The reminder engine's database side: plan deliveries, claim them, record what happened.
+"""Deadline reminders, planned: which reminder each deadline and recipient is owed next.
 
 Each message the bot owes someone is a ``ReminderDelivery`` row with a unique ``dedupe_key``, so
-it exists once. Only the *next* reminder of each deadline and recipient is planned; after it is
-sent the next one is planned. Claims on the rows and the record of each send
-are in :mod:`bot.services.claims`.
+it exists once (:func:`insert_once`). Only the *next* reminder of each deadline and recipient is
+planned; after it is sent the next one is planned. The sweep's claims on the rows and the record of
+each send are in :mod:`bot.delivery.store`.
 """
 
 from __future__ import annotations
@@ -11,33 +11,29 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, selectinload
 
+from bot.db.engine import is_postgresql
 from bot.db.enums import DeadlineStatus, DeliveryStatus
 from bot.db.models import Deadline, ReminderDelivery
 from bot.services import deadlines
-
-# Claims and the record of each attempt live in claims.py; these names stay importable from here.
-from bot.services.claims import KEEP as KEEP
-from bot.services.claims import LEASE as LEASE
-from bot.services.claims import MAX_ATTEMPTS as MAX_ATTEMPTS
-from bot.services.claims import NOT_SENT_MARKER as NOT_SENT_MARKER
-from bot.services.claims import Outcome as Outcome
-from bot.services.claims import claim as claim
-from bot.services.claims import claim_due as claim_due
-from bot.services.claims import give_up_sending as give_up_sending
-from bot.services.claims import insert_once as insert_once
-from bot.services.claims import mark_failed as mark_failed
-from bot.services.claims import mark_retry as mark_retry
-from bot.services.claims import mark_sent as mark_sent
-from bot.services.claims import mark_skipped as mark_skipped
-from bot.services.claims import mark_unverified as mark_unverified
-from bot.services.claims import needs_history_check as needs_history_check
-from bot.services.claims import outstanding as outstanding
-from bot.services.claims import start_post as start_post
 from bot.services.reminder_policy import ReminderPolicy, day_start, next_allowed_moment, policy_for
+
+
+def insert_once(session: Session, **values: Any) -> bool:
+    """Insert a delivery unless its dedupe_key exists; True when this call inserted it."""
+    dialect = postgresql if is_postgresql(session) else sqlite
+    statement = (
+        dialect.insert(ReminderDelivery)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["dedupe_key"])
+        .returning(ReminderDelivery.id)
+    )
+    return session.execute(statement).first() is not None
 
 
 @dataclass(frozen=True)
@@ -163,13 +159,13 @@ def _plan_next_for(
     )
 
 
-def deadlines_to_plan(session: Session, limit: int = 500) -> list[Deadline]:
-    """Deadlines changed since their reminders were planned (``planned_at`` cleared)."""
+def deadlines_to_plan(session: Session, limit: int = 500, after: int = 0) -> list[Deadline]:
+    """Deadlines changed since their reminders were planned (``planned_at`` cleared), by id from ``after``."""
     return list(
         session.scalars(
             select(Deadline)
             .options(selectinload(Deadline.covenant), selectinload(Deadline.owner_person))
-            .where(Deadline.planned_at.is_(None))
+            .where(Deadline.planned_at.is_(None), Deadline.id > after)
             .order_by(Deadline.id)
             .limit(limit)
         )

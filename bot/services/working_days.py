@@ -1,11 +1,23 @@
-"""Working days (Dutch business days: no weekends, no public holidays) for the minutes' deadlines."""
+"""Working days (Dutch business days: no weekends, no public holidays): when reminders may go out and
+when the minutes' deadlines fall."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
-from bot.services.reminder_policy import is_business_day
+import holidays
+
+
+@cache
+def _holidays(country: str, year: int) -> holidays.HolidayBase:
+    return holidays.country_holidays(country, years=year)
+
+
+def is_business_day(day: date, country: str = "NL") -> bool:
+    """Monday to Friday and not a public holiday of ``country`` (King's Day, Christmas, ...)."""
+    return day.weekday() < 5 and day not in _holidays(country, day.year)
 
 
 def add_business_days(moment: datetime, days: int, tz: str) -> datetime:

@@ -6,10 +6,9 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.commands import minutes_actions as actions
-from handlers.minutes_outcome import produce_outcome
+from handlers.run import Asker, run
 from handlers.shortcuts.minutes import permalink
 
 if TYPE_CHECKING:
@@ -52,18 +51,5 @@ def on_minutes_message(deps: Deps, client: WebClient, event: dict[str, Any]) -> 
     if minutes_id is None:
         return
     link = permalink(client, channel, ts)
-    outcome, _ = produce_outcome(
-        deps,
-        client,
-        str(event["user"]),
-        lambda session, viewer: actions.collect_reply(session, minutes_id, event, link, deps.clock.now()),
-    )
-    if outcome.reaction:
-        try:
-            client.reactions_add(channel=channel, timestamp=ts, name=outcome.reaction)
-        except (SlackApiError, SlackClientError, OSError) as error:  # a missing reaction is cosmetic
-            logger.info("reactions.add failed: %s", error)
-    elif outcome.reply is not None and outcome.reply.text:
-        client.chat_postEphemeral(
-            channel=channel, user=str(event["user"]), thread_ts=str(event["thread_ts"]), **outcome.reply.as_message()
-        )
+    # The author is answered (if at all) to them alone, in the thread; the reaction goes on their reply.
+    run(deps, client, Asker.of_event(event), lambda ask: actions.collect_reply(ask, minutes_id, event, link))

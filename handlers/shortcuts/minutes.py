@@ -1,17 +1,20 @@
-"""The message shortcut "Add to minutes"."""
+"""The message shortcut "Add to minutes".
+
+It may open the meeting picker, which needs the trigger_id while Slack waits: the work is done in the ack.
+"""
 
 from __future__ import annotations
 
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 
 from bot.commands import minutes_actions as actions
-from handlers.minutes_outcome import carry_out, produce_outcome
-from handlers.run import ack_then
+from bot.deps import deps_of
+from handlers.run import Asker, ack_then, run
 
 logger = logging.getLogger(__name__)
 ADD_TO_MINUTES = "add_to_minutes"
@@ -19,7 +22,7 @@ SHORTCUTS = (("message", ADD_TO_MINUTES),)
 
 
 def register(app: App) -> None:
-    ack_then(app.message_shortcut(ADD_TO_MINUTES), add_to_minutes)
+    ack_then(app.message_shortcut(ADD_TO_MINUTES), ack=add_to_minutes)
 
 
 def permalink(client: WebClient, channel: str, ts: str) -> str | None:
@@ -31,17 +34,12 @@ def permalink(client: WebClient, channel: str, ts: str) -> str | None:
         return None
 
 
-def add_to_minutes(ack: Ack, body: dict[str, Any], respond: Respond, client: WebClient, context: BoltContext) -> None:
-    ack()
-    deps = context["deps"]
-    user = body["user"]["id"]
-    channel = str((body.get("channel") or {}).get("id", ""))
-    message: dict[str, Any] = body.get("message") or {}
-    link = permalink(client, channel, str(message.get("ts", ""))) if channel and message.get("ts") else None
-    outcome, lang = produce_outcome(
-        deps,
-        client,
-        user,
-        lambda session, viewer: actions.shortcut(session, viewer, channel, message, link, deps.clock.now()),
-    )
-    carry_out(outcome, deps, client, user, lang, respond=respond, trigger_id=body.get("trigger_id"))
+def add_to_minutes(ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """Add the message to the channel's minutes, or open the picker; then ack."""
+    try:
+        asker = Asker.of_action(body)
+        message: dict[str, Any] = body.get("message") or {}
+        link = permalink(client, asker.channel, str(message["ts"])) if asker.channel and message.get("ts") else None
+        run(deps_of(context), client, asker, lambda ask: actions.shortcut(ask, message, link))
+    finally:
+        ack()

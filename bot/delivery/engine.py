@@ -1,5 +1,8 @@
 """The reminder sweep: plan what is owed, claim what is due, send it through the Web API, record it.
 
+What it sends comes in families (bot.delivery.families: deadlines, digests, meetings, minutes), each
+planning, building and following up its own messages; a sweeper is given them when it is built.
+
 Delivery guarantee (see README): every planned reminder is sent once, or marked failed and the
 secretariat told. A claim is a leased row in the database, renewed before each send; a process
 that dies mid-send loses its lease and another process takes the row over, and a process that lost
@@ -16,27 +19,26 @@ import random
 import threading
 import time
 import uuid
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from http.client import HTTPException
-from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus
 from bot.db.models import Deadline, ReminderDelivery
-from bot.delivery_history import METADATA_TYPE as METADATA_TYPE
-from bot.delivery_history import HistoryUnreadable, find_sent
-from bot.render import reminders as render
+from bot.delivery import store
+from bot.delivery.families import FAMILIES
+from bot.delivery.family import Family, kind
+from bot.delivery.history import METADATA_TYPE, HistoryUnreadable, find_sent
 from bot.render.blocks import Reply
 from bot.services import access, deadlines, people, reminders
+from bot.services.fingerprints import PlannerMemory
 from bot.services.people import Profile
 from config.settings import Settings
 
@@ -60,33 +62,6 @@ PERMANENT_ERRORS = frozenset(
         "team_access_not_granted",
     }
 )
-DEADLINE_RULE_PREFIXES = ("before-", "due", "overdue-")
-
-MessageBuilder = Callable[[Session, ReminderDelivery, datetime, str], "Reply | None"]
-Planner = Callable[[Session, datetime], int]
-AfterSend = Callable[[Session, ReminderDelivery, datetime], None]
-
-_builders: dict[str, MessageBuilder] = {}
-_planners: list[Planner] = []
-_after_send: dict[str, AfterSend] = {}
-
-
-def family(rule: str) -> str:
-    """The kind of a delivery's rule: ``before-7`` / ``due`` / ``overdue-2`` are all ``deadline``."""
-    if rule.startswith(DEADLINE_RULE_PREFIXES):
-        return "deadline"
-    return rule.split("-", 1)[0].split(":", 1)[0]
-
-
-def register(
-    rule_family: str, builder: MessageBuilder, planner: Planner | None = None, after_send: AfterSend | None = None
-) -> None:
-    """Teach the sweep a kind of message: how to build it, (optionally) how to plan it, and what to do after."""
-    _builders[rule_family] = builder
-    if planner is not None and planner not in _planners:
-        _planners.append(planner)
-    if after_send is not None:
-        _after_send[rule_family] = after_send
 
 
 @dataclass
@@ -100,7 +75,7 @@ class SweepResult:
     recovered: int = 0
 
     @classmethod
-    def of(cls, outcome: reminders.Outcome) -> SweepResult:
+    def of(cls, outcome: store.Outcome) -> SweepResult:
         """One delivery put back: retried, failed, or (claim lost) nothing."""
         return cls(retried=int(outcome == "retried"), failed=int(outcome == "failed"))
 
@@ -111,7 +86,7 @@ class SweepResult:
 
 @dataclass
 class Sweeper:
-    """Runs sweeps; any number of sweepers (threads or processes) may share one database."""
+    """Runs sweeps of ``families``; any number of sweepers (threads or processes) may share one database."""
 
     session_factory: SessionFactory
     client: WebClient
@@ -120,9 +95,16 @@ class Sweeper:
     worker: str = field(default_factory=lambda: f"sweeper-{uuid.uuid4().hex[:8]}")
     batch: int = 200
     threads: int = 4
-    lease: timedelta = reminders.LEASE
+    lease: timedelta = store.LEASE
+    families: tuple[Family, ...] = FAMILIES
     _pause_until: float = 0.0
     _gate: threading.Lock = field(default_factory=threading.Lock)
+    # Per family: what its planner remembers between this sweeper's sweeps.
+    _memory: dict[str, PlannerMemory] = field(default_factory=dict)
+    _by_kind: dict[str, Family] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_kind = {name: family for family in self.families for name in family.kinds}
 
     # -- the sweep ---------------------------------------------------------------------------------
     def run_once(self) -> SweepResult:
@@ -132,7 +114,7 @@ class Sweeper:
         while True:
             now = self.clock.now()
             with self.session_factory() as session:
-                claims = reminders.claim(session, now, self.worker, self.batch, self.lease)
+                claims = store.claim(session, now, self.worker, self.batch, self.lease)
             if not claims:
                 return result
             ids = [delivery_id for delivery_id, _ in claims]
@@ -148,23 +130,30 @@ class Sweeper:
             rounds_after_skips += batch.skipped > 0
 
     def plan(self) -> int:
-        """Plan reminders for changed deadlines and run every registered planner."""
+        """Learn the time zones of new deadline recipients, then run every family's planner."""
         now = self.clock.now()
+        self._learn_time_zones(now)
         planned = 0
-        while True:
+        for family in self.families:
+            if family.plan is None:
+                continue
+            memory = self._memory.setdefault(family.name, PlannerMemory())
             with self.session_factory() as session:
-                todo = reminders.deadlines_to_plan(session)
-                if not todo:
-                    break
-                self._ensure_profiles(session, todo, now)
-                for deadline in todo:
-                    planned += reminders.plan_deadline(session, deadline, now)
-                session.commit()
-        for planner in list(_planners):
-            with self.session_factory() as session:
-                planned += planner(session, now)
+                planned += family.plan(session, now, memory)
                 session.commit()
         return planned
+
+    def _learn_time_zones(self, now: datetime) -> None:
+        """Before deadlines are planned, ask Slack for the time zone of recipients we know nothing about."""
+        after = 0
+        while True:
+            with self.session_factory() as session:
+                todo = reminders.deadlines_to_plan(session, after=after)
+                if not todo:
+                    return
+                self._ensure_profiles(session, todo, now)
+                session.commit()
+            after = todo[-1].id
 
     def _ensure_profiles(self, session: Session, todo: list[Deadline], now: datetime) -> None:
         """Ask Slack for the time zone of recipients we know nothing about (users.info, cached)."""
@@ -187,7 +176,7 @@ class Sweeper:
     def deliver(self, delivery_id: int, attempt: int | None = None) -> SweepResult:
         """Send one claimed delivery (or recognise it was sent already, or drop it when no longer owed).
 
-        ``attempt`` is the claim's (from :func:`reminders.claim`); a claim that was lost does nothing.
+        ``attempt`` is the claim's (from :func:`store.claim`); a claim that was lost does nothing.
         """
         result = SweepResult()
         with self.session_factory() as session:
@@ -202,45 +191,43 @@ class Sweeper:
             except Exception:
                 logger.exception("could not build delivery %s", delivery_id)
                 return SweepResult.of(
-                    reminders.mark_retry(session, delivery, self.worker, now, timedelta(minutes=5), "build error")
+                    store.mark_retry(session, delivery, self.worker, now, timedelta(minutes=5), "build error")
                 )
             if reply is None:
-                if reminders.mark_skipped(session, delivery, self.worker, "no longer owed"):
+                if store.mark_skipped(session, delivery, self.worker, "no longer owed"):
                     result.skipped += 1
                     self._after(session, delivery, now)
                 return result
-            if reminders.needs_history_check(delivery):
+            if store.needs_history_check(delivery):
                 try:
                     found = find_sent(self.client, delivery)
                 except HistoryUnreadable as unreadable:
                     # Whether Slack holds the message is unknown: wait, never send blind.
                     delay = unreadable.retry_after or self._backoff(delivery.attempts - delivery.posts)
                     return SweepResult.of(
-                        reminders.mark_unverified(
-                            session, delivery, self.worker, self.clock.now(), delay, unreadable.code
-                        )
+                        store.mark_unverified(session, delivery, self.worker, self.clock.now(), delay, unreadable.code)
                     )
                 if found is not None:
-                    if reminders.mark_sent(session, delivery, self.worker, found[0], found[1], now):
+                    if store.mark_sent(session, delivery, self.worker, found[0], found[1], now):
                         result.recovered += 1
                         self._after(session, delivery, now)
                     return result
-            gave_up = reminders.give_up_sending(session, delivery, self.worker, self.clock.now())
+            gave_up = store.give_up_sending(session, delivery, self.worker, self.clock.now())
             if gave_up is not None:
                 return SweepResult.of(gave_up)
             return self._send(session, delivery, reply, now)
 
     def _build(self, session: Session, delivery: ReminderDelivery, now: datetime) -> Reply | None:
         lang = people.language_of(session, delivery.recipient, self.settings.bot_language)
-        builder = _builders.get(family(delivery.rule))
-        if builder is None:
-            logger.error("no message builder for rule %s", delivery.rule)
+        family = self._by_kind.get(kind(delivery.rule))
+        if family is None:
+            logger.error("no message family for rule %s", delivery.rule)
             return None
         if not access.may_receive(session, delivery):
             # Confidential to its recipient (an assessment meeting in a group's channel, say): never sent.
             logger.warning("delivery %s (%s) is not for %s: dropped", delivery.id, delivery.rule, delivery.recipient)
             return None
-        return builder(session, delivery, now, lang)
+        return family.build(session, delivery, now, lang)
 
     def _wait_for_gate(self) -> None:
         while True:
@@ -255,7 +242,7 @@ class Sweeper:
         self._wait_for_gate()
         # What the row was before this request: restored when the answer proves nothing was stored.
         unsure_before = delivery.unsure_since
-        if not reminders.start_post(session, delivery, self.worker, self.clock.now(), self.lease):
+        if not store.start_post(session, delivery, self.worker, self.clock.now(), self.lease):
             return result  # the claim was lost (the lease ran out while waiting): someone else sends it
         try:
             response = self.client.chat_postMessage(
@@ -270,9 +257,9 @@ class Sweeper:
             # The request may or may not have reached Slack: the row stays unsure, the retry looks first.
             delay = self._backoff(delivery.posts)
             return SweepResult.of(
-                reminders.mark_retry(session, delivery, self.worker, self.clock.now(), delay, f"uncertain: {error}")
+                store.mark_retry(session, delivery, self.worker, self.clock.now(), delay, f"uncertain: {error}")
             )
-        if reminders.mark_sent(session, delivery, self.worker, str(response["channel"]), str(response["ts"]), now):
+        if store.mark_sent(session, delivery, self.worker, str(response["channel"]), str(response["ts"]), now):
             result.sent += 1
             self._after(session, delivery, now)
         return result
@@ -290,33 +277,33 @@ class Sweeper:
                 self._pause_until = max(self._pause_until, time.monotonic() + retry_after)
             delay = timedelta(seconds=retry_after)
             return SweepResult.of(
-                reminders.mark_retry(
+                store.mark_retry(
                     session,
                     delivery,
                     self.worker,
                     now,
                     delay,
-                    reminders.NOT_SENT_MARKER + "ratelimited",
+                    store.NOT_SENT_MARKER + "ratelimited",
                     unsure_before,
                     rate_limited=True,
                 )
             )
         if code in PERMANENT_ERRORS:
-            if reminders.mark_failed(session, delivery, self.worker, now, code):
+            if store.mark_failed(session, delivery, self.worker, now, code):
                 result.failed += 1
             return result
         # A 5xx may come after Slack stored the message; any other answer says it did not.
         uncertain = status >= 500
-        marker = "uncertain: " if uncertain else reminders.NOT_SENT_MARKER
+        marker = "uncertain: " if uncertain else store.NOT_SENT_MARKER
         return SweepResult.of(
-            reminders.mark_retry(
+            store.mark_retry(
                 session,
                 delivery,
                 self.worker,
                 now,
                 self._backoff(delivery.posts),
                 f"{marker}{status} {code}",
-                reminders.KEEP if uncertain else unsure_before,
+                store.KEEP if uncertain else unsure_before,
             )
         )
 
@@ -326,148 +313,16 @@ class Sweeper:
         return timedelta(seconds=seconds * random.uniform(0.8, 1.2))
 
     def _after(self, session: Session, delivery: ReminderDelivery, now: datetime) -> None:
-        hook = _after_send.get(family(delivery.rule))
-        if hook is not None:
-            hook(session, delivery, now)
+        family = self._by_kind.get(kind(delivery.rule))
+        if family is not None and family.after_send is not None:
+            family.after_send(session, delivery, now)
             session.commit()
 
     def deliver_now(self, delivery_id: int) -> SweepResult:
         """Claim and send one specific delivery at once (a notice a user is waiting for)."""
         with self.session_factory() as session:
-            claimed = reminders.claim(session, self.clock.now(), self.worker, lease=self.lease, only=delivery_id)
+            claimed = store.claim(session, self.clock.now(), self.worker, lease=self.lease, only=delivery_id)
         result = SweepResult(claimed=len(claimed))
         for claimed_id, attempt in claimed:
             result.add(self.deliver(claimed_id, attempt))
         return result
-
-
-# -- deadline reminders -------------------------------------------------------------------------------
-
-
-def _deadline(session: Session, delivery: ReminderDelivery) -> Deadline | None:
-    if delivery.deadline_id is None:
-        return None
-    return session.scalar(
-        select(Deadline)
-        .options(selectinload(Deadline.covenant), selectinload(Deadline.organisation))
-        .where(Deadline.id == delivery.deadline_id)
-    )
-
-
-def _for_current_due_date(deadline: Deadline, delivery: ReminderDelivery) -> bool:
-    """An open deadline whose due date is still the one this reminder was planned for."""
-    return deadline.status.value == "open" and f":{deadline.due_on.isoformat()}:" in delivery.dedupe_key
-
-
-def _local_today(deadline: Deadline, session: Session, recipient: str, now: datetime) -> Any:
-    from zoneinfo import ZoneInfo
-
-    tz = deadlines.user_timezone(session, recipient, deadline.covenant.timezone)
-    return now.astimezone(ZoneInfo(tz)).date(), tz
-
-
-def build_deadline_reminder(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    deadline = _deadline(session, delivery)
-    if deadline is None or not _for_current_due_date(deadline, delivery):
-        return None
-    if deadline.snoozed_until is not None and deadline.snoozed_until > now:
-        return None
-    today, tz = _local_today(deadline, session, delivery.recipient, now)
-    latest = reminders.latest_due_rule(deadline, tz, now)
-    if latest is not None and latest.name != delivery.rule:
-        # A later reminder is due already (after downtime): send only that one.
-        return None
-    return render.deadline_reminder(deadline, delivery.rule, today, lang)
-
-
-def replan_after_deadline_reminder(session: Session, delivery: ReminderDelivery, now: datetime) -> None:
-    deadline = _deadline(session, delivery)
-    if deadline is not None:
-        reminders.plan_deadline(session, deadline, now)
-
-
-def build_escalation(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    deadline = _deadline(session, delivery)
-    if deadline is None or not _for_current_due_date(deadline, delivery):
-        return None
-    today, _ = _local_today(deadline, session, delivery.recipient, now)
-    contacts = [r.slack_id for r in deadlines.recipients(session, deadline)]
-    return render.escalation(deadline, contacts, today, lang)
-
-
-def build_no_contact(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    deadline = _deadline(session, delivery)
-    if deadline is None or deadline.status.value != "open" or deadlines.recipients(session, deadline):
-        return None
-    return render.no_contact(deadline, lang)
-
-
-def build_failure(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    payload = delivery.payload or {}
-    deadline = _deadline(session, delivery)
-    title = deadline.title if deadline else str(payload.get("rule", "?"))
-    return render.delivery_failed(title, str(payload.get("recipient", "?")), str(payload.get("error", "?")), lang)
-
-
-def build_submitted(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    deadline = _deadline(session, delivery)
-    payload = delivery.payload or {}
-    if deadline is None:
-        return None
-    from datetime import date
-
-    return render.submitted_notice(deadline, str(payload.get("by")), date.fromisoformat(str(payload["on"])), lang)
-
-
-def build_forwarded(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    deadline = _deadline(session, delivery)
-    if deadline is None:
-        return None
-    return render.forwarded_notice(deadline, str((delivery.payload or {}).get("by")), lang)
-
-
-register("deadline", build_deadline_reminder, after_send=replan_after_deadline_reminder)
-register("escalate", build_escalation)
-register("nocontact", build_no_contact)
-register("failure", build_failure)
-register("submitted", build_submitted)
-register("forwarded", build_forwarded)
-
-
-# -- digests ---------------------------------------------------------------------------------------------------
-
-
-def build_digest(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
-    from bot.db.models import Covenant, WorkingGroup
-    from bot.render import digests as render_digests
-    from bot.services import digests
-    from bot.services.access import audience_of
-
-    # What a digest lists depends on who reads it where it goes (a group's channel: anyone).
-    audience = audience_of(session, delivery.recipient, lang, "UTC")
-    if delivery.rule == "digest-secretariat" and delivery.covenant_id is not None:
-        covenant = session.get(Covenant, delivery.covenant_id)
-        if covenant is None:
-            return None
-        secretariat = digests.secretariat_digest(session, covenant, now, audience)
-        return None if secretariat is None or secretariat.empty else render_digests.secretariat(secretariat, lang)
-    if delivery.rule == "digest-group" and delivery.working_group_id is not None:
-        group = session.get(WorkingGroup, delivery.working_group_id)
-        if group is None:
-            return None
-        week = digests.group_digest(session, group, now, audience)
-        return None if week.empty else render_digests.group(week, lang)
-    return None
-
-
-def _plan_digests(session: Session, now: datetime) -> int:
-    from bot.services import digests
-
-    return digests.plan_digests(session, now)
-
-
-register("digest", build_digest, planner=_plan_digests)
-
-
-import bot.delivery_meetings  # noqa: E402  (registers the meeting family)
-import bot.services.minutes_planner  # noqa: E402, F401  (registers the "minutes" family)

@@ -1,4 +1,4 @@
-"""Claims on reminder deliveries and what is recorded of each attempt: the delivery guarantee's database side.
+"""The sweep's claims on deliveries and the record of each attempt: the delivery guarantee's database side.
 
 A claim is a leased row (``FOR UPDATE SKIP LOCKED`` on PostgreSQL, a compare-and-set update
 everywhere), named by worker and claim number; every write after it is conditional on that claim,
@@ -13,13 +13,13 @@ from datetime import datetime, timedelta
 from typing import Any, Literal
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from bot.db.engine import is_postgresql
 from bot.db.enums import DeliveryStatus
 from bot.db.models import ReminderDelivery
 from bot.services import audit, deadlines
+from bot.services.reminders import insert_once
 
 # A claim's lease, renewed before each chat.postMessage: 30 times the 10 s client timeout, so it cannot
 # expire while a request is in flight (however long the batch it came in).
@@ -37,18 +37,6 @@ HISTORY_PERMANENT_ERRORS = frozenset(
 # Errors after which Slack certainly did not post the message (last_error texts).
 NOT_SENT_MARKER = "not sent: "
 UNVERIFIED_MARKER = "not verified: "
-
-
-def insert_once(session: Session, **values: Any) -> bool:
-    """Insert a delivery unless its dedupe_key exists; True when this call inserted it."""
-    dialect = postgresql if is_postgresql(session) else sqlite
-    statement = (
-        dialect.insert(ReminderDelivery)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["dedupe_key"])
-        .returning(ReminderDelivery.id)
-    )
-    return session.execute(statement).first() is not None
 
 
 def claim(
