@@ -194,9 +194,12 @@ def answer_once(send: Callable[[], T]) -> T | None:
     """Send the answer to the user unless this work's record says it went out before; None when skipped.
 
     The record notes the answer (committed) just before it is sent. A process killed after that note and
-    before Slack received the request leaves the user unanswered rather than answered twice: the window is
-    one local commit and the start of one HTTPS request (Slack's response_url takes no idempotency key and
-    has no history to look in, so "maybe sent" cannot be checked as the reminder engine checks a channel).
+    before Slack received the request leaves the user unanswered rather than answered twice (Slack's
+    response_url takes no idempotency key and has no history to look in, so "maybe sent" cannot be checked
+    as the reminder engine checks a channel). The window is the start of one HTTPS request, plus however
+    long the thread waits for the GIL in between on a busy worker: the benchmark's bursts (400 commands, a
+    worker SIGKILLed mid-burst) lost an answer in about one kill of five, never more than the killed
+    worker's five lazy threads.
     A send that raised clears the note, so a takeover answers after all (a timeout that did reach Slack is
     then answered twice). Outside recorded work (the console's, a test's) it just sends.
     """
