@@ -1,12 +1,12 @@
-"""Ack latency through the production HTTP server, against a bare Bolt app on the same server and settings.
+"""What the user sees, through the production HTTP server, against a bare Bolt app on the same server and settings.
 
 Both apps run under gunicorn with the Procfile's ``web`` command (only the listen address is
 127.0.0.1 instead of 0.0.0.0), side by side, with SLACK_API_URL pointing at the stand-in so
 no call leaves the machine. For each kind of request and number of concurrent clients the load
 generator (its own process) sends a fixed number of signed requests in rounds alternating between the
-bare app and the product; after each of the product's rounds its replies (posted after the ack) are
-awaited, so one round's work does not spill into the next. The product builds its replies in a reply process beside
-each web worker (``bot.after_ack.ProcessRunner``); their memory is measured separately.
+bare app and the product; after each round the replies (posted after the ack) are awaited, so one round's
+work does not spill into the next. Two latencies per request: the ack (request sent to answer read) and the
+reply (request sent to the reply reaching the stand-in), which is what the person waits for.
 """
 
 from __future__ import annotations
@@ -129,7 +129,7 @@ class WebServer:
         return _rss_mb(self.worker_pids)
 
     def child_rss_mb(self) -> dict[int, float]:
-        """VmRSS of the workers' own child processes (the product's reply processes), MiB."""
+        """VmRSS of the workers' own child processes, MiB."""
         children: list[int] = []
         for pid in self.worker_pids:
             try:
@@ -270,8 +270,8 @@ class AckBenchmark:
             for name, server in (("bare", bare), ("product", product)):
                 sizes = server.rss_mb()
                 result.rss_mb[name] = max(sizes.values()) if sizes else math.nan
-            replies = product.child_rss_mb()
-            result.rss_mb["reply"] = max(replies.values()) if replies else math.nan
+            # Whatever a worker starts besides its threads (none since the reply process went) counts too.
+            result.rss_mb["children"] = sum(product.child_rss_mb().values())
         finally:
             product.stop()
             bare.stop()
@@ -300,12 +300,11 @@ class AckBenchmark:
         latencies: list[float] = outcome["latencies_ms"]
         errors = sum(n for status, n in outcome["statuses"].items() if status != "200")
         part = Part(latencies, errors + (count - len(latencies)), float(outcome["seconds"]))
-        if server.name == "product":
-            # The product's replies (posted after the ack) are awaited: one round's work does not spill
-            # into the next round of either app.
-            sent: dict[str, float] = outcome["sent"]
-            replied = self._replies(set(sent), seen, timeout=180)
-            part.reply_waits_ms = [(replied[rid] - sent[rid]) * 1000 for rid in replied]
+        # The replies (posted after the ack) are awaited: one round's work does not spill into the next
+        # round of either app.
+        sent: dict[str, float] = outcome["sent"]
+        replied = self._replies(set(sent), seen, timeout=180)
+        part.reply_waits_ms = [(replied[rid] - sent[rid]) * 1000 for rid in replied]
         return part
 
     def _replies(self, reply_ids: set[str], seen: int, timeout: float) -> dict[str, float]:

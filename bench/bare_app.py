@@ -1,21 +1,26 @@
-"""The ack benchmark's baseline: a bare Bolt app that only acknowledges.
+"""The benchmark's baseline: a bare Bolt app that acknowledges and posts a fixed reply.
 
-Served exactly like the product (gunicorn with the Procfile's ``web`` settings, Flask and Bolt's
-Flask adapter, the same settings and Web API client), and verifying every request's signature
-the same way; its listeners do nothing but ``ack()``:
+Served exactly like the product (gunicorn with the Procfile's ``web`` settings, Flask and Bolt's Flask adapter,
+the same settings and Web API client, Bolt's ack-then-lazy listeners with ``process_before_response``), and
+verifying every request's signature the same way; its listeners only ``ack()`` and then post one fixed reply
+where the product posts its answer (the response_url of a command; an ephemeral in the mention's thread):
 ``gunicorn ... 'bench.bare_app:create_wsgi_app()'``.
 """
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask, Response, request
-from slack_bolt import Ack, App
+from slack_bolt import Ack, App, Respond
 from slack_bolt.adapter.flask import SlackRequestHandler
+from slack_sdk import WebClient
 
 from bot.app import make_web_client
 from config.settings import load_settings
+
+FIXED_REPLY = "Textiel: 42 deelnemers, 3 plannen te laat."
 
 
 def create_bolt_app() -> App:
@@ -25,7 +30,7 @@ def create_bolt_app() -> App:
     app = App(
         client=make_web_client(settings),
         signing_secret=settings.slack_signing_secret or "",
-        process_before_response=False,
+        process_before_response=True,
         token_verification_enabled=False,
         logger=logging.getLogger("covenant_bot.bolt"),
     )
@@ -33,12 +38,17 @@ def create_bolt_app() -> App:
     def acknowledge(ack: Ack) -> None:
         ack()
 
-    def ignore() -> None:
-        return None
+    def reply_to_command(respond: Respond) -> None:
+        respond(response_type="ephemeral", text=FIXED_REPLY)
 
-    app.command("/covenant")(acknowledge)
-    app.command("/plan")(acknowledge)
-    app.event("app_mention")(ignore)
+    def reply_to_mention(event: dict[str, Any], client: WebClient) -> None:
+        client.chat_postEphemeral(
+            channel=event["channel"], user=event["user"], thread_ts=event.get("thread_ts"), text=FIXED_REPLY
+        )
+
+    app.command("/covenant")(ack=acknowledge, lazy=[reply_to_command])
+    app.command("/plan")(ack=acknowledge, lazy=[reply_to_command])
+    app.event("app_mention")(ack=acknowledge, lazy=[reply_to_mention])
     return app
 
 

@@ -272,6 +272,7 @@ class Seeder:
                     "planned_for": self.db.ts(moment),
                     "status": DeliveryStatus.PLANNED.value,
                     "attempts": 0,
+                    "posts": 0,
                     "created_at": self.now_db,
                 }
             )
@@ -288,6 +289,7 @@ class Seeder:
                     "planned_for": self.db.ts(escalation),
                     "status": DeliveryStatus.PLANNED.value,
                     "attempts": 0,
+                    "posts": 0,
                     "created_at": self.now_db,
                 }
             )
@@ -704,6 +706,7 @@ class Seeder:
                     "planned_for": self.db.ts(moment),
                     "status": DeliveryStatus.PLANNED.value,
                     "attempts": 0,
+                    "posts": 0,
                     "created_at": self.now_db,
                 }
             )

@@ -1,16 +1,20 @@
-"""APScheduler (3.x) wiring: it only *triggers* the sweep and the digests; every reminder lives in the
-database, so a missed or doubled trigger loses or repeats nothing."""
+"""APScheduler (3.x) wiring: it only *triggers* the sweep, the digests, the takeover of abandoned work and
+the clean-up; every reminder and every acknowledged piece of work lives in the database, so a missed or
+doubled trigger loses or repeats nothing."""
 
 from __future__ import annotations
 
 import logging
 import signal
+from datetime import timedelta
 from types import FrameType
+from typing import Protocol, runtime_checkable
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import Sweeper
 
@@ -76,3 +80,62 @@ def start_background(sweeper: Sweeper) -> BackgroundScheduler:
     add_jobs(scheduler, sweeper)
     scheduler.start()
     return scheduler
+
+
+@runtime_checkable
+class TakesOver(Protocol):
+    """What runs acknowledged work again when its process died (``handlers.durable.DurableLazyRunner``)."""
+
+    lease: timedelta
+
+    def take_over(self, limit: int = 20) -> int: ...
+
+    def forget_old(self) -> int: ...
+
+
+def takeover_interval(lease: timedelta) -> timedelta:
+    """How often a web process renews its own leases and looks for abandoned work: a quarter of the lease
+    (at least a quarter second), so a live process renews three times before its lease could expire."""
+    return max(lease / 4, timedelta(seconds=0.25))
+
+
+def start_takeover(runner: TakesOver) -> BackgroundScheduler:
+    """Take over abandoned work in this (web) process, every :func:`takeover_interval`; and at night forget
+    what is past Slack's retry window (processed events, finished work).
+
+    It runs in the web processes rather than the clock process: running work again needs the Bolt app with
+    its listeners, which each web worker has built anyway (the clock process would build a second one just
+    for this), and wherever requests are served a web worker is alive (gunicorn respawns a killed one).
+    """
+    scheduler = BackgroundScheduler(job_defaults=JOB_DEFAULTS, timezone=ZONE)
+    scheduler.add_job(
+        _take_over,
+        IntervalTrigger(seconds=takeover_interval(runner.lease).total_seconds(), timezone=ZONE),
+        args=[runner],
+        id="take-over",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        _forget_old,
+        CronTrigger(hour=4, minute=10, timezone=ZONE),
+        args=[runner],
+        id="forget-old",
+        replace_existing=True,
+    )
+    scheduler.start()
+    return scheduler
+
+
+def _forget_old(runner: TakesOver) -> None:
+    try:
+        logger.info("forgot %s old records of processed events and finished work", runner.forget_old())
+    except Exception:
+        logger.exception("forgetting old records failed; tomorrow's run tries again")
+
+
+def _take_over(runner: TakesOver) -> None:
+    try:
+        while runner.take_over() == 20:  # a full batch: there may be more
+            pass
+    except Exception:
+        logger.exception("taking over abandoned work failed; the next run tries again")

@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
     public_url: str | None = Field(default=None, alias="PUBLIC_URL")
+    # After how long work acknowledged by a process that stopped renewing its lease (it died) is taken over.
+    acked_work_lease_seconds: float = Field(default=30, gt=0, alias="ACKED_WORK_LEASE_SECONDS")
 
     @field_validator("slack_bot_token")
     @classmethod

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from handlers import actions, commands, events, fallback, middleware, shortcuts, views
+from handlers import actions, commands, durable, events, fallback, middleware, shortcuts, views
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 def register_all(app: App, deps: Deps) -> None:
     """Wire the middleware and every surface's listeners onto ``app``."""
     middleware.register(app, deps)
+    durable.install(app, deps)
     commands.register(app)
     events.register(app)
     actions.register(app)

@@ -1,9 +1,8 @@
 """Global middleware: hand every listener its Deps (:func:`bot.deps.deps_of`), and refuse unreadable text before any
 listener reads it.
 
-Nothing here touches the database on the way to an ordinary listener: middleware runs before the ack.
-Slack's re-deliveries of an event are dropped by the event listeners' lazy work, after the ack
-(``handlers.common.first_time``).
+Nothing here touches the database on the way to an ordinary listener. Slack's re-deliveries of an event are
+dropped where the work after the ack is recorded, in the request's thread (:mod:`handlers.durable`).
 """
 
 from __future__ import annotations

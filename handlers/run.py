@@ -28,6 +28,7 @@ from bot.render.errors import apology, usage_error
 from bot.services.errors import FieldError, UsageError
 from bot.services.people import people
 from bot.services.people.access import Viewer, viewer_for
+from handlers.durable import answer_once
 
 logger = logging.getLogger(__name__)
 MAX_FIELD_ERROR = 300
@@ -255,7 +256,8 @@ def carry_out(outcome: Outcome, deps: Deps, client: WebClient, asker: Asker, lan
     if not answered:
         reply, replacing = outcome.if_failed or apology(lang), False
     if reply is not None and reply.text:
-        _answer(client, asker, reply, replacing)
+        # Once per request, however often its work runs (a takeover after a crash): handlers.durable.
+        answer_once(lambda: _answer(client, asker, reply, replacing))
     for dm in outcome.dms:
         _call(client.chat_postMessage, channel=dm.user, **dm.reply.as_message())
 

@@ -20,6 +20,7 @@ from bot.app import create_app
 from bot.bolt_request import bolt_request
 from bot.clock import Clock, SystemClock
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
+from bot.scheduler import TakesOver, start_takeover
 from bot.services.meetings import calendar_feed, groups
 from config.settings import Settings, SettingsError, load_settings
 
@@ -113,6 +114,10 @@ def build(settings: Settings) -> Flask:
     session_factory = make_session_factory(make_engine(settings.database_url))
     app = create_app(settings, session_factory=session_factory)
     flask_app = create_flask_app(app, session_factory, settings.slack_signing_secret or "")
+    # Work another worker acknowledged and did not finish (it was killed) is run again here after its lease.
+    runner = app.listener_runner.lazy_listener_runner
+    if isinstance(runner, TakesOver):
+        start_takeover(runner)
     # Everything built so far lives as long as the worker: keep it out of the garbage collector's full
     # passes, which otherwise walk it all again and again and stretch the acks' tail.
     gc.collect()

@@ -5,23 +5,27 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, insert
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from bot.db.engine import is_postgresql
 from bot.db.models import ProcessedEvent
 
 KEEP_FOR = timedelta(days=2)
 
 
-def first_delivery(session: Session, event_id: str, now: datetime) -> bool:
-    """Record ``event_id``; True the first time it is seen by any instance sharing the database."""
-    try:
-        with session.begin_nested():
-            session.execute(insert(ProcessedEvent).values(event_id=event_id, received_at=now))
-    except IntegrityError:
-        return False
-    session.commit()
-    return True
+def note_delivery(session: Session, event_id: str, now: datetime) -> bool:
+    """Record ``event_id`` in the caller's transaction (not committed); True the first time it is seen by any
+    instance sharing the database. A concurrent delivery of the same event waits on the key and gets False."""
+    dialect = postgresql if is_postgresql(session) else sqlite
+    statement = (
+        dialect.insert(ProcessedEvent)
+        .values(event_id=event_id, received_at=now)
+        .on_conflict_do_nothing(index_elements=["event_id"])
+        .returning(ProcessedEvent.event_id)
+    )
+    return session.execute(statement).first() is not None
 
 
 def forget_old(session: Session, now: datetime) -> int:

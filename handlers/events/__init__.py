@@ -16,4 +16,4 @@ def register(app: App) -> None:
     ack_then(app.event("app_mention"), questions.on_mention)
     ack_then(app.event("app_home_opened"), home.on_home_opened)
     # Bolt runs one listener per event, so every kind of message goes through one dispatcher.
-    ack_then(app.event("message"), messages.on_message)
+    ack_then(app.event("message", matchers=[messages.for_us]), messages.on_message)

@@ -9,12 +9,11 @@ from slack_sdk import WebClient
 
 from bot.commands import home
 from bot.deps import deps_of
-from handlers.common import first_time
 from handlers.run import Asker, run
 
 
 def on_home_opened(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     """Publish the user's Home tab when they open it, once per app_home_opened event."""
     deps = deps_of(context)
-    if event.get("tab", "home") == "home" and first_time(deps, body):
+    if event.get("tab", "home") == "home":
         run(deps, client, Asker(user=str(event["user"])), home.show)

@@ -9,7 +9,6 @@ from slack_bolt import BoltContext
 from slack_sdk import WebClient
 
 from bot.deps import deps_of
-from handlers.common import first_time
 from handlers.events import minutes
 from handlers.events.questions import answer_question
 
@@ -20,13 +19,15 @@ def _is_question(event: dict[str, Any]) -> bool:
     )
 
 
-def on_message(event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """A minutes contribution, edit or deletion, or a DM question, each event once; the rest cost nothing."""
-    if not (minutes.is_minutes_event(event) or _is_question(event)):
-        return
+def for_us(event: dict[str, Any]) -> bool:
+    """The listener's matcher: a minutes contribution, edit or deletion, or a DM question. Other messages match
+    no listener with work after the ack, so they cost nothing (no record of work, no event_id kept)."""
+    return minutes.is_minutes_event(event) or _is_question(event)
+
+
+def on_message(event: dict[str, Any], client: WebClient, context: BoltContext) -> None:
+    """A minutes contribution, edit or deletion, or a DM question (each event once: handlers.durable)."""
     deps = deps_of(context)
-    if not first_time(deps, body):
-        return
     if minutes.is_minutes_event(event):
         minutes.on_minutes_message(deps, client, event)
     else:

@@ -9,15 +9,12 @@ from slack_sdk import WebClient
 
 from bot.commands import questions
 from bot.deps import Deps, deps_of
-from handlers.common import first_time
 from handlers.run import Asker, run
 
 
 def on_mention(body: dict[str, Any], client: WebClient, context: BoltContext) -> None:
-    """Answer an @mention once (a retry of the same event is dropped)."""
-    deps = deps_of(context)
-    if first_time(deps, body):
-        answer_question(deps, client, body["event"])
+    """Answer an @mention (Slack's retry of the same event was dropped before the ack: handlers.durable)."""
+    answer_question(deps_of(context), client, body["event"])
 
 
 def answer_question(deps: Deps, client: WebClient, event: dict[str, Any]) -> None:

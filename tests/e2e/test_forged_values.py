@@ -46,8 +46,9 @@ ROLES = {
     "unknown Slack user": "UNKNOWN001",
     "person of another workspace": "UEXTERNAL01",
 }
-# Tables a request may touch whoever sends it: the users.info cache and the event de-duplication.
-CACHES = {"slack_profile", "processed_event"}
+# Tables a request may touch whoever sends it: the users.info cache, the event de-duplication and the record of
+# its work after the ack.
+CACHES = {"slack_profile", "processed_event", "acked_work"}
 
 
 @dataclass(frozen=True)

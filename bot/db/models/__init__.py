@@ -1,5 +1,6 @@
 """All ORM models; importing this package registers every table on ``Base.metadata``."""
 
+from bot.db.models.acked_work import AckedWork
 from bot.db.models.base import Base, Timestamped
 from bot.db.models.covenants import (
     Covenant,
@@ -17,6 +18,7 @@ from bot.db.models.minutes import ActionItem, Decision, Minutes, MinutesContribu
 from bot.db.models.plans import ActionPlan, Deadline
 
 __all__ = [
+    "AckedWork",
     "ActionItem",
     "ActionPlan",
     "AuditEntry",
