@@ -25,7 +25,12 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
 def add_jobs(scheduler: BaseScheduler, sweeper: Sweeper) -> None:
-    """The sweep every minute; the secretariat digest at 08:30 and the group digest on Monday 09:00."""
+    """The sweep every minute, and one more sweep at each digest's moment (08:30 daily, Monday 09:00).
+
+    Digests are planned and sent by the sweep like every other message (bot.delivery.families.digests); these two
+    triggers add no work of their own. They are separate jobs so a digest goes out on the minute even while the
+    minute's sweep is still busy with a long run (``max_instances`` holds per job; two sweeps share the claims).
+    """
     scheduler.add_job(
         _sweep,
         CronTrigger(second=5, timezone=ZONE),
