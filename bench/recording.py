@@ -45,7 +45,7 @@ def recording_cost(database_url: str, runs: int = 500) -> RecordingCost:
         started = time.perf_counter()
         with session_factory() as session:
             acked_work.record(
-                session, function="covenant_command", request=body, worker="bench:1", now=datetime.now(UTC)
+                session, function="answer_covenant", request=body, worker="bench:1", now=datetime.now(UTC)
             )
         records.append((time.perf_counter() - started) * 1000)
         started = time.perf_counter()

@@ -43,7 +43,7 @@ def acknowledge(ack: Ack) -> None:
 
 
 def ack_then(listen: Callable[..., Any], *work: Callable[..., None], ack: Callable[..., Any] = acknowledge) -> None:
-    """Register ``work`` as Bolt lazy listeners behind ``ack``: ``ack_then(app.command("/plan"), plan_command)``.
+    """Register ``work`` as Bolt lazy listeners behind ``ack``: ``ack_then(app.view("form"), save_form, ack=check)``.
 
     ``ack`` runs in the request's thread and answers Slack; ``work`` runs after it on Bolt's lazy listener runner.
     """
