@@ -486,16 +486,17 @@ METHOD = [
     "Seed: the product's migrations (`bot.db.migrate.upgrade`) and public covenant list, then one Core "
     "`insert` executemany per table and batch of 20,000 rows, values pre-converted to what each column stores. "
     "Baseline: the same kind of row added one at a time through the ORM (add + flush), rolled back.",
-    "Ack: gunicorn as in the Procfile serves the product and, beside it, `bench/bare_app.py` (a Bolt app whose "
-    "listeners only ack, same signature verification). A separate load-generator process sends each cell's "
-    "requests (new connection each, signed, unique event_ids) in four rounds alternating between the bare app "
-    "and the product (so a slow moment of the shared machine does not fall on one app's whole cell); "
-    "latency is from sending the request to reading the whole answer. The product's replies (posted after the "
-    "ack to the stand-in by each web worker's reply process) are awaited after each of its rounds; their latency "
-    "(from sending the request to the stand-in receiving the reply) is shown beside the ack's. Percentiles are "
-    "nearest-rank. How the product got there, with the intermediate measurements: docs/ack-latency.md.",
-    "Memory: VmRSS from /proc/<pid>/status of each gunicorn worker after all cells; the largest is shown, and "
-    "beside it the largest of the workers' reply processes (a process of its own, see bot/after_ack.py).",
+    "Ack and reply: gunicorn as in the Procfile serves the product and, beside it, `bench/bare_app.py` (a Bolt "
+    "app whose listener acks and posts a fixed reply to the response_url through the same client, same "
+    "signature verification). A separate load-generator process sends each cell's requests (new connection "
+    "each, signed, unique event_ids; each client sends its next request when its previous one was acknowledged) "
+    "in four rounds alternating between the bare app and the product (so a slow moment of the shared machine "
+    "does not fall on one app's whole cell). Ack latency is from sending the request to reading the whole "
+    "answer; reply latency from sending the request to the stand-in receiving the reply, which is what the "
+    "person waits for. The replies of each round are awaited before the next. Percentiles are nearest-rank. "
+    "Earlier designs, with their measurements: docs/ack-latency.md.",
+    "Memory: VmRSS from /proc/<pid>/status of each gunicorn worker after all cells, with whatever the worker "
+    "starts (it starts no processes of its own); the largest is shown.",
     "Sweep: `Sweeper.run_once` on a fixed clock (a Tuesday–Thursday, 10:30 Amsterdam, so the digest planners "
     "run), after a sweep that sent the day's digests; every open deadline has its next reminder (and its "
     "escalation) planned in the future, as the engine leaves them. Growing the database between the two sizes "
