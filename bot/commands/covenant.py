@@ -141,7 +141,16 @@ def _companies(ask: Ask, command: CommandText) -> Reply:
     page = int(args.pop()) if len(args) > 1 and args[-1].isdigit() else 1
     if not args:
         raise UsageError("covenant.missing_name")
-    return companies_answer(ask, covenants.resolve(ask.session, " ".join(args)), page)
+    covenant = covenants.resolve(ask.session, " ".join(args))
+    found = organisations.participants(ask.session, covenant, ask.today, page)
+    if found.page != page:
+        # A page typed that does not exist is a mistake to point out, not page 1 (or the last) shown silently.
+        raise UsageError(
+            "covenant.one_page" if found.pages == 1 else "covenant.only_pages",
+            pages=found.pages,
+            command=f"/covenant {command.sub} {covenant.slug}",
+        )
+    return render_companies.participant_page(found, ask.lang)
 
 
 def _groups(ask: Ask, command: CommandText) -> Reply:

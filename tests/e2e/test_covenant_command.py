@@ -97,3 +97,17 @@ def test_a_command_mentioning_payload_is_still_answered(slack: SlackHarness) -> 
     # Bolt reads any form body containing "payload" as an interaction; the entry point parses it right.
     text = reply_text(slack.command("/covenant", "status payload", person("emma").slack_user_id))
     assert "I don't know a covenant called “payload”" in text
+
+
+@pytest.mark.parametrize(
+    ("user", "expected"),
+    [
+        ("sanne", "Er is maar 1 pagina met bedrijven"),
+        ("emma", "There is only 1 page of companies"),
+    ],
+)
+def test_a_page_past_the_last_says_how_many_pages_there_are(slack: SlackHarness, user: str, expected: str) -> None:
+    text = reply_text(slack.command("/covenant", "companies metaal 99", person(user).slack_user_id))
+    assert expected in text
+    assert "`/covenant companies metaal`" in text
+    assert "Delta Alloys" not in text  # no page shown as if it were page 99

@@ -40,8 +40,10 @@ def test_company_pages_go_forward_and_back(slack: SlackHarness, big: str) -> Non
     second = slack.wait_response(click(slack, first, "companies_next", SANNE))
     assert "Pagina 2 van 80" in reply_text(second)
     assert slack.wait_response(click(slack, second, "companies_previous", SANNE)).args["replace_original"]
-    last = slack.command("/covenant", f"companies {big} 999", SANNE)
+    last = slack.command("/covenant", f"companies {big} 80", SANNE)
     assert "Pagina 80 van 80" in reply_text(last) and "gestopt op" in reply_text(last)
+    past = reply_text(slack.command("/covenant", f"companies {big} 999", SANNE))
+    assert "Er zijn maar 80 pagina's met bedrijven" in past and "Pagina" not in past
 
 
 def test_secretariat_home_with_2000_companies_summarises_and_pages(slack: SlackHarness, big: str) -> None:
