@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import func, select
 
 from bot.db.engine import SessionFactory
+from bot.db.enums import DeadlineKind
 from bot.db.models import ActionPlan, AuditEntry, Deadline, Organisation
 from tests.support.demo import person
 from tests.support.harness import SlackHarness, reply_text
@@ -157,3 +160,55 @@ def test_contact_records_own_plan_as_submitted_pending_confirmation(
 def test_secretariat_channel_is_set_from_the_channel(slack: SlackHarness, session_factory: SessionFactory) -> None:
     text = reply_text(slack.command("/plan", "channel metaal", person("tom").slack_user_id, channel="CNEWSECRET"))
     assert "<#CNEWSECRET>" in text
+
+
+SECRETARIAT_TASK = "Beoordelingsgesprek voorbereiden"  # demo: Sanne's own task about Zonneveld's assessment
+
+
+def _home_text(slack: SlackHarness, user: str) -> str:
+    slack.standin.reset()
+    slack.event({"type": "app_home_opened", "user": user, "tab": "home", "channel": "DHOME00001"})
+    return str(slack.standin.wait_for("views.publish")[0].args["view"]["blocks"])
+
+
+def _question(slack: SlackHarness, user: str, text: str) -> str:
+    slack.standin.reset()
+    slack.event({"type": "app_mention", "user": user, "text": f"<@UBOTCOVENANT> {text}", "channel": "C1", "ts": "1"})
+    return reply_text(slack.standin.wait_for("chat.postEphemeral")[0])
+
+
+def test_the_secretariats_own_task_is_not_among_the_companys_open_deadlines(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    ingrid, sanne = person("ingrid").slack_user_id, person("sanne").slack_user_id
+    with session_factory() as session:
+        # A deadline of Zonneveld's own side, to show the company's list is there and still complete.
+        zonneveld = session.scalar(select(Organisation).where(Organisation.name.like("Zonneveld%")))
+        assert zonneveld is not None
+        covenant_id = session.scalar(select(ActionPlan.covenant_id).where(ActionPlan.organisation_id == zonneveld.id))
+        assert covenant_id is not None
+        session.add(
+            Deadline(
+                covenant_id=covenant_id,
+                kind=DeadlineKind.CUSTOM,
+                title="Ketenkaart bijwerken",
+                organisation_id=zonneveld.id,
+                due_on=date(2026, 12, 18),
+            )
+        )
+        session.commit()
+    surfaces = {
+        "plan status": reply_text(slack.command("/plan", "status", ingrid)),
+        "plan status Zonneveld": reply_text(slack.command("/plan", "status Zonneveld", ingrid)),
+        "covenant company": reply_text(slack.command("/covenant", "company Zonneveld", ingrid)),
+        "question": _question(slack, ingrid, "hoe staat mijn plan van aanpak ervoor?"),
+        "home": _home_text(slack, ingrid),
+    }
+    for surface, text in surfaces.items():
+        assert "Ketenkaart bijwerken" in text, surface
+        assert SECRETARIAT_TASK not in text, surface
+    # The secretariat keeps it in its own list; the company's list (as the secretariat reads it) does not hold it.
+    home = _home_text(slack, sanne)
+    assert SECRETARIAT_TASK in home
+    status = reply_text(slack.command("/plan", "status Zonneveld", sanne))
+    assert "Ketenkaart bijwerken" in status and SECRETARIAT_TASK not in status

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import ColumnElement, func, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import AssessmentOutcome, DeadlineKind, DeadlineStatus
-from bot.db.models import ActionPlan, AuditEntry, Covenant, Deadline, Participation
+from bot.db.models import ActionPlan, AuditEntry, Covenant, Deadline, Participation, Person
 from bot.services import locking
 from bot.services.administration import audit
 from bot.services.errors import UsageError
@@ -108,11 +108,25 @@ def count_overdue(session: Session, today: date, covenant_ids: list[int] | None 
 def company_deadlines(
     session: Session, organisation_id: int, covenant_id: int | None = None, include_closed: bool = False
 ) -> list[Deadline]:
-    """A company's deadlines (open ones unless ``include_closed``), soonest first (confidential)."""
+    """A company's own deadlines (open ones unless ``include_closed``), soonest first (confidential).
+
+    Its own: about the company and on the company's side, i.e. for its contacts (no owner) or owned by one of its
+    people. A task about the company that the secretariat owns ("prepare the assessment meeting") is the
+    secretariat's, listed among its owner's deadlines, never shown to the company.
+    """
+    its_people = select(Person.id).where(Person.organisation_id == organisation_id)
+    its_slack_ids = select(Person.slack_user_id).where(
+        Person.organisation_id == organisation_id, Person.slack_user_id.is_not(None)
+    )
+    company_side = or_(
+        and_(Deadline.owner_person_id.is_(None), Deadline.owner_slack_id.is_(None)),
+        Deadline.owner_person_id.in_(its_people),
+        and_(Deadline.owner_person_id.is_(None), Deadline.owner_slack_id.in_(its_slack_ids)),
+    )
     query = (
         select(Deadline)
         .options(selectinload(Deadline.covenant))
-        .where(Deadline.organisation_id == organisation_id)
+        .where(Deadline.organisation_id == organisation_id, company_side)
         .order_by(Deadline.due_on, Deadline.id)
     )
     if not include_closed:
