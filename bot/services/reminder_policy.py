@@ -1,6 +1,13 @@
 """When reminders go out: the policy (config/reminder_policy.yml, overridable per covenant and kind)
 and the delivery window (business days, see :mod:`bot.services.working_days`, and the recipient's
-local working hours)."""
+local working hours).
+
+A reminder whose day is no business day (a weekend, King's Day, Christmas) is moved, never dropped:
+one *before* the due date to the start of the business day before it (a plan due Monday 21 December
+is reminded on Friday 18 December: earlier is the useful side, and it never lands on or after the due
+date), the one on the due date and those after it to the next allowed moment (the due date has come).
+Two reminders of one deadline that land on the same day are one reminder: the later of the two (see
+:func:`bot.services.plans.reminders.plan_deadline`)."""
 
 from __future__ import annotations
 
@@ -93,6 +100,15 @@ def next_allowed_moment(moment: datetime, tz: str, policy: ReminderPolicy) -> da
 def within_window(moment: datetime, tz: str, policy: ReminderPolicy) -> bool:
     """True when ``moment`` may deliver a reminder to someone in zone ``tz``."""
     return next_allowed_moment(moment, tz, policy) == moment.astimezone(UTC)
+
+
+def business_day_on_or_before(day: date, policy: ReminderPolicy) -> date:
+    """``day`` when it is a business day, else the last business day before it (for reminders before a due date)."""
+    for _ in range(40):
+        if is_business_day(day, policy.business_days):
+            return day
+        day -= timedelta(days=1)
+    raise ValueError("no business day within 40 days")  # pragma: no cover - holidays never span 40 days
 
 
 def day_start(day: date, tz: str, policy: ReminderPolicy) -> datetime:

@@ -86,28 +86,60 @@ def _send_moments(
     return moments
 
 
-def test_kings_day_moves_to_the_next_business_morning(
+def test_a_reminder_before_the_due_date_on_kings_day_comes_the_business_day_before(
     sweeper: Sweeper, clock: ManualClock, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:
     windkracht_deadline(session_factory, date(2027, 5, 4), "Koningsdag")  # before-7 = Tuesday 27 April, King's Day
     clock.set(datetime(2027, 4, 19, 20, 0, tzinfo=UTC))
     sweeper.run_once()  # before-14 (20 April) goes out on the 20th
     moments = _send_moments(sweeper, clock, standin, "Koningsdag", datetime(2027, 4, 20, 0, 0, tzinfo=UTC), 24 * 9)
-    assert moments[:2] == [datetime(2027, 4, 20, 9, 0, tzinfo=AMS), datetime(2027, 4, 28, 9, 0, tzinfo=AMS)]
+    # Before the due date the business day before is the useful one: Monday 26 April, not Wednesday 28.
+    assert moments[:2] == [datetime(2027, 4, 20, 9, 0, tzinfo=AMS), datetime(2027, 4, 26, 9, 0, tzinfo=AMS)]
 
 
-def test_christmas_new_year_and_weekends_are_skipped(
+def test_due_monday_21_december_is_reminded_on_friday_18_december(
     sweeper: Sweeper, clock: ManualClock, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:
-    windkracht_deadline(session_factory, date(2027, 1, 1), "Kerst")  # before-7 = Friday 25 Dec; due on New Year
-    moments = _send_moments(sweeper, clock, standin, "Kerst", datetime(2026, 12, 24, 17, 0, tzinfo=UTC), 24 * 12)
-    # 24 Dec after hours -> Mon 28 Dec (25/26 Dec holidays, weekend); before-1 Thu 31 Dec;
-    # due Fri 1 Jan (holiday) -> Mon 4 Jan.
-    assert moments[:3] == [
-        datetime(2026, 12, 28, 9, 0, tzinfo=AMS),
-        datetime(2026, 12, 31, 9, 0, tzinfo=AMS),
-        datetime(2027, 1, 4, 9, 0, tzinfo=AMS),
+    windkracht_deadline(session_factory, date(2026, 12, 21), "Maandag")  # before-1 = Sunday 20 December
+    clock.set(datetime(2026, 12, 13, 20, 0, tzinfo=UTC))
+    sweeper.run_once()  # the earlier reminders' catch-up (before-14 of 7 December) goes out now
+    moments = _send_moments(sweeper, clock, standin, "Maandag", datetime(2026, 12, 14, 0, 0, tzinfo=UTC), 24 * 8)
+    assert moments == [
+        datetime(2026, 12, 14, 9, 0, tzinfo=AMS),  # before-7
+        datetime(2026, 12, 18, 9, 0, tzinfo=AMS),  # before-1, moved from Sunday to the Friday before
+        datetime(2026, 12, 21, 9, 0, tzinfo=AMS),  # due
     ]
+
+
+def test_due_the_day_after_christmas_is_reminded_before_the_holidays(
+    sweeper: Sweeper, clock: ManualClock, session_factory: SessionFactory, standin: StandinSlack
+) -> None:
+    # Due Monday 28 December 2026: before-1 is Sunday 27, after Christmas (Fri 25) and Tweede Kerstdag (Sat 26).
+    windkracht_deadline(session_factory, date(2026, 12, 28), "Na kerst")
+    clock.set(datetime(2026, 12, 20, 20, 0, tzinfo=UTC))
+    sweeper.run_once()
+    moments = _send_moments(sweeper, clock, standin, "Na kerst", datetime(2026, 12, 21, 0, 0, tzinfo=UTC), 24 * 8)
+    assert moments == [
+        datetime(2026, 12, 21, 9, 0, tzinfo=AMS),  # before-7
+        datetime(2026, 12, 24, 9, 0, tzinfo=AMS),  # before-1, on the last business day before the due date
+        datetime(2026, 12, 28, 9, 0, tzinfo=AMS),  # due
+    ]
+
+
+def test_two_reminders_moved_onto_one_day_are_one_reminder(
+    sweeper: Sweeper, clock: ManualClock, session_factory: SessionFactory, standin: StandinSlack
+) -> None:
+    deadline_id = windkracht_deadline(session_factory, date(2026, 12, 21), "Samen")
+    with session_factory() as session:
+        deadline = session.get(Deadline, deadline_id)
+        assert deadline is not None
+        # 3 days before is Friday 18 December, 1 day before Sunday 20 December, which moves to that Friday too.
+        deadline.covenant.reminder_policy = {"default": {"before_days": [3, 1], "escalate_after_days": None}}
+        session.commit()
+    moments = _send_moments(sweeper, clock, standin, "Samen", datetime(2026, 12, 17, 0, 0, tzinfo=UTC), 24 * 5)
+    assert moments == [datetime(2026, 12, 18, 9, 0, tzinfo=AMS), datetime(2026, 12, 21, 9, 0, tzinfo=AMS)]
+    friday = [c for c in standin.calls_to("chat.postMessage") if "Samen" in c.args["text"]]
+    assert "over 3 dag(en)" in str(friday[0].args["blocks"]) or "in 3 day(s)" in str(friday[0].args["blocks"])
 
 
 def test_dst_weeks_keep_nine_local(

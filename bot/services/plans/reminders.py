@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -21,7 +22,13 @@ from bot.db.engine import is_postgresql
 from bot.db.enums import DeadlineStatus, DeliveryStatus
 from bot.db.models import Deadline, ReminderDelivery
 from bot.services.plans import deadlines
-from bot.services.reminder_policy import ReminderPolicy, day_start, next_allowed_moment, policy_for
+from bot.services.reminder_policy import (
+    ReminderPolicy,
+    business_day_on_or_before,
+    day_start,
+    next_allowed_moment,
+    policy_for,
+)
 
 
 def insert_once(session: Session, **values: Any) -> bool:
@@ -61,6 +68,10 @@ def _key(deadline: Deadline, rule: str, recipient: str) -> str:
 
 
 def _rule_moment(rule: Rule, tz: str, policy: ReminderPolicy) -> datetime:
+    """When a reminder is owed: a reminder before the due date on its day or the business day before (the useful
+    side, and never on the due date); the others on their day or the next allowed moment."""
+    if rule.name.startswith("before-"):
+        return day_start(business_day_on_or_before(rule.day, policy), tz, policy)
     return next_allowed_moment(day_start(rule.day, tz, policy), tz, policy)
 
 
@@ -140,11 +151,21 @@ def _plan_next_for(
     if not candidates:
         return 0
     moments = [(rule, _rule_moment(rule, person.tz, policy)) for rule in candidates]
-    past = [(rule, moment) for rule, moment in moments if moment <= now]
-    rule, moment = past[-1] if past else moments[0]
+    past = [index for index, (_, moment) in enumerate(moments) if moment <= now]
+    index = past[-1] if past else 0
+    rule, moment = moments[index]
     planned_for = max(moment, next_allowed_moment(now, person.tz, policy))
     if deadline.snoozed_until is not None and planned_for < deadline.snoozed_until:
         planned_for = next_allowed_moment(deadline.snoozed_until, person.tz, policy)
+    # Never two reminders on one day: a later one owed by the end of that day takes this one's place.
+    zone = ZoneInfo(person.tz)
+    while (
+        index + 1 < len(moments)
+        and moments[index + 1][1].astimezone(zone).date() <= planned_for.astimezone(zone).date()
+    ):
+        index += 1
+        rule = moments[index][0]
+        planned_for = max(planned_for, moments[index][1])
     return int(
         insert_once(
             session,
