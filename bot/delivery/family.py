@@ -12,7 +12,7 @@ from bot.db.models import ReminderDelivery
 from bot.render.blocks import Reply
 from bot.services.fingerprints import PlannerMemory
 
-DEADLINE_RULE_PREFIXES = ("before-", "due", "overdue-")
+DEADLINE_RULE_PREFIXES = ("before-", "due", "overdue-", "snoozed-")
 
 # The message of a delivery as things stand now, in ``lang``; None when it is no longer owed.
 MessageBuilder = Callable[[Session, ReminderDelivery, datetime, str], Reply | None]
@@ -23,7 +23,7 @@ AfterSend = Callable[[Session, ReminderDelivery, datetime], None]
 
 
 def kind(rule: str) -> str:
-    """The kind of a delivery's rule: ``before-7`` / ``due`` / ``overdue-2`` are all ``deadline``,
+    """The kind of a delivery's rule: ``before-7`` / ``due`` / ``overdue-2`` / ``snoozed-…`` are all ``deadline``,
     ``meeting-soon`` is ``meeting``."""
     if rule.startswith(DEADLINE_RULE_PREFIXES):
         return "deadline"

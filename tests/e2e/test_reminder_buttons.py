@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
@@ -14,6 +15,7 @@ from bot.delivery import Sweeper
 from bot.render import reminders as render
 from bot.slack_standin import Call
 from tests.support.demo import person
+from tests.support.factories import windkracht_deadline
 from tests.support.harness import SlackHarness, press
 
 
@@ -102,7 +104,8 @@ def test_snooze_holds_reminders_but_never_past_the_due_date(
     with session_factory() as session:
         deadline = session.get(Deadline, plan.deadline_id)
         assert deadline is not None and deadline.snoozed_until is not None
-        assert deadline.snoozed_until - clock.now() == timedelta(days=3)
+        # Three days from Monday 23 November 10:00: Thursday 26 November at the usual hour (09:00 in Amsterdam).
+        assert deadline.snoozed_until == datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
         # After the due date, snoozing is refused and changes nothing.
         clock.set(clock.now() + timedelta(days=30))
     refused = press(slack, reminder, f"{render.ACTION_SNOOZE}_1", person("emma").slack_user_id)
@@ -145,3 +148,58 @@ def test_not_for_me_stops_reminders_and_forwards_to_the_secretariat(
             )
         )
         assert later == 1  # only the first reminder, none after "not for me"
+
+
+def _moments_for(
+    slack: SlackHarness, sweeper: Sweeper, clock: ManualClock, user: str, title: str, days: int
+) -> list[datetime]:
+    """Sweep every hour for ``days`` days; the local moments at which ``user`` got a reminder about ``title``."""
+
+    def count() -> int:
+        return len(
+            [
+                c
+                for c in slack.standin.calls_to("chat.postMessage")
+                if c.ok and c.args["channel"] == user and title in c.args["text"]
+            ]
+        )
+
+    moments = []
+    start = clock.now()
+    for hour in range(1, days * 24):
+        clock.set(start + timedelta(hours=hour))
+        before = count()
+        sweeper.run_once()
+        if count() > before:
+            moments.append(clock.now().astimezone(ZoneInfo("Europe/Amsterdam")))
+    return moments
+
+
+def test_snooze_one_day_reminds_the_next_business_morning_then_follows_the_policy(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
+) -> None:
+    pieter = person("pieter").slack_user_id
+    windkracht_deadline(session_factory, date(2026, 12, 7), "Snooze")  # before-14 is today, Monday 23 November
+    reminder = _reminder(slack, sweeper, "pieter", "Snooze")
+    replies = press(slack, reminder, f"{render.ACTION_SNOOZE}_1", pieter)
+    assert "Snoozed" in replies[-1].args["text"] or "Uitgesteld" in replies[-1].args["text"]
+    moments = _moments_for(slack, sweeper, clock, pieter, "Snooze", 8)
+    ams = ZoneInfo("Europe/Amsterdam")
+    assert moments == [
+        datetime(2026, 11, 24, 9, 0, tzinfo=ams),  # the day after, at the usual hour: the snooze's promise
+        datetime(2026, 11, 30, 9, 0, tzinfo=ams),  # then the policy again: 7 days before
+    ]
+
+
+def test_snooze_on_a_friday_reminds_on_monday(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
+) -> None:
+    pieter = person("pieter").slack_user_id
+    clock.set(datetime(2026, 11, 27, 10, 0, tzinfo=UTC))  # Friday 27 November, 11:00 in Amsterdam
+    windkracht_deadline(session_factory, date(2026, 12, 11), "Vrijdag")  # before-14 is today
+    reminder = _reminder(slack, sweeper, "pieter", "Vrijdag")
+    press(slack, reminder, f"{render.ACTION_SNOOZE}_1", pieter)
+    moments = _moments_for(slack, sweeper, clock, pieter, "Vrijdag", 8)
+    ams = ZoneInfo("Europe/Amsterdam")
+    # Saturday is no working day: Monday 30 November at 09:00; then 7 days before (Friday 4 December).
+    assert moments == [datetime(2026, 11, 30, 9, 0, tzinfo=ams), datetime(2026, 12, 4, 9, 0, tzinfo=ams)]

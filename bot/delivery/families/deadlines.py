@@ -59,9 +59,7 @@ def _reminder(session: Session, delivery: ReminderDelivery, now: datetime, lang:
     if deadline.snoozed_until is not None and deadline.snoozed_until > now:
         return None
     today, tz = _local_today(deadline, session, delivery.recipient, now)
-    latest = reminders.latest_due_rule(deadline, tz, now)
-    if latest is not None and latest.name != delivery.rule:
-        # A later reminder is due already (after downtime): send only that one.
+    if reminders.superseded(deadline, delivery.rule, delivery.planned_for, tz, now):
         return None
     return render.deadline_reminder(deadline, delivery.rule, today, lang)
 

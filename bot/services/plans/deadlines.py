@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, delete, or_, select, update
 from sqlalchemy.orm import Session, selectinload
@@ -14,7 +15,7 @@ from bot.db.models import Deadline, Person, ReminderDelivery, Role, SlackProfile
 from bot.services import locking
 from bot.services.administration import audit
 from bot.services.errors import UsageError
-from bot.services.reminder_policy import day_start, policy_for
+from bot.services.reminder_policy import day_start, next_allowed_moment, policy_for
 
 
 @dataclass(frozen=True)
@@ -209,16 +210,23 @@ def set_due(session: Session, deadline: Deadline, due_on: date, now: datetime, a
 
 
 def snooze(session: Session, deadline: Deadline, days: int, now: datetime, actor: str) -> datetime:
-    """Hold reminders for ``days`` days, never past the due date; UsageError when already due."""
+    """Hold reminders for ``days`` days, never past the due date; UsageError when already due.
+
+    Returns when the reminder comes again: ``days`` days on, at the start of the delivery window, on a business
+    day (snoozed on Friday for 1 day: Monday 09:00). The sweep sends it then, and the policy's reminders after it.
+    """
     policy = policy_for(deadline.kind, deadline.covenant.reminder_policy)
-    due_moment = day_start(deadline.due_on, deadline.covenant.timezone, policy)
+    tz = deadline.covenant.timezone
+    due_moment = day_start(deadline.due_on, tz, policy)
+    local_today = now.astimezone(ZoneInfo(tz)).date()
+    again = next_allowed_moment(day_start(local_today + timedelta(days=days), tz, policy), tz, policy)
     locking.serialise(session, "deadline", deadline.id)
     session.refresh(deadline, ["status"])  # closed a moment ago by someone else: say so, hold nothing
     if deadline.status != DeadlineStatus.OPEN:
         raise UsageError("deadline.closed")
     if now >= due_moment:
         raise UsageError("reminder.snooze_too_late")
-    until = min(now + timedelta(days=days), due_moment)
+    until = min(again, due_moment)
     deadline.snoozed_until = until
     needs_planning(deadline)
     drop_pending(session, deadline.id)

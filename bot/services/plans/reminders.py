@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -75,12 +75,27 @@ def _rule_moment(rule: Rule, tz: str, policy: ReminderPolicy) -> datetime:
     return next_allowed_moment(day_start(rule.day, tz, policy), tz, policy)
 
 
-def latest_due_rule(deadline: Deadline, tz: str, now: datetime) -> Rule | None:
-    """The most recent reminder whose moment has come (catch-up sends only this one)."""
+SNOOZED = "snoozed-"
+
+
+def _snooze_rule(deadline: Deadline) -> str | None:
+    """The name of the reminder a snooze promised (one per snooze: it names the moment snoozed to)."""
+    if deadline.snoozed_until is None:
+        return None
+    return f"{SNOOZED}{deadline.snoozed_until.astimezone(UTC):%Y%m%dT%H%M}"
+
+
+def superseded(deadline: Deadline, rule: str, planned_for: datetime, tz: str, now: datetime) -> bool:
+    """True when a later reminder is due already (after downtime): only that one is sent.
+
+    The reminder a snooze promised gives way only to a policy reminder that came due after it was planned for.
+    """
     policy = policy_for(deadline.kind, deadline.covenant.reminder_policy)
-    today = now.date()
-    past = [r for r in deadline_rules(deadline.due_on, policy, today) if _rule_moment(r, tz, policy) <= now]
-    return past[-1] if past else None
+    moments = [(r, _rule_moment(r, tz, policy)) for r in deadline_rules(deadline.due_on, policy, now.date())]
+    past = [(r, moment) for r, moment in moments if moment <= now]
+    if rule.startswith(SNOOZED):
+        return any(moment > planned_for for _, moment in past)
+    return bool(past) and past[-1][0].name != rule
 
 
 def plan_deadline(session: Session, deadline: Deadline, now: datetime) -> int:
@@ -166,13 +181,20 @@ def _plan_next_for(
         index += 1
         rule = moments[index][0]
         planned_for = max(planned_for, moments[index][1])
+    name = rule.name
+    snoozed = _snooze_rule(deadline)
+    if snoozed is not None and deadline.snoozed_until is not None and snoozed not in {r for r, _ in rows}:
+        # A snooze is a promise: the reminder comes again when it ends, unless the policy's next one does that day.
+        again = next_allowed_moment(deadline.snoozed_until, person.tz, policy)
+        if again.astimezone(zone).date() < planned_for.astimezone(zone).date():
+            name, planned_for = snoozed, again
     return int(
         insert_once(
             session,
-            dedupe_key=_key(deadline, rule.name, person.slack_id),
+            dedupe_key=_key(deadline, name, person.slack_id),
             deadline_id=deadline.id,
             covenant_id=deadline.covenant_id,
-            rule=rule.name,
+            rule=name,
             recipient=person.slack_id,
             planned_for=planned_for,
             created_at=now,
