@@ -135,23 +135,25 @@ def _add_org(ask: Ask, command: CommandText) -> Reply:
 Subcommand = Callable[[Ask, "CommandText"], Reply]
 
 
-def _secretariat_only(subcommand: Subcommand) -> Subcommand:
+def _secretariat_only(subcommand: Subcommand, usage: str) -> Subcommand:
     """Refuse someone who runs no secretariat at all before reading the names they typed: the answer is "only the
     secretariat can do this", not a complaint about an organisation's name. Per-covenant checks follow in the
-    service."""
+    service. Typed without arguments, the secretariat gets the ``usage`` of the command as typed."""
 
     def guarded(ask: Ask, command: CommandText) -> Reply:
         if not ask.viewer.covenants_with(RoleKind.SECRETARIAT):
             raise UsageError("admin.not_any_secretariat")
+        if not command.rest:
+            raise UsageError(f"usage.{usage}", command=f"/covenant {command.sub}")
         return subcommand(ask, command)
 
     return guarded
 
 
 SUBCOMMANDS: dict[str, Subcommand] = {
-    **dict.fromkeys(("link", "koppel"), _secretariat_only(_link)),
-    **dict.fromkeys(("join", "toetreden"), _secretariat_only(_join)),
-    **dict.fromkeys(("leave", "uittreden"), _secretariat_only(_leave)),
-    **dict.fromkeys(("phase", "fase"), _secretariat_only(_phase)),
-    **dict.fromkeys(("add-org", "addorg", "nieuwe-org"), _secretariat_only(_add_org)),
+    **dict.fromkeys(("link", "koppel"), _secretariat_only(_link, "covenant_link")),
+    **dict.fromkeys(("join", "toetreden"), _secretariat_only(_join, "covenant_join")),
+    **dict.fromkeys(("leave", "uittreden"), _secretariat_only(_leave, "covenant_leave")),
+    **dict.fromkeys(("phase", "fase"), _secretariat_only(_phase, "covenant_phase")),
+    **dict.fromkeys(("add-org", "addorg", "nieuwe-org"), _secretariat_only(_add_org, "covenant_add_org")),
 }

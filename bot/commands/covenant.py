@@ -185,6 +185,13 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     **account.SUBCOMMANDS,
     **admin.SUBCOMMANDS,
 }
+# Typed without arguments: the usage to show (a key under ``usage.`` in the catalogs).
+_NEEDS_ARGUMENTS: dict[Subcommand, str] = {
+    _status: "covenant_status",
+    _plans: "covenant_plans",
+    _companies: "covenant_companies",
+    _company: "covenant_company",
+}
 
 
 def run(ask: Ask, text: str) -> Outcome:
@@ -193,4 +200,7 @@ def run(ask: Ask, text: str) -> Outcome:
     handler = SUBCOMMANDS.get(command.sub)
     if handler is None:
         raise UsageError("covenant.unknown_subcommand", sub=command.sub)
+    usage = _NEEDS_ARGUMENTS.get(handler)
+    if usage and not command.rest:
+        raise UsageError(f"usage.{usage}", command=f"/covenant {command.sub}")
     return Outcome.of(handler(ask, command))

@@ -95,14 +95,17 @@ def run(ask: Ask, text: str) -> Outcome:
         return Outcome.of(next_meeting(ask, rest))
     if action == "list":
         return Outcome.of(meeting_list(ask, rest))
+    typed = f"/meeting {command.sub}"
     if action in _CHANGES:
+        if not rest:
+            raise UsageError(f"usage.meeting_{action}", command=typed)
         changed = change(ask, action, rest)
         ask.session.commit()
         return Outcome(reply=_changed_reply(action, changed, ask.lang), deliveries=_ids(changed.notice_id))
     if action in ("ics", "feed"):
-        return feed(ask, rest, rotate_allowed=action == "feed")
+        return feed(ask, rest, rotate_allowed=action == "feed", typed=typed)
     if action == "group":
-        return meeting_groups.run(ask, rest)
+        return meeting_groups.run(ask, rest, typed)
     if action == "groups":
         return meeting_groups.listing(ask, rest)
     raise UsageError("meeting.unknown_subcommand", sub=command.sub)
@@ -227,7 +230,7 @@ def _changed_reply(action: str, changed: Changed, lang: str) -> Reply:
     return render.confirmation(text)
 
 
-def feed(ask: Ask, rest: str, rotate_allowed: bool) -> Outcome:
+def feed(ask: Ask, rest: str, rotate_allowed: bool, typed: str = "/meeting ics") -> Outcome:
     """``/meeting ics <group>`` (the link, or the file where no web address is set) and
     ``/meeting feed <group> rotate`` (a new link; the old one stops working)."""
     words = rest.split()
@@ -236,7 +239,8 @@ def feed(ask: Ask, rest: str, rotate_allowed: bool) -> Outcome:
         words.pop()
     group = _group_here(ask, " ".join(words))
     if group is None:
-        raise UsageError("group.missing")
+        # Outside a group's channel the group must be named: say how, for the command as typed.
+        raise UsageError("usage.meeting_calendar", command=typed) if not words else UsageError("group.missing")
     session, viewer, lang = ask.session, ask.viewer, ask.lang
     if not viewer.may_subscribe(group):
         raise UsageError("meeting.feed_members_only", group=group.name)

@@ -47,19 +47,25 @@ def writes(sub: str, rest: str) -> bool:
     return action is not None and action not in _READS
 
 
-def run(ask: Ask, text: str) -> Outcome:
+def run(ask: Ask, text: str, typed: str = "/meeting group") -> Outcome:
     """``group add <covenant> <name> [#channel]``, ``group members|remove|chair <group> @people``,
     ``group channel <group> #channel``, ``group language <group> nl|en``, ``group show <group>``."""
-    return Outcome.of(_group_reply(ask, text))
+    return Outcome.of(_group_reply(ask, text, typed))
 
 
-def _group_reply(ask: Ask, text: str) -> Reply:
+# Typed without arguments: the usage to show (a key under ``usage.`` in the catalogs).
+_USAGE = {"members": "group_people", "remove": "group_people", "chair": "group_people"}
+
+
+def _group_reply(ask: Ask, text: str, typed: str) -> Reply:
     session, viewer, now, lang = ask.session, ask.viewer, ask.now, ask.lang
     command = split_command(text)
     action = _ACTIONS.get(command.sub)
     words = command.rest.split()
-    if action is None or not words:
-        raise UsageError("group.usage")
+    if action is None:
+        raise UsageError("usage.meeting_group", command=typed)
+    if not words:
+        raise UsageError(f"usage.{_USAGE.get(action, f'group_{action}')}", command=f"{typed} {command.sub}")
     if action == "add":
         covenant = covenants.resolve(session, words[0])
         channel = groups.channel_id(words[-1]) if len(words) > 2 else None

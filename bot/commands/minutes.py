@@ -58,14 +58,23 @@ def run(ask: Ask, text: str) -> Outcome:
         return Outcome.of(render.help_reply(ask.lang))
     if command.sub in LIST_WORDS:
         return Outcome.of(minutes_list(ask, command.rest))
+    typed = f"/minutes {command.sub}"
     if command.sub in SEARCH_WORDS:
+        if not command.rest.strip():
+            raise UsageError("usage.minutes_search", command=typed)
         hits = minutes_search.search(session, viewer, command.rest)
         found = [(hit, service.sitting_start(hit.minutes.meeting, hit.minutes.occurrence_start)) for hit in hits]
         return Outcome.of(render.search_results(command.rest, found, ask.lang))
     if command.sub not in ADD_WORDS | SHOW_WORDS | EXPORT_WORDS:
         raise UsageError("minutes.unknown_subcommand", sub=command.sub)
     name, day = split_date(command.rest, ask.today)
-    sitting = minutes_lookup.resolve(session, viewer, name, day, ask.now, ask.channel)
+    try:
+        sitting = minutes_lookup.resolve(session, viewer, name, day, ask.now, ask.channel)
+    except UsageError as error:
+        if name.strip() or error.key not in ("minutes.no_past_sitting", "minutes.no_sitting_on"):
+            raise
+        # No meeting named and none to take from the channel: say what to type, not that "—" never met.
+        raise UsageError("usage.minutes_show", command=typed) from error
     if command.sub in ADD_WORDS:
         meeting, occurrence = sitting.occurrence.meeting, sitting.occurrence.recurrence_id
         minutes = service.open_draft(session, meeting, occurrence, ask.now, viewer.slack_user_id)

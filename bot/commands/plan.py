@@ -7,12 +7,13 @@ everyone else gets the covenant's aggregate figures.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from bot.db.enums import AssessmentOutcome, DeadlineStatus
+from bot.db.enums import AssessmentOutcome, DeadlineStatus, RoleKind
 from bot.db.models import ActionPlan, Covenant, Deadline, Organisation, Participation
 from bot.interaction import Ask, Outcome
 from bot.parsing.dates import looks_like_date, parse_date
@@ -43,24 +44,17 @@ OUTCOME_WORDS = {
 def run(ask: Ask, text: str) -> Outcome:
     """Answer ``/plan <text>`` for ``ask.viewer`` (``channel`` acts on the conversation asked from)."""
     command = split_command(text)
-    handlers = {
-        "due": _due,
-        "deadline": _due,
-        "submitted": _submitted,
-        "ingediend": _submitted,
-        "assessed": _assessed,
-        "beoordeeld": _assessed,
-        "overdue": _overdue,
-        "achterstallig": _overdue,
-        "status": _status,
-        "channel": _channel,
-        "kanaal": _channel,
-    }
     if command.sub in ("", "help", "hulp"):
         return Outcome.of(render.help_reply(ask.lang))
-    handler = handlers.get(command.sub)
+    handler = SUBCOMMANDS.get(command.sub)
     if handler is None:
         raise UsageError("plan.unknown_subcommand", sub=command.sub)
+    if not command.args:
+        # Alone, status and submitted mean the asker's own company: only a company contact has one.
+        own = _ALONE_FOR_CONTACTS.get(handler) if not ask.viewer.covenants_with(RoleKind.COMPANY_CONTACT) else None
+        usage = _NEEDS_ARGUMENTS.get(handler) or own
+        if usage:
+            raise UsageError(f"usage.{usage}", command=f"/plan {command.sub}")
     return Outcome.of(handler(ask, command.args))
 
 
@@ -243,6 +237,27 @@ def _channel(ask: Ask, args: list[str]) -> Reply:
     )
     session.commit()
     return render.channel_set(covenant, channel, ask.viewer.language)
+
+
+# -- the subcommands' words ------------------------------------------------------------------------------------
+
+Subcommand = Callable[[Ask, list[str]], Reply]
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "due": _due,
+    "deadline": _due,
+    "submitted": _submitted,
+    "ingediend": _submitted,
+    "assessed": _assessed,
+    "beoordeeld": _assessed,
+    "overdue": _overdue,
+    "achterstallig": _overdue,
+    "status": _status,
+    "channel": _channel,
+    "kanaal": _channel,
+}
+# Typed without arguments: the usage to show (a key under ``usage.`` in the catalogs).
+_NEEDS_ARGUMENTS: dict[Subcommand, str] = {_due: "plan_due", _assessed: "plan_assessed", _channel: "plan_channel"}
+_ALONE_FOR_CONTACTS: dict[Subcommand, str] = {_status: "plan_status", _submitted: "plan_submitted"}
 
 
 # -- helpers --------------------------------------------------------------------------------------------------

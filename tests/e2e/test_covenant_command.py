@@ -74,7 +74,7 @@ def test_empty_command_shows_help(slack: SlackHarness) -> None:
 
 @pytest.mark.parametrize(
     ("typed", "expected"),
-    [("ruimtevaartsector", "Did you mean"), ("", "Which covenant?")],
+    [("ruimtevaartsector", "Did you mean"), ("", "Use `/covenant status <covenant>`")],
 )
 def test_unknown_or_missing_name_gets_a_clear_message(slack: SlackHarness, typed: str, expected: str) -> None:
     text = reply_text(slack.command("/covenant", f"status {typed}", person("emma").slack_user_id))
