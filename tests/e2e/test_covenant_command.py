@@ -97,3 +97,12 @@ def test_a_command_mentioning_payload_is_still_answered(slack: SlackHarness) -> 
     # Bolt reads any form body containing "payload" as an interaction; the entry point parses it right.
     text = reply_text(slack.command("/covenant", "status payload", person("emma").slack_user_id))
     assert "I don't know a covenant called “payload”" in text
+
+
+def test_companies_of_a_covenant_nobody_takes_part_in_now_give_its_public_figures(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "companies textiel", person("emma").slack_user_id))
+    assert "Public figures on who signed" in text and "55 companies at signing" in text
+    # The few (fictional) companies recorded here come after the public figures, said as such.
+    assert text.index("93 brands") < text.index("Recorded here") < text.index("Taking part now: 0 companies")
+    dutch = reply_text(slack.command("/covenant", "companies banken", person("sanne").slack_user_id))
+    assert "Openbare cijfers" in dutch and "13 of 11 banken" in dutch and "onzeker" in dutch
