@@ -15,10 +15,13 @@ from bot.parsing.text import CommandText, parse_phase, split_command
 from bot.render import companies as render_companies
 from bot.render import covenant as render
 from bot.render import groups as render_groups
+from bot.render import open_items as render_open_items
 from bot.render.blocks import Reply
 from bot.services.covenants import covenants, organisations, overview
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
+from bot.services.minutes import minutes_lookup
+from bot.services.people import open_items
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
@@ -123,6 +126,22 @@ def company_answer(ask: Ask, organisation: Organisation) -> Reply:
     return render_companies.company_profile(profile, ask.lang)
 
 
+def mine_answer(ask: Ask) -> Reply:
+    """What is waiting for the asker: open deadlines, action items from minutes, invitations to answer."""
+    return render_open_items.open_items(open_items.open_items(ask.session, ask.viewer, ask.now, ask.today), ask.lang)
+
+
+def week_answer(ask: Ask) -> Reply:
+    """Next week's meetings of the asker's groups and their own deadlines due then."""
+    week = open_items.next_week(ask.session, ask.viewer, ask.now, ask.today)
+    return render_open_items.next_week(week, ask.viewer.timezone, ask.lang)
+
+
+def decided_answer(ask: Ask, group: WorkingGroup) -> Reply:
+    """The decisions of the group's last approved minutes, for those who may read its minutes."""
+    return render_open_items.decisions(group, minutes_lookup.last_approved(ask.session, ask.viewer, group), ask.lang)
+
+
 # -- slash-command parsing --------------------------------------------------------------------------------------
 def _list(ask: Ask, command: CommandText) -> Reply:
     return list_answer(ask, parse_phase(command.rest, ask.lang) if command.rest else None)
@@ -182,6 +201,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     **dict.fromkeys(("companies", "bedrijven", "deelnemers", "participants"), _companies),
     **dict.fromkeys(("groups", "groepen", "werkgroepen"), _groups),
     **dict.fromkeys(("company", "bedrijf", "organisation", "organisatie", "org"), _company),
+    **dict.fromkeys(("mine", "mijn"), lambda ask, _command: mine_answer(ask)),
     **account.SUBCOMMANDS,
     **admin.SUBCOMMANDS,
 }

@@ -16,6 +16,7 @@ from bot.services.covenants.vocabulary import Entities
 LANG, WHOAMI, CONTACT, HELP = "lang", "whoami", "contact", "help"
 MEETINGS, PLANS, COMPANIES, GROUPS = "meetings", "plans", "companies", "groups"
 COMPANY, LIST, STATUS, UNKNOWN = "company", "list", "status", "unknown"
+MINE, DECIDED, UPCOMING = "mine", "decided", "upcoming"
 
 _TO_ENGLISH = (" in english", " speak english", " english please", " in het engels", " engels graag")
 _TO_DUTCH = (
@@ -53,13 +54,45 @@ _COMPANIES_WORDS = {
     "aangesloten",
     "joined",
 }
-_COMPANIES_PHRASES = (" doen mee", " doet mee", " take part", " taking part", " takes part", " zijn lid")
+_COMPANIES_PHRASES = (
+    " doen mee",
+    " doet mee",
+    " deden mee",
+    " deed mee",
+    " take part",
+    " taking part",
+    " takes part",
+    " took part",
+    " zijn lid",
+)
 _GROUP_STEMS = ("werkgroep", "taakgroep", "stuurgroep")
 _GROUP_WORDS = {"groups", "groepen", "group", "groep"}
 _STEERING = ("stuurgroep", " steering")
 _LIST_WORDS = {"convenanten", "covenants", "agreements", "initiatieven", "initiatives"}
 _LIST_MARKERS = {"lijst", "list", "overzicht", "overview", "alle", "all", "welke", "which"}
 _MINE = {"mijn", "my", "ons", "onze", "our"}
+# "My open items": someone speaking of themselves and of what waits for them.
+_MYSELF = {"mijn", "my", "mine", "ik", "i", "me", "mij"}
+_OPEN_ITEM_STEMS = ("deadline", "actiepunt", "openstaa", "outstanding", "todo", "rsvp", "uitnodiging", "invitation")
+_OPEN_ITEM_WORDS = {"open", "items", "item", "punten", "taken", "taak", "tasks", "task", "lijstje", "answered"}
+_OPEN_ITEM_PHRASES = (
+    " moet ik nog",
+    " nog doen",
+    " te doen",
+    " to do ",
+    " have to do",
+    " need to do",
+    " still have to",
+    " nog beantwoorden",
+    " nog antwoorden",
+)
+_NEXT_WEEK = (" volgende week", " komende week", " next week", " coming week", " week ahead")
+_DECIDED_STEMS = ("beslo", "besluit", "decid", "decision", "afgesproken", "overeengekomen")
+_DECIDED_WORDS = {"agreed"}
+# "The outcome of the last meeting" asks for decisions; "the outcome of the assessment" does not.
+_OUTCOME_WORDS = {"uitkomst", "outcome", "resultaat", "result"}
+_SIGNED_STEMS = ("ondertek", "getekend", "tekende", "signed", "sign")
+_HOW_MANY_OR_WHO = {"hoeveel", "many", "wie", "who", "welke", "which"}
 _PHASE_WORDS = {
     "lopend": CovenantPhase.IMPLEMENTING,
     "lopende": CovenantPhase.IMPLEMENTING,
@@ -104,6 +137,11 @@ _DUTCH = {
     "vergadert",
     "bedrijven",
     "plannen",
+    "moet",
+    "nog",
+    "volgende",
+    "besloten",
+    "openstaande",
 }
 _ENGLISH = {
     "what",
@@ -128,6 +166,11 @@ _ENGLISH = {
     "about",
     "please",
     "am",
+    "next",
+    "still",
+    "decided",
+    "signed",
+    "show",
 }
 
 
@@ -174,6 +217,24 @@ def detect(words: list[str], found: Entities) -> Intent:
     if not named and (token_set & _HELP_WORDS or any(p in text for p in _HELP_PHRASES)):
         return Intent(HELP)
     steering = any(s in text for s in _STEERING)
+    if any(p in text for p in _NEXT_WEEK):
+        return Intent(UPCOMING)
+    meeting_words = _has_stem(words, _MEETING_STEMS) or bool(token_set & _MEETING_WORDS)
+    if (
+        _has_stem(words, _DECIDED_STEMS)
+        or token_set & _DECIDED_WORDS
+        or (token_set & _OUTCOME_WORDS and (meeting_words or found.group_id is not None))
+    ):
+        return Intent(DECIDED, steering=steering)
+    if words in (["mijn"], ["mine"]) or (
+        token_set & _MYSELF
+        and (
+            _has_stem(words, _OPEN_ITEM_STEMS)
+            or token_set & _OPEN_ITEM_WORDS
+            or any(p in text for p in _OPEN_ITEM_PHRASES)
+        )
+    ):
+        return Intent(MINE)
     if (
         _has_stem(words, _MEETING_STEMS)
         or token_set & _MEETING_WORDS
@@ -182,7 +243,8 @@ def detect(words: list[str], found: Entities) -> Intent:
         return Intent(MEETINGS, mine=mine, steering=steering)
     if _has_stem(words, _PLAN_STEMS, unless=_NOT_PLAN) or any(p in text for p in _PLAN_PHRASES):
         return Intent(PLANS, mine=mine)
-    if token_set & _COMPANIES_WORDS or any(p in text for p in _COMPANIES_PHRASES):
+    signed = _has_stem(words, _SIGNED_STEMS) and bool(token_set & _HOW_MANY_OR_WHO)
+    if token_set & _COMPANIES_WORDS or any(p in text for p in _COMPANIES_PHRASES) or signed:
         if found.organisation_id is not None and found.covenant_id is None:
             return Intent(COMPANY)
         return Intent(COMPANIES)

@@ -15,9 +15,11 @@ from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.interaction import Ask, Outcome
 from bot.parsing.text import split_command
 from bot.render import covenant as render
+from bot.render import errors as render_errors
 from bot.render.blocks import Reply
 from bot.services.covenants.vocabulary import Entities, vocabulary_for, words
 from bot.services.errors import UsageError
+from bot.services.meetings import groups
 
 from . import account, intents
 from . import covenant as commands
@@ -25,7 +27,7 @@ from .intents import Intent
 
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 # Subcommand words that also start ordinary sentences ("ik wil…", "info over…"): read those as questions.
-_SENTENCE_STARTERS = {"ik", "me", "info", "stand", "contact", "contactpersoon", "secretariat", "secretariaat"}
+_SENTENCE_STARTERS = {"ik", "me", "mijn", "info", "stand", "contact", "contactpersoon", "secretariat", "secretariaat"}
 
 
 def strip_mentions(text: str) -> str:
@@ -49,7 +51,13 @@ def answer(ask: Ask, text: str) -> Outcome:
     if language and not ask.viewer.language_chosen and language != ask.lang:
         ask = dataclasses.replace(ask, viewer=dataclasses.replace(ask.viewer, language=language))
     intent, found = understand(ask, question)
-    return Outcome.of(respond_to(ask, intent, found))
+    try:
+        return Outcome.of(respond_to(ask, intent, found))
+    except UsageError as error:
+        # Said in the language the question was asked in (the handler would use the asker's usual one);
+        # nothing the answer may have begun to write is kept.
+        ask.session.rollback()
+        return Outcome.of(render_errors.usage_error(error, ask.lang))
 
 
 def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
@@ -66,6 +74,18 @@ def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
         return account.contact_answer(ask, covenant)
     if kind == intents.HELP:
         return commands.help_answer(ask)
+    if kind == intents.MINE:
+        return commands.mine_answer(ask)
+    if kind == intents.UPCOMING:
+        return commands.week_answer(ask)
+    if kind == intents.DECIDED:
+        if group is None and intent.steering and covenant is not None:
+            group = commands.steering_group_of(ask, covenant)
+        if group is None and ask.channel is not None:
+            group = groups.by_channel(ask.session, ask.channel)
+        if group is None:
+            raise UsageError("question.which_group")
+        return commands.decided_answer(ask, group)
     if kind in (intents.MEETINGS, intents.GROUPS):
         if group is None and intent.steering and covenant is not None:
             group = commands.steering_group_of(ask, covenant)

@@ -6,10 +6,11 @@ gets its schema from :func:`create_schema` without it.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -40,6 +41,28 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+@cache
+def head_revision() -> str | None:
+    """The newest revision among the packaged migrations (read from the files once per process)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
+
+
+def schema_problem(connection: Connection) -> str | None:
+    """Why the database's schema is not the one this code needs (never migrated, or at another revision
+    than the newest migration), in a few words; None when it is at head."""
+    from alembic.runtime.migration import MigrationContext
+
+    current = MigrationContext.configure(connection).get_current_revision()
+    if current is None:
+        return "database schema not migrated (run `covenant-bot db upgrade`)"
+    head = head_revision()
+    if current != head:
+        return f"database schema at {current}, code needs {head} (run `covenant-bot db upgrade`)"
+    return None
 
 
 def create_schema(engine: Engine) -> None:

@@ -6,6 +6,7 @@ import gc
 import logging
 import re
 import sys
+import time
 from typing import Any
 
 from flask import Flask, Response, request
@@ -20,6 +21,7 @@ from bot.app import create_app
 from bot.bolt_request import bolt_request
 from bot.clock import Clock, SystemClock
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
+from bot.db.migrate import schema_problem
 from bot.scheduler import TakesOver, start_takeover
 from bot.services.meetings import calendar_feed, groups
 from config.settings import Settings, SettingsError, load_settings
@@ -29,6 +31,10 @@ logger = logging.getLogger(__name__)
 # What a calendar token can look like (secrets.token_urlsafe, at most the column's 64 characters): anything
 # else is no calendar, and never reaches the database (PostgreSQL refused a NUL in it with an error).
 CALENDAR_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,64}")
+# A schema found at head is believed for this long: load balancers ask every few seconds, and the check
+# costs an inspection of the database (measured 0.7 ms on SQLite against 0.04 ms for SELECT 1; a few round
+# trips on PostgreSQL). A failure is never remembered: the next check looks again.
+SCHEMA_OK_SECONDS = 30.0
 
 
 def create_flask_app(
@@ -45,6 +51,7 @@ def create_flask_app(
     flask_app.config["MAX_CONTENT_LENGTH"] = request_shape.MAX_BODY_BYTES
     verifier = SignatureVerifier(signing_secret)
     clock = clock or SystemClock()
+    schema_ok_until = [0.0]
 
     @flask_app.post("/slack/events")
     def slack_events() -> Response | tuple[dict[str, str], int]:
@@ -74,12 +81,21 @@ def create_flask_app(
 
     @flask_app.get("/healthz")
     def healthz() -> tuple[dict[str, str], int]:
+        # Ok means the database answers and has the schema this code needs: tables missing or an older
+        # migration would fail every request while the check said ok.
+        check_schema = time.monotonic() >= schema_ok_until[0]
         try:
             with session_factory() as session:
                 session.execute(text("SELECT 1"))
+                problem = schema_problem(session.connection()) if check_schema else None
         except Exception as exc:
             logger.error("health check failed: %s", exc)
             return {"status": "database unavailable"}, 503
+        if problem is not None:
+            logger.error("health check failed: %s", problem)
+            return {"status": problem}, 503
+        if check_schema:
+            schema_ok_until[0] = time.monotonic() + SCHEMA_OK_SECONDS
         return {"status": "ok"}, 200
 
     @flask_app.get("/calendar/<token>.ics")

@@ -78,6 +78,13 @@ def participant_page(page: ParticipantPage, lang: str) -> Reply:
     covenant = page.covenant
     title = t(lang, "companies.title", covenant=covenant.name(lang))
     summary = t(lang, "companies.summary", current=page.current, left=page.left)
+    if page.public_figures:
+        marker = t(lang, "common.uncertain")
+        figures = [
+            f"• {escape(fact.text(lang))}" + (f" _({marker})_" if fact.uncertain else "")
+            for fact in page.public_figures
+        ]
+        summary = "\n".join([t(lang, "companies.public_figures"), *figures, t(lang, "companies.recorded"), summary])
     if page.other_parties:
         parts = [
             f"{count} {t(lang, f'orgkind.{kind.value}')}"
@@ -87,7 +94,10 @@ def participant_page(page: ParticipantPage, lang: str) -> Reply:
         summary += "\n" + t(lang, "companies.other_parties", parties=", ".join(parts), slug=covenant.slug)
     blocks: list[Block] = [header(title), section(summary)]
     lines = [_participant_line(page, i, lang) for i in range(len(page.rows))]
-    blocks += lines_to_sections(lines, budget=10) if lines else [section(t(lang, "companies.none"))]
+    if lines:
+        blocks += lines_to_sections(lines, budget=10)
+    elif not page.public_figures:
+        blocks.append(section(t(lang, "companies.none")))
     if page.pages > 1:
         blocks.append(context(t(lang, "companies.page", page=page.page, pages=page.pages)))
         buttons = []

@@ -402,3 +402,8 @@ class StandinSlack:
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         return self._view(args)
+
+    def _m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        # The stand-in serves no WebSocket, so no app token works here: it answers as Slack does for a revoked
+        # one (the token comes in the Authorization header, which the methods do not see).
+        return {"ok": False, "error": "invalid_auth"}

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import io
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,3 +110,50 @@ def test_demo_consoles_copy_one_template_a_day(tmp_path: Path, monkeypatch: pyte
     with make_session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Organisation)) > 10
     engine.dispose()
+
+
+def _console(tmp_path: Path, temporary: Path, *args: str) -> subprocess.Popen[str]:
+    env = {**_env(tmp_path), "TMPDIR": str(temporary)}
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.entry.cli", "console", "--demo", *args],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+
+
+def _left_behind(temporary: Path) -> list[str]:
+    """What a console left in the temporary directory, besides the demo template it keeps on purpose."""
+    kept = temporary / "covenant-bot-demo"
+    found = [p.name for p in temporary.iterdir() if p != kept]
+    if kept.exists():
+        found += [f"covenant-bot-demo/{p.name}" for p in kept.iterdir() if p.suffix != ".sqlite3"]
+    return found
+
+
+def test_demo_consoles_leave_nothing_in_the_temporary_directory(tmp_path: Path) -> None:
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    # End of input, and an early exit (an unknown person).
+    ended = _console(tmp_path, temporary)
+    assert ended.communicate("/covenant status goud\n", timeout=60)[0]
+    refused = _console(tmp_path, temporary, "--as", "nobody")
+    refused.communicate("", timeout=60)
+    assert (ended.returncode, refused.returncode) == (0, 2)
+    assert _left_behind(temporary) == []
+    # Ctrl-C while the console waits for input (its demo database is in place).
+    interrupted = _console(tmp_path, temporary)
+    for _ in range(600):
+        if list(temporary.glob("covenant-bot-demo-*/demo.sqlite3")):
+            break
+        time.sleep(0.05)
+    else:
+        pytest.fail("the console never made its demo database")
+    time.sleep(1.0)
+    interrupted.send_signal(signal.SIGINT)
+    _, stderr = interrupted.communicate(timeout=30)
+    assert interrupted.returncode == 130, stderr
+    assert _left_behind(temporary) == []

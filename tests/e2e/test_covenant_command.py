@@ -111,3 +111,12 @@ def test_a_page_past_the_last_says_how_many_pages_there_are(slack: SlackHarness,
     assert expected in text
     assert "`/covenant companies metaal`" in text
     assert "Delta Alloys" not in text  # no page shown as if it were page 99
+
+
+def test_companies_of_a_covenant_nobody_takes_part_in_now_give_its_public_figures(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "companies textiel", person("emma").slack_user_id))
+    assert "Public figures on who signed" in text and "55 companies at signing" in text
+    # The few (fictional) companies recorded here come after the public figures, said as such.
+    assert text.index("93 brands") < text.index("Recorded here") < text.index("Taking part now: 0 companies")
+    dutch = reply_text(slack.command("/covenant", "companies banken", person("sanne").slack_user_id))
+    assert "Openbare cijfers" in dutch and "13 of 11 banken" in dutch and "onzeker" in dutch

@@ -8,7 +8,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine
 
+from bot.slack_standin import StandinSlack
 from config.settings import SettingsError, load_settings
 
 
@@ -98,3 +100,24 @@ def test_db_upgrade_then_seed(tmp_path: Path) -> None:
     seeded = _cli(["seed", "--demo"], tmp_path, DATABASE_URL=url)
     assert seeded.returncode == 0, seeded.stderr
     assert "15 covenants and initiatives loaded" in seeded.stdout
+
+
+def test_socket_mode_with_an_app_token_slack_refuses_is_one_line(
+    tmp_path: Path, standin: StandinSlack, engine: Engine
+) -> None:
+    result = _cli(
+        ["socket"],
+        tmp_path,
+        SLACK_APP_TOKEN="xapp-1-revoked",
+        SLACK_BOT_TOKEN="xoxb-1",
+        SLACK_API_URL=standin.api_url,
+        DATABASE_URL=engine.url.render_as_string(hide_password=False),
+    )
+    assert standin.calls_to("apps.connections.open"), "the app token was never tried"
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines()[-1] == (
+        "covenant-bot: Slack refused SLACK_APP_TOKEN (invalid_auth): create a new one at api.slack.com/apps -> "
+        "your app -> Basic Information -> App-Level Tokens (scope connections:write, xapp-...)"
+    )
+    assert "Scheduler started" not in result.stderr  # nothing was started for a process that cannot serve

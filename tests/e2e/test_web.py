@@ -11,12 +11,18 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from sqlalchemy import Engine
+import pytest
+from sqlalchemy import Engine, text
 
+from bot.app import create_app, make_web_client
+from bot.db.engine import make_engine, make_session_factory
+from bot.db.migrate import upgrade
+from bot.entry.web import create_flask_app
 from bot.slack_standin import StandinSlack
 from bot.slack_standin import requests as slack_requests
+from config.settings import Settings
 from tests.support.demo import SIGNING_SECRET, person
-from tests.support.harness import SlackHarness
+from tests.support.harness import AppServer, SlackHarness
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -25,6 +31,40 @@ def test_healthz_checks_the_database(slack: SlackHarness) -> None:
     with urllib.request.urlopen(slack.server.url + "/healthz", timeout=5) as response:
         assert response.status == 200
         assert b'"ok"' in response.read()
+
+
+def test_healthz_is_unavailable_on_a_database_without_tables(
+    settings: Settings, standin: StandinSlack, tmp_path: Path
+) -> None:
+    empty = make_session_factory(make_engine(f"sqlite:///{tmp_path / 'empty.sqlite3'}"))
+    app = create_app(settings, session_factory=empty, client=make_web_client(settings))
+    server = AppServer(create_flask_app(app, empty, SIGNING_SECRET))
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(server.url + "/healthz", timeout=5)
+        assert refused.value.code == 503
+        assert b"not migrated" in refused.value.read()
+    finally:
+        server.stop()
+
+
+def test_healthz_is_unavailable_on_a_database_behind_the_code(
+    settings: Settings, standin: StandinSlack, tmp_path: Path
+) -> None:
+    engine = make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    upgrade(engine)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    older = make_session_factory(engine)
+    app = create_app(settings, session_factory=older, client=make_web_client(settings))
+    server = AppServer(create_flask_app(app, older, SIGNING_SECRET))
+    try:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(server.url + "/healthz", timeout=5)
+        assert refused.value.code == 503
+        assert b"code needs" in refused.value.read()
+    finally:
+        server.stop()
 
 
 def _free_port() -> int:

@@ -357,11 +357,11 @@ class Console:
             self._print_message(f"{call.method.split('.')[1]}: {title}", {"blocks": view.get("blocks", [])}, call)
 
 
-def prepare_database(settings: Settings, demo: bool, clock: Clock) -> Settings:
-    """Migrate (and seed) the console's database; ``--demo`` uses a fresh temporary SQLite file (a copy of
-    today's demo template, see :func:`demo_template`)."""
+def prepare_database(settings: Settings, demo: bool, clock: Clock, folder: Path | None = None) -> Settings:
+    """Migrate (and seed) the console's database; ``--demo`` uses a fresh SQLite file in ``folder`` (a new
+    temporary folder when None) that is a copy of today's demo template (see :func:`demo_template`)."""
     if demo:
-        folder = Path(tempfile.mkdtemp(prefix="covenant-bot-demo-"))
+        folder = folder or Path(tempfile.mkdtemp(prefix="covenant-bot-demo-"))
         target = folder / "demo.sqlite3"
         shutil.copyfile(demo_template(clock), target)
         return settings.model_copy(update={"database_url": f"sqlite:///{target}"})
@@ -388,14 +388,19 @@ def demo_template(clock: Clock) -> Path:
     if not template.exists():
         template.parent.mkdir(parents=True, exist_ok=True)
         building = template.with_suffix(f".{os.getpid()}.building")
-        engine = make_engine(f"sqlite:///{building}")
-        create_schema(engine)
-        with make_session_factory(engine)() as session:
-            seed.load_public(session)
-            now = clock.now()
-            seed.load_demo(session, now.date(), now)
-        engine.dispose()  # the last connection checkpoints the WAL into the file
-        os.replace(building, template)  # whole or not at all, also when two consoles start at once
+        try:
+            engine = make_engine(f"sqlite:///{building}")
+            create_schema(engine)
+            with make_session_factory(engine)() as session:
+                seed.load_public(session)
+                now = clock.now()
+                seed.load_demo(session, now.date(), now)
+            engine.dispose()  # the last connection checkpoints the WAL into the file
+            os.replace(building, template)  # whole or not at all, also when two consoles start at once
+        finally:
+            # Interrupted (Ctrl-C) or failed: no half-built file stays behind.
+            for leftover in building.parent.glob(building.name + "*"):
+                leftover.unlink(missing_ok=True)
     return template
 
 
@@ -406,9 +411,24 @@ def _template_sources() -> list[Path]:
 
 
 def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO, out: TextIO) -> int:
-    """Run the console until end of input or !quit; returns the process exit code."""
+    """Run the console until end of input or !quit; returns the process exit code.
+
+    A ``--demo`` database lives in a temporary folder that is removed when the console ends, however it
+    ends (!quit, end of input, Ctrl-C, an error): one afternoon of demos used to leave 99 of them.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="covenant-bot-demo-")) if demo else None
+    try:
+        return _run(settings, demo=demo, folder=folder, as_person=as_person, stdin=stdin, out=out)
+    finally:
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _run(
+    settings: Settings, *, demo: bool, folder: Path | None, as_person: str | None, stdin: TextIO, out: TextIO
+) -> int:
     clock = OffsetClock()
-    settings = prepare_database(settings, demo, clock)
+    settings = prepare_database(settings, demo, clock, folder)
     people = seed.demo_people() if demo else []
     console = Console(settings=settings, out=out, clock=clock, people=people)
     locale = "nl-NL" if settings.bot_language == "nl" else "en-GB"

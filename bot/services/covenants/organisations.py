@@ -7,7 +7,7 @@ and deadlines are not: :func:`company_profile` fills them in only where ``Viewer
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import case, func, or_, select
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from bot.db.enums import OrganisationKind
-from bot.db.models import ActionPlan, Covenant, Deadline, Organisation, Participation
+from bot.db.models import ActionPlan, Covenant, CovenantFact, Deadline, Organisation, Participation
 from bot.services.covenants.matching import best_match
 from bot.services.errors import UsageError
 from bot.services.people.access import Viewer
@@ -66,6 +66,9 @@ class ParticipantPage:
     left: int
     other_parties: dict[OrganisationKind, int]
     today: date
+    # The public figures about participants (e.g. "55 companies at signing") when no company takes part
+    # now: an ended covenant is known by its facts, not by the few companies recorded here.
+    public_figures: list[CovenantFact] = field(default_factory=list)
 
 
 def _is_current(today: date) -> ColumnElement[bool]:
@@ -116,6 +119,7 @@ def participants(session: Session, covenant: Covenant, today: date, page: int = 
         left=total - current,
         other_parties={kind: int(count) for kind, count in others},
         today=today,
+        public_figures=[fact for fact in covenant.facts if fact.topic == "participants"] if current == 0 else [],
     )
 
 

@@ -173,3 +173,25 @@ def recent(session: Session, viewer: Viewer, group_name: str = "", limit: int = 
             seen.add((row.meeting_id, row.occurrence_start))
             found.append(row)
     return found[:limit]
+
+
+def last_approved(session: Session, viewer: Viewer, group: WorkingGroup) -> Minutes | None:
+    """The newest approved minutes of ``group``'s own meetings that ``viewer`` may read (decisions loaded),
+    None when there are none; UsageError ``minutes.group_not_visible`` when they may read none of the group's
+    minutes. A meeting about one company (an assessment meeting) is that company's business, not the group's."""
+    if group.id not in access.minutes_group_ids(session, viewer):
+        raise UsageError("minutes.group_not_visible", group=group.name)
+    return session.scalar(
+        select(Minutes)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .join(WorkingGroup, WorkingGroup.id == Meeting.working_group_id)
+        .options(selectinload(Minutes.decisions), selectinload(Minutes.meeting).selectinload(Meeting.group))
+        .where(
+            Meeting.working_group_id == group.id,
+            Meeting.organisation_id.is_(None),
+            Minutes.status == MinutesStatus.APPROVED,
+            access.visible_minutes_clause(session, viewer),
+        )
+        .order_by(Minutes.occurrence_start.desc(), Minutes.version.desc())
+        .limit(1)
+    )
