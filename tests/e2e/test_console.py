@@ -108,3 +108,18 @@ def test_demo_consoles_copy_one_template_a_day(tmp_path: Path, monkeypatch: pyte
     with make_session_factory(engine)() as session:
         assert session.scalar(select(func.count()).select_from(Organisation)) > 10
     engine.dispose()
+
+
+def test_console_shows_a_post_refused_until_the_bot_is_invited(tmp_path: Path) -> None:
+    out = io.StringIO()
+    stdin = io.StringIO(
+        "!in #CNEWCHAN01\n/covenant status goud\n!click 1\n/invite @covenant-bot\n/covenant status goud\n!click 2\n"
+    )
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    assert run(settings, demo=True, as_person="emma", stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert "the bot is not in it: /invite @covenant-bot" in text
+    refused, invited = text.index("(Slack refused chat.postMessage: not_in_channel)"), text.index("was added to")
+    assert refused < text.index("Invite me first with `/invite @covenant-bot`") < invited
+    assert "Shared in #CNEWCHAN01." in text[invited:]
+    assert "Traceback" not in text
