@@ -266,13 +266,19 @@ def carry_out(outcome: Outcome, deps: Deps, client: WebClient, asker: Asker, lan
 
 
 def _answer(client: WebClient, asker: Asker, reply: Reply, replacing: bool) -> None:
-    """Answer the asker alone: through the response_url, else ephemerally in the channel, else in their DM."""
+    """Answer the asker alone: through the response_url, else ephemerally in the channel, else in their DM.
+
+    Slack refuses a response_url past 30 minutes or 5 uses (HTTP 404, e.g. work taken over after a crash): then the
+    answer goes the other way instead of being lost."""
     try:
         if asker.response_url:
-            Respond(response_url=asker.response_url)(
+            answered = Respond(response_url=asker.response_url)(
                 response_type="ephemeral", replace_original=replacing, **reply.as_message()
             )
-        elif asker.channel and not asker.in_dm:
+            if answered.status_code < 400:
+                return
+            logger.warning("response_url refused for %s: %s %s", asker.user, answered.status_code, answered.body)
+        if asker.channel and not asker.in_dm:
             client.chat_postEphemeral(
                 channel=asker.channel, user=asker.user, thread_ts=asker.thread_ts, **reply.as_message()
             )
