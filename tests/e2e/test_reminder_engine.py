@@ -295,12 +295,16 @@ def test_reopened_deadline_escalates_again(
     )
 
 
-def _deadline_statuses(session_factory: SessionFactory, recipient: str) -> set[DeliveryStatus]:
+def _deadline_statuses(session_factory: SessionFactory, recipient: str, label: str) -> set[DeliveryStatus]:
+    """The statuses of the reminders to ``recipient`` about the deadline titled ``label`` that were due."""
     with session_factory() as session:
+        deadline_id = session.scalar(select(Deadline.id).where(Deadline.title == label))
         return set(
             session.scalars(
                 select(ReminderDelivery.status).where(
-                    ReminderDelivery.deadline_id.is_not(None), ReminderDelivery.recipient == recipient
+                    ReminderDelivery.deadline_id == deadline_id,
+                    ReminderDelivery.recipient == recipient,
+                    ReminderDelivery.rule == "before-14",
                 )
             )
         )
@@ -315,7 +319,7 @@ def test_a_deactivated_person_is_a_permanent_failure_told_to_the_secretariat(
     windkracht_deadline(session_factory, date(2026, 12, 7), "Deactivated")
     sweeper.run_once()
     sweeper.run_once()
-    assert _deadline_statuses(session_factory, lotte) == {DeliveryStatus.FAILED}
+    assert _deadline_statuses(session_factory, lotte, "Deactivated") == {DeliveryStatus.FAILED}
     told = [c for c in standin.calls_to("chat.postMessage") if c.ok and "user_disabled" in str(c.args.get("blocks"))]
     assert told and all(c.args["channel"].startswith("C") for c in told)
 
@@ -339,4 +343,4 @@ def test_an_unsure_send_to_a_person_deactivated_since_is_given_up_at_once(
     standin.fault = None
     clock.set(clock.now() + timedelta(minutes=10))  # past the backoff: the history check runs
     sweeper.run_once()
-    assert _deadline_statuses(session_factory, lotte) == {DeliveryStatus.FAILED}
+    assert _deadline_statuses(session_factory, lotte, "Unsure then gone") == {DeliveryStatus.FAILED}
