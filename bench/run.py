@@ -191,7 +191,7 @@ class Run:
 
     def _ack(self, label: str, url: str, population: seeding.Population) -> None:
         plan = self.plan
-        standin = StandinSlack().start()
+        standin = StandinSlack(strict=False).start()  # timing, not Slack's refusals (tests check those)
         try:
             benchmark = ack.AckBenchmark(
                 database_url=url,
@@ -280,7 +280,7 @@ class Run:
             seed.load_public(session)
             seed.load_demo(session, now.date(), now)
         engine.dispose()
-        standin = StandinSlack().start()
+        standin = StandinSlack(strict=False).start()
         for person in seed.demo_people():
             standin.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
         results: list[burst.BurstResult] = []
@@ -316,7 +316,7 @@ class Run:
         self, label: str, url: str, engine: Any, seeder: seeding.Seeder, population: seeding.Population
     ) -> None:
         plan = self.plan
-        standin = StandinSlack().start()
+        standin = StandinSlack(strict=False).start()
         try:
             sweeper = sweeps.make_sweeper(engine, url, standin, ManualClock(population.sweep_now))
             idle: list[sweeps.IdleSweep] = []

@@ -232,11 +232,12 @@ def carry_out(outcome: Outcome, deps: Deps, client: WebClient, asker: Asker, lan
     publish the Home tab, post in channels, upload, react, answer the person, send the DMs.
 
     A Slack failure is logged; where the answer depended on it (the modal, a post, the upload) the person is told
-    ``outcome.if_failed`` (else an apology) instead of the answer.
+    ``outcome.if_failed`` (else, for a form that did not open, to try again; else an apology) instead of the answer.
     """
-    answered = True
+    answered = opened = True
     if outcome.modal is not None:
-        answered &= _call(client.views_open, trigger_id=asker.trigger_id, view=outcome.modal)
+        opened = _call(client.views_open, trigger_id=asker.trigger_id, view=outcome.modal)
+        answered &= opened
     for delivery_id in outcome.deliveries:
         try:
             deps.sweeper.deliver_now(delivery_id)
@@ -254,7 +255,9 @@ def carry_out(outcome: Outcome, deps: Deps, client: WebClient, asker: Asker, lan
         _call(client.reactions_add, channel=asker.channel, timestamp=asker.message_ts, name=outcome.reaction)
     reply, replacing = outcome.reply, outcome.replace
     if not answered:
-        reply, replacing = outcome.if_failed or apology(lang), False
+        # A form that did not open (Slack allows 3 s, once) is worth trying again: say so, not "something broke".
+        fallback = apology(lang) if opened else Reply(text=t(lang, "common.form_failed"))
+        reply, replacing = outcome.if_failed or fallback, False
     if reply is not None and reply.text:
         # Once per request, however often its work runs (a takeover after a crash): handlers.durable.
         answer_once(lambda: _answer(client, asker, reply, replacing))
@@ -263,13 +266,19 @@ def carry_out(outcome: Outcome, deps: Deps, client: WebClient, asker: Asker, lan
 
 
 def _answer(client: WebClient, asker: Asker, reply: Reply, replacing: bool) -> None:
-    """Answer the asker alone: through the response_url, else ephemerally in the channel, else in their DM."""
+    """Answer the asker alone: through the response_url, else ephemerally in the channel, else in their DM.
+
+    Slack refuses a response_url past 30 minutes or 5 uses (HTTP 404, e.g. work taken over after a crash): then the
+    answer goes the other way instead of being lost."""
     try:
         if asker.response_url:
-            Respond(response_url=asker.response_url)(
+            answered = Respond(response_url=asker.response_url)(
                 response_type="ephemeral", replace_original=replacing, **reply.as_message()
             )
-        elif asker.channel and not asker.in_dm:
+            if answered.status_code < 400:
+                return
+            logger.warning("response_url refused for %s: %s %s", asker.user, answered.status_code, answered.body)
+        if asker.channel and not asker.in_dm:
             client.chat_postEphemeral(
                 channel=asker.channel, user=asker.user, thread_ts=asker.thread_ts, **reply.as_message()
             )

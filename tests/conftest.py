@@ -20,11 +20,20 @@ from bot.delivery import Sweeper
 from bot.entry.web import create_flask_app
 from bot.services.administration import seed
 from bot.slack_standin import StandinSlack
+from bot.slack_standin.demo import furnish
 from config.settings import Settings
 from tests.support.demo import NOW, SIGNING_SECRET
 from tests.support.harness import AppServer, SlackHarness
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+UNKNOWN_PERSON = seed.DemoPerson("unknown", "UNKNOWN001", "Unknown Person", "en-US", "America/New_York")
+TEST_CHANNELS = {
+    "CMETALS001": "metals",
+    "CNEWSECRET": "new-secretariat",
+    "CNEWSECR01": "new-secretariat-2",
+    "CKOBALT01": "kobalt",
+    "C1": "c1",
+}
 
 
 def pytest_report_header() -> str:
@@ -90,13 +99,21 @@ def clock() -> ManualClock:
 @pytest.fixture
 def standin() -> Iterator[StandinSlack]:
     server = StandinSlack().start()
-    for person in seed.demo_people():
-        server.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
-    server.add_user("UNKNOWN001", "Unknown Person", locale="en-US", tz="America/New_York")
+    furnish(server, [*seed.demo_people(), UNKNOWN_PERSON], seed.demo_channels())
+    # Channels the tests name: where the bot was invited (a share, a secretariat or group channel made in a
+    # test) and a private one it was not invited to.
+    for channel_id, name in TEST_CHANNELS.items():
+        server.add_channel(channel_id, name, members=server.users)
+        server.invite_bot(channel_id)
+    server.add_channel("CPRIVATE01", "private", private=True, members=server.users)
     yield server
     violations = server.limit_violations()
+    refused = server.refusals()
     server.stop()
     assert not violations, f"Slack would have refused: {[v.response for v in violations]}"
+    # A refusal the bot only logged would pass unseen: a test that means to cause one says so.
+    unexpected = [(c.method, c.response) for c in refused if c.response.get("error") not in server.expected_refusals]
+    assert not unexpected, f"Slack refused: {unexpected}"
 
 
 @pytest.fixture

@@ -32,8 +32,20 @@ MAX_CLAIMS = 50
 # How long a delivery whose send may have reached Slack waits for a readable history before it is
 # marked failed (and the secretariat told) instead of being sent blind.
 HISTORY_PATIENCE = timedelta(hours=24)
+# The history cannot be read because the recipient is gone (deactivated person, archived channel) or access is:
+# waiting a day changes nothing, and the message cannot be sent anyway.
 HISTORY_PERMANENT_ERRORS = frozenset(
-    {"missing_scope", "not_in_channel", "channel_not_found", "invalid_auth", "not_authed", "account_inactive"}
+    {
+        "missing_scope",
+        "not_in_channel",
+        "channel_not_found",
+        "is_archived",
+        "user_not_found",
+        "user_disabled",
+        "invalid_auth",
+        "not_authed",
+        "account_inactive",
+    }
 )
 # Errors after which Slack certainly did not post the message (last_error texts).
 NOT_SENT_MARKER = "not sent: "

@@ -31,8 +31,10 @@ def slash_command(
     channel_id: str = "CGENERAL01",
     team_id: str = "TCOVENANT",
     user_name: str = "someone",
+    trigger_id: str | None = None,
 ) -> str:
-    """The form body Slack posts for ``/command text``."""
+    """The form body Slack posts for ``/command text``; ``trigger_id`` as the stand-in issued it
+    (:meth:`StandinSlack.trigger_id`), else one Slack never issued (views.open refuses it)."""
     return urlencode(
         {
             "token": "unused-verification-token",
@@ -47,7 +49,7 @@ def slash_command(
             "api_app_id": "ACOVENANT",
             "is_enterprise_install": "false",
             "response_url": response_url,
-            "trigger_id": f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex}",
+            "trigger_id": trigger_id or f"{int(time.time())}.{uuid.uuid4().int % 10**12}.{uuid.uuid4().hex}",
         }
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import json
 import threading
@@ -15,6 +16,7 @@ from urllib.parse import parse_qsl, urlparse
 
 from bot.slack_standin.blockkit import check_message, check_view
 from bot.slack_standin.ratelimits import RATE_LIMITED_METHODS, RateLimiter, RateLimits
+from bot.slack_standin.workspace import Channel, Workspace, dm_id
 
 # Fields that slack_sdk sends JSON-encoded inside form bodies.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
@@ -49,12 +51,22 @@ class StandinSlack:
 
     With ``rate_limits`` chat.postMessage is limited as Slack limits it (per channel and workspace-wide),
     answering 429 with ``Retry-After`` beyond the limits; without, every call is accepted.
+
+    ``strict`` (the default) refuses what Slack refuses (see :mod:`bot.slack_standin.workspace`): channels the
+    bot is not in, unknown users, trigger ids and response_urls it did not issue or that are used up, messages that
+    were never posted, calls without a valid token.
     """
 
-    def __init__(self, on_call: Callable[[Call], None] | None = None, rate_limits: RateLimits | None = None) -> None:
+    def __init__(
+        self,
+        on_call: Callable[[Call], None] | None = None,
+        rate_limits: RateLimits | None = None,
+        *,
+        strict: bool = True,
+    ) -> None:
         self.calls: list[Call] = []
-        self.users: dict[str, dict[str, Any]] = {}
         self.bot_user_id = "UBOTCOVENANT"
+        self.strict = strict
         self.team_id = "TCOVENANT"
         self.on_call = on_call
         self.fault: Fault | None = None
@@ -62,11 +74,16 @@ class StandinSlack:
         self.latency = 0.0
         self.rate_limiter = RateLimiter(rate_limits) if rate_limits is not None else None
         self._lock = threading.Condition()
+        self.workspace = Workspace(self.bot_user_id, lock=self._lock)
+        self.users: dict[str, dict[str, Any]] = self.workspace.users
+        # Tokens accepted; None accepts any bot or user token (xoxb-/xoxp-).
+        self.tokens: set[str] | None = None
+        # Errors a test means the bot to be refused with (tests/conftest.py fails a test on any other refusal).
+        self.expected_refusals: set[str] = set()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._dm_channels: dict[str, str] = {}
-        self.messages: dict[str, list[dict[str, Any]]] = {}
+        self.messages: dict[str, list[dict[str, Any]]] = self.workspace.messages
         # Files uploaded through files.getUploadURLExternal + the upload URL: id -> name, title, bytes.
         self.files: dict[str, dict[str, Any]] = {}
 
@@ -110,8 +127,15 @@ class StandinSlack:
         return f"{self.base_url}/api/"
 
     def response_url(self) -> str:
-        """A fresh response_url, as Slack puts in slash-command and interaction payloads."""
-        return f"{self.base_url}/response/{uuid.uuid4().hex}"
+        """A fresh response_url, as Slack puts in slash-command and interaction payloads: at most 5 uses in
+        30 minutes."""
+        key = uuid.uuid4().hex
+        self.workspace.issue_response_url(key)
+        return f"{self.base_url}/response/{key}"
+
+    def trigger_id(self) -> str:
+        """A fresh trigger_id, as Slack puts in slash-command and interaction payloads: valid once, for 3 s."""
+        return self.workspace.trigger_id()
 
     # -- test helpers ----------------------------------------------------------------------------
     def add_user(
@@ -132,6 +156,21 @@ class StandinSlack:
             "deleted": False,
             **extra,
         }
+
+    def add_channel(
+        self, channel_id: str, name: str, *, private: bool = False, archived: bool = False, members: Any = ()
+    ) -> Channel:
+        """Make ``channel_id`` a channel of the workspace (the bot is not in it until :meth:`invite_bot`)."""
+        return self.workspace.add_channel(channel_id, name, private=private, archived=archived, members=members)
+
+    def invite_bot(self, channel_id: str) -> None:
+        """``/invite @covenant-bot`` in ``channel_id``."""
+        self.workspace.invite_bot(channel_id)
+
+    def user_message(self, channel: str, user: str, text: str, ts: str, thread_ts: str | None = None) -> None:
+        """Record a message ``user`` posted (as a test or the console simulates it), so the bot can react to it."""
+        message = {"type": "message", "user": user, "text": text, "ts": ts, "thread_ts": thread_ts}
+        self.workspace.add_message(channel, message)
 
     def calls_to(self, *methods: str) -> list[Call]:
         with self._lock:
@@ -170,6 +209,15 @@ class StandinSlack:
         with self._lock:
             return [call for call in self.calls if call.response.get("error") == "invalid_blocks"]
 
+    def refusals(self) -> list[Call]:
+        """Calls the strict stand-in refused as Slack would (injected faults and rate limits aside)."""
+        with self._lock:
+            return [
+                call
+                for call in self.calls
+                if not call.ok and "fault" not in call.response and call.response.get("error") != "ratelimited"
+            ]
+
     def reset(self) -> None:
         with self._lock:
             self.calls.clear()
@@ -195,6 +243,13 @@ class StandinSlack:
             self._record(Call(method, args, {"ok": False, "fault": status, **body}, parsed.path))
             self._send(request, status, body, headers)
             return
+        if self.strict:
+            status, error = self._refuse_access(method, parsed.path, request.headers.get("Authorization", ""), args)
+            if error is not None:
+                refusal = {"ok": False, "error": error}
+                self._record(Call(method, args, {**refusal, "status": status}, parsed.path))
+                self._send(request, status, refusal, {})
+                return
         if self.rate_limiter is not None and method in RATE_LIMITED_METHODS:
             retry_after = self.rate_limiter.admit(self._channel_of(args))
             if retry_after is not None:
@@ -208,6 +263,20 @@ class StandinSlack:
         self._record(Call(method, args, body, parsed.path))
         self._send(request, 200, body, {})
 
+    def _refuse_access(
+        self, method: str, path: str, authorization: str, args: dict[str, Any]
+    ) -> tuple[int, str | None]:
+        """A response_url used up or expired (HTTP 404, as Slack answers), or a Web API call without a valid token."""
+        if method == "response_url":
+            return 404, self.workspace.use_response_url(path.removeprefix("/response/"))
+        if not path.startswith("/api/"):
+            return 200, None
+        token = authorization.removeprefix("Bearer ").strip() if authorization else str(args.get("token") or "")
+        if not token:
+            return 200, "not_authed"
+        valid = token in self.tokens if self.tokens is not None else token.startswith(("xoxb-", "xoxp-"))
+        return 200, None if valid else "invalid_auth"
+
     @staticmethod
     def _parse_args(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
         args: dict[str, Any] = dict(parse_qsl(query))
@@ -218,15 +287,14 @@ class StandinSlack:
                 args.update(dict(parse_qsl(raw.decode("utf-8"), keep_blank_values=True)))
         for key in _JSON_FIELDS:
             if isinstance(args.get(key), str) and args[key][:1] in "[{":
-                args[key] = json.loads(args[key])
+                # Not JSON: left as text, for the method to refuse (e.g. invalid_metadata_format).
+                with contextlib.suppress(ValueError):
+                    args[key] = json.loads(args[key])
         return args
 
     def _channel_of(self, args: dict[str, Any]) -> str:
         """The conversation a message goes to (a user id means the DM with that user)."""
-        channel = str(args.get("channel", ""))
-        if channel.startswith(("U", "W")):
-            return str(self._m_conversations_open({"users": channel})["channel"]["id"])
-        return channel
+        return self.workspace.conversation(str(args.get("channel", "")))
 
     def _record(self, call: Call) -> None:
         with self._lock:
@@ -262,6 +330,10 @@ class StandinSlack:
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if method == "response_url":
             return {"ok": True}
+        if self.strict and handler is not None:
+            refusal = self.workspace.refusal(method, args)
+            if refusal is not None:
+                return {"ok": False, "error": refusal}
         if handler is None:
             return {"ok": False, "error": "unknown_method"}
         result: dict[str, Any] = handler(args)
@@ -287,18 +359,23 @@ class StandinSlack:
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", ""))
-        channel = self._dm_channels.setdefault(users, "D" + users.replace(",", "")[1:][:10].upper())
+        return {"ok": True, "channel": {"id": dm_id(users.replace(",", ""))}}
+
+    def _m_conversations_join(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = str(args.get("channel", ""))
+        if channel in self.workspace.channels:
+            self.workspace.invite_bot(channel)
         return {"ok": True, "channel": {"id": channel}}
 
     def _m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
         channel = str(args.get("channel", ""))
         if not channel:
             return {"ok": False, "error": "channel_not_found"}
-        if channel.startswith("U"):
-            channel = self._m_conversations_open({"users": channel})["channel"]["id"]
+        channel = self.workspace.conversation(channel)
         ts = self._next_ts()
         message = {
             "type": "message",
+            "user": self.bot_user_id,
             "text": args.get("text"),
             "ts": ts,
             "blocks": args.get("blocks", []),
@@ -307,8 +384,7 @@ class StandinSlack:
         }
         if args.get("metadata"):
             message["metadata"] = args["metadata"]
-        with self._lock:
-            self.messages.setdefault(channel, []).append(message)
+        self.workspace.add_message(channel, message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
 
     def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -323,9 +399,17 @@ class StandinSlack:
         return {"ok": True, "message_ts": self._next_ts()}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        message = self.workspace.find_message(str(args.get("channel", "")), str(args.get("ts", "")))
+        if message is not None:
+            with self._lock:
+                message.update({key: args[key] for key in ("text", "blocks", "metadata") if key in args})
         return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts"), "text": args.get("text")}
 
     def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        message = self.workspace.find_message(str(args.get("channel", "")), str(args.get("ts", "")))
+        if message is not None:
+            with self._lock:
+                self.messages[self.workspace.conversation(str(args["channel"]))].remove(message)
         return {"ok": True, "channel": args.get("channel"), "ts": args.get("ts")}
 
     def _m_chat_getPermalink(self, args: dict[str, Any]) -> dict[str, Any]:

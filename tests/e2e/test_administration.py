@@ -165,6 +165,7 @@ def test_link_with_an_escaped_mention_then_the_person_sees_their_company(
 
 
 def test_link_with_a_plain_mention_and_an_explicit_covenant(slack: SlackHarness) -> None:
+    slack.standin.add_user("UNEWSEC01", "Nieuwe Secretaris")  # a mention names someone in the workspace
     text = reply_text(
         slack.command("/covenant", 'link <@UNEWSEC01> "SER-secretariaat (demo)" secretariaat metaal', TOM)
     )

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from bot.db.engine import SessionFactory
 from bot.db.models import Covenant
 from bot.slack_standin import Call
+from bot.slack_standin.workspace import dm_id
 from tests.support.demo import person
 from tests.support.factories import MARKERS, plant_confidential
 from tests.support.harness import SlackHarness, click, reply_text
@@ -50,7 +51,7 @@ def _command(text: str) -> Callable[[SlackHarness, str, SessionFactory], list[Ca
 
 def _mention(text: str, dm: bool = False) -> Callable[[SlackHarness, str, SessionFactory], list[Call]]:
     def reach(slack: SlackHarness, user: str, _factory: SessionFactory) -> list[Call]:
-        event = {"type": "message", "channel_type": "im", "channel": "DQUESTION1"} if dm else {"type": "app_mention"}
+        event = {"type": "message", "channel_type": "im", "channel": dm_id(user)} if dm else {"type": "app_mention"}
         event |= {"user": user, "text": f"<@UBOTCOVENANT> {text}", "ts": "1.1"}
         event.setdefault("channel", "CGENERAL01")
         slack.event(event)

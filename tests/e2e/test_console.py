@@ -157,3 +157,18 @@ def test_demo_consoles_leave_nothing_in_the_temporary_directory(tmp_path: Path) 
     _, stderr = interrupted.communicate(timeout=30)
     assert interrupted.returncode == 130, stderr
     assert _left_behind(temporary) == []
+
+
+def test_console_shows_a_post_refused_until_the_bot_is_invited(tmp_path: Path) -> None:
+    out = io.StringIO()
+    stdin = io.StringIO(
+        "!in #CNEWCHAN01\n/covenant status goud\n!click 1\n/invite @covenant-bot\n/covenant status goud\n!click 2\n"
+    )
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    assert run(settings, demo=True, as_person="emma", stdin=stdin, out=out) == 0
+    text = out.getvalue()
+    assert "the bot is not in it: /invite @covenant-bot" in text
+    refused, invited = text.index("(Slack refused chat.postMessage: not_in_channel)"), text.index("was added to")
+    assert refused < text.index("Invite me first with `/invite @covenant-bot`") < invited
+    assert "Shared in #CNEWCHAN01." in text[invited:]
+    assert "Traceback" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.slack_standin import requests as slack_requests
 from tests.support.demo import person
 from tests.support.harness import SlackHarness, reply_text
 
@@ -120,3 +121,21 @@ def test_companies_of_a_covenant_nobody_takes_part_in_now_give_its_public_figure
     assert text.index("93 brands") < text.index("Recorded here") < text.index("Taking part now: 0 companies")
     dutch = reply_text(slack.command("/covenant", "companies banken", person("sanne").slack_user_id))
     assert "Openbare cijfers" in dutch and "13 of 11 banken" in dutch and "onzeker" in dutch
+
+
+def test_an_answer_whose_response_url_expired_reaches_the_person_ephemerally(slack: SlackHarness) -> None:
+    """Slack answers a response_url past 30 minutes (or past 5 uses) with HTTP 404: the answer goes another way."""
+    slack.standin.expected_refusals = {"expired_url"}
+    emma = person("emma").slack_user_id
+    response_url = slack.standin.response_url()
+    issued = slack.standin.workspace.clock
+    slack.standin.workspace.clock = lambda: issued() + 31 * 60  # e.g. work taken over after a crash, much later
+    body = slack_requests.slash_command(
+        "/covenant", "status goud", user_id=emma, response_url=response_url, trigger_id=slack.standin.trigger_id()
+    )
+    assert slack.signed(body, slack_requests.FORM).status == 200
+    [refused] = slack.standin.wait_until(lambda call: call.method == "response_url")
+    assert refused.response["error"] == "expired_url"
+    [ephemeral] = slack.standin.wait_for("chat.postEphemeral")
+    assert ephemeral.args["user"] == emma and ephemeral.args["channel"] == "CGENERAL01"
+    assert "Gold Sector Agreement" in reply_text(ephemeral)

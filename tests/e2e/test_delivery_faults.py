@@ -25,11 +25,12 @@ from bot.delivery import Sweeper, store
 from bot.services.plans.reminders import insert_once
 from bot.slack_standin import StandinSlack
 from config.settings import Settings
-from tests.support.faults import Answer, faults_on_every_method
+from tests.support.faults import Answer, faults_on_every_method, known_recipients
 from tests.support.faults import held as _held
 
 
-def _owe(session_factory: SessionFactory, count: int, now: datetime) -> set[int]:
+def _owe(session_factory: SessionFactory, count: int, now: datetime, standin: StandinSlack) -> set[int]:
+    known_recipients(standin, [f"COWED{i:05d}" if i % 2 else f"UOWED{i:05d}" for i in range(count)])
     """``count`` notices due now: half to channels, half to users (a DM: conversations.open first)."""
     with session_factory() as session:
         for i in range(count):
@@ -56,7 +57,7 @@ def _statuses(session_factory: SessionFactory, owed: set[int]) -> Counter[str]:
 def test_faults_on_every_method_lose_and_repeat_nothing(
     settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
 ) -> None:
-    owed = _owe(session_factory, 200, clock.now())
+    owed = _owe(session_factory, 200, clock.now(), standin)
     injected = faults_on_every_method(standin, 0.3, seed=2026, late=0.25)
     client = make_web_client(settings, retries=False)
     client.timeout = 0.15
@@ -91,7 +92,7 @@ def test_slow_answers_never_let_a_claim_expire_under_a_send_in_flight(
     # Production: answers of 9 s under a 10 s client timeout, a 5 min lease, batches of 200 (200 x 9 s over
     # 4 threads is 7.5 min). Scaled by 1/60: 150 ms answers, 167 ms timeout, 5 s lease.
     clock = _ShiftedClock()
-    owed = _owe(session_factory, 200, clock.now())
+    owed = _owe(session_factory, 200, clock.now(), standin)
     standin.latency = 0.15  # Slack stores the message when it answers, 150 ms after the request
     sweepers = []
     for _ in range(2):
@@ -125,7 +126,7 @@ def test_slow_answers_never_let_a_claim_expire_under_a_send_in_flight(
 def test_a_sweeper_that_lost_its_claim_writes_nothing(
     settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
 ) -> None:
-    owed = _owe(session_factory, 1, clock.now())
+    owed = _owe(session_factory, 1, clock.now(), standin)
     (delivery_id,) = owed
     slow = Sweeper(session_factory, make_web_client(settings, retries=False), clock, settings, worker="slow")
     other = Sweeper(session_factory, make_web_client(settings, retries=False), clock, settings, worker="other")

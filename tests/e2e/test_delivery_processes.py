@@ -23,13 +23,14 @@ from bot.db.enums import DeliveryStatus
 from bot.db.models import ReminderDelivery
 from bot.services.plans.reminders import insert_once
 from bot.slack_standin import StandinSlack
-from tests.support.faults import Answer, faults_on_every_method
+from tests.support.faults import Answer, faults_on_every_method, known_recipients
 
 pytestmark = pytest.mark.slow
 
 
-def _owed(session_factory: SessionFactory, count: int) -> set[int]:
+def _owed(session_factory: SessionFactory, count: int, standin: StandinSlack) -> set[int]:
     """``count`` notices due now, each to its own channel."""
+    known_recipients(standin, [f"CTEST{i:05d}" if i % 2 else f"UTEST{i:05d}" for i in range(count)])
     past = datetime.now(UTC) - timedelta(minutes=5)
     with session_factory() as session:
         for i in range(count):
@@ -73,7 +74,7 @@ def _sent_ids(standin: StandinSlack, owed: set[int]) -> Counter[int]:
 def test_two_schedulers_deliver_each_reminder_exactly_once(
     engine: Engine, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:
-    owed = _owed(session_factory, 120)
+    owed = _owed(session_factory, 120, standin)
     standin.latency = 0.005
     processes = [_sweep(engine, standin, "--batch", "8"), _sweep(engine, standin, "--batch", "8")]
     for process in processes:
@@ -117,7 +118,7 @@ def _wait_out_backoffs(session_factory: SessionFactory) -> None:
 def test_a_rate_limited_send_whose_retry_was_stored_by_a_killed_process_is_not_repeated(
     engine: Engine, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:
-    owed = _owed(session_factory, 4)
+    owed = _owed(session_factory, 4, standin)
     posts: Counter[int] = Counter()
     lock = threading.Lock()
     released = threading.Event()
@@ -158,7 +159,7 @@ def test_a_rate_limited_send_whose_retry_was_stored_by_a_killed_process_is_not_r
 def test_two_schedulers_killed_twenty_times_under_faults_on_every_method_lose_and_repeat_nothing(
     engine: Engine, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:
-    owed = _owed(session_factory, 150)
+    owed = _owed(session_factory, 150, standin)
     standin.latency = 0.05  # slow enough that every process is killed mid-sweep
     # 30% of calls to every method fail: 429, 500, or done with the answer after the 0.25 s timeout.
     injected = faults_on_every_method(standin, 0.3, seed=7, late=0.4)

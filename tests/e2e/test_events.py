@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from bot.db.engine import SessionFactory
 from bot.db.models import ProcessedEvent
+from bot.slack_standin.workspace import dm_id
 from tests.support.demo import person
 from tests.support.harness import SlackHarness, reply_text
 
@@ -64,12 +65,12 @@ def test_direct_message_is_answered_in_the_dm(slack: SlackHarness) -> None:
             "channel_type": "im",
             "user": person("sanne").slack_user_id,
             "text": "status goud",
-            "channel": "DSANNE0001",
+            "channel": dm_id(person("sanne").slack_user_id),
             "ts": "1.4",
         }
     )
     call = slack.standin.wait_for("chat.postMessage")[0]
-    assert call.args["channel"] == "DSANNE0001"
+    assert call.args["channel"] == dm_id(person("sanne").slack_user_id)
     assert "Convenant Verantwoord Goud" in reply_text(call)
 
 

@@ -25,7 +25,7 @@ from bot.slack_standin import StandinSlack
 from bot.slack_standin import requests as slack_requests
 from config.settings import Settings
 from tests.support.demo import person
-from tests.support.faults import held
+from tests.support.faults import held, known_recipients
 from tests.support.harness import AppServer, SlackHarness
 
 
@@ -154,7 +154,7 @@ def test_retries_landing_on_two_instances_are_handled_once(
                 "type": "app_mention",
                 "user": person("emma").slack_user_id,
                 "text": "<@UBOTCOVENANT> status goud",
-                "channel": "C1",
+                "channel": "CGENERAL01",
                 "ts": "1.8",
             },
             event_id="EvTWOINST001",
@@ -171,7 +171,8 @@ def test_retries_landing_on_two_instances_are_handled_once(
             server.stop()
 
 
-def _owe(session_factory: SessionFactory, count: int, now: datetime) -> set[int]:
+def _owe(session_factory: SessionFactory, count: int, now: datetime, standin: StandinSlack) -> set[int]:
+    known_recipients(standin, [f"CFAULT{i:04d}" for i in range(count)])
     with session_factory() as session:
         for i in range(count):
             insert_once(
@@ -190,7 +191,7 @@ def _owe(session_factory: SessionFactory, count: int, now: datetime) -> set[int]
 def test_reminders_survive_a_web_api_failing_thirty_percent_of_calls(
     settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
 ) -> None:
-    owed = _owe(session_factory, 60, clock.now())
+    owed = _owe(session_factory, 60, clock.now(), standin)
     rng = random.Random(30)
     injected: Counter[str] = Counter()
 
@@ -229,7 +230,7 @@ def test_reminders_survive_a_web_api_failing_thirty_percent_of_calls(
 def test_a_dropped_database_connection_loses_nothing(
     settings: Settings, engine: Engine, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack
 ) -> None:
-    owed = _owe(session_factory, 40, clock.now())
+    owed = _owe(session_factory, 40, clock.now(), standin)
     sweeper = Sweeper(session_factory, make_web_client(settings, retries=False), clock, settings, batch=10)
     # Deliver a first batch, then cut every connection under the app's feet.
     with session_factory() as session:

@@ -316,6 +316,9 @@ def test_forged_ids_reach_nothing_for_a_role_that_may_not_see_them(
 ) -> None:
     user = ROLES[role]
     team = EXTERNAL_TEAM if user == "UEXTERNAL01" else slack.standin.team_id
+    # Forged payloads name messages never posted and trigger ids Slack never issued: Slack refuses those calls
+    # (the permalink is optional; a modal that cannot open is answered with an apology).
+    slack.standin.expected_refusals = {"message_not_found", "invalid_trigger_id"}
     found = registered(app)
     before = snapshot(engine)
     answers: list[HttpAnswer] = []

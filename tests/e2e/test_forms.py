@@ -52,8 +52,9 @@ def _probe_app(settings: Settings, session_factory: SessionFactory, refuse_check
     return app
 
 
-def _submit(app: App, user: str) -> dict[str, object]:
-    payload = payloads.view_submission(user, "TCOVENANT", FORM, {"summary": "Agreed: a new plan"})
+def _submit(app: App, user: str, standin: StandinSlack) -> dict[str, object]:
+    trigger_id = standin.trigger_id()
+    payload = payloads.view_submission(user, "TCOVENANT", FORM, {"summary": "Agreed: a new plan"}, trigger_id)
     response = app.dispatch(BoltRequest(body=slack_requests.interaction(payload), mode="http"))
     assert response.status == 200
     return json.loads(response.body) if response.body else {}
@@ -63,7 +64,7 @@ def test_a_refused_form_stays_open_and_is_never_saved(
     settings: Settings, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:
     saved: list[str] = []
-    answer = _submit(_probe_app(settings, session_factory, True, saved), person("emma").slack_user_id)
+    answer = _submit(_probe_app(settings, session_factory, True, saved), person("emma").slack_user_id, standin)
     assert answer == {"response_action": "errors", "errors": {"summary": "not like this"}}
     assert saved == []
     assert standin.calls_to("chat.postMessage") == []
@@ -74,7 +75,7 @@ def test_a_refusal_found_when_saving_is_told_in_the_dm(
 ) -> None:
     saved: list[str] = []
     emma = person("emma").slack_user_id
-    assert _submit(_probe_app(settings, session_factory, False, saved), emma) == {}
+    assert _submit(_probe_app(settings, session_factory, False, saved), emma, standin) == {}
     assert len(saved) == 1
     [dm] = standin.calls_to("chat.postMessage")
     assert dm.args["channel"] == emma

@@ -63,7 +63,12 @@ def _dispatch(app: App, body: str) -> tuple[int, str]:
 def _open(app: App, standin: StandinSlack, command: str, text: str, user: str) -> dict[str, Any]:
     """The modal ``command text`` opens (as views.open got it)."""
     body = slack_requests.slash_command(
-        command, text, user_id=user, response_url=standin.response_url(), channel_id=METALS_CHANNEL
+        command,
+        text,
+        user_id=user,
+        response_url=standin.response_url(),
+        channel_id=METALS_CHANNEL,
+        trigger_id=standin.trigger_id(),
     )
     assert _dispatch(app, body)[0] == 200
     [opened] = standin.calls_to("views.open")

@@ -17,6 +17,7 @@ from bot import request_shape
 from bot.db.models import Base
 from bot.i18n import catalog
 from bot.slack_standin import requests as slack_requests
+from bot.slack_standin.workspace import dm_id
 from tests.support.demo import person
 from tests.support.harness import SlackHarness, reply_text
 
@@ -396,7 +397,7 @@ def test_control_characters_in_a_message_and_a_shortcut_are_refused_privately(
         "type": "message",
         "channel_type": "im",
         "user": SANNE,
-        "channel": "DSANNE01",
+        "channel": dm_id(SANNE),
         "text": "status\x00",
         "ts": "1.5",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import yaml
 
 from bot.slack_standin import requests as slack_requests
+from bot.slack_standin.workspace import dm_id
 from config import CONFIG_DIR
 from handlers.commands import COMMANDS
 from handlers.events import EVENTS
@@ -50,7 +51,11 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
     user = person("emma").slack_user_id
     for entry in _manifest()["features"]["slash_commands"]:
         body = slack_requests.slash_command(
-            entry["command"], "", user_id=user, response_url=slack.standin.response_url()
+            entry["command"],
+            "",
+            user_id=user,
+            response_url=slack.standin.response_url(),
+            trigger_id=slack.standin.trigger_id(),
         )
         assert slack.signed(body, slack_requests.FORM).status == 200, entry["command"]
     events = {
@@ -83,7 +88,7 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
             "channel_type": "im",
             "user": user,
             "text": "help",
-            "channel": "D1",
+            "channel": dm_id(user),
             "ts": "3",
         },
     }
@@ -93,13 +98,13 @@ def test_every_declared_command_and_event_is_handled(slack: SlackHarness) -> Non
         payload = {
             "type": "message_action" if shortcut["type"] == "message" else "shortcut",
             "callback_id": shortcut["callback_id"],
-            "trigger_id": "1.2.3",
+            "trigger_id": slack.standin.trigger_id(),
             "response_url": slack.standin.response_url(),
             "user": {"id": user},
             "team": {"id": "TCOVENANT"},
             "channel": {"id": "C1"},
-            "message": {"type": "message", "user": user, "text": "x", "ts": "5"},
-            "message_ts": "5",
+            "message": {"type": "message", "user": user, "text": "x", "ts": "2"},  # the message posted above
+            "message_ts": "2",
         }
         assert slack.interaction(payload).status == 200, shortcut["callback_id"]
 

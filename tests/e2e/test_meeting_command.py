@@ -36,7 +36,12 @@ def _channel_posts(standin: StandinSlack, channel: str) -> list[str]:
 
 def _open_modal(slack: SlackHarness, user: str, channel: str = "CDEMOWG002") -> dict:  # type: ignore[type-arg]
     body = slack_requests.slash_command(
-        "/meeting", "schedule", user_id=user, response_url=slack.standin.response_url(), channel_id=channel
+        "/meeting",
+        "schedule",
+        user_id=user,
+        response_url=slack.standin.response_url(),
+        channel_id=channel,
+        trigger_id=slack.standin.trigger_id(),
     )
     sent = wallclock.monotonic()
     assert slack.signed(body, slack_requests.FORM).status == 200
@@ -312,7 +317,9 @@ def test_answering_from_meeting_next_is_confirmed_to_the_presser(
     with session_factory() as session:
         schedule(session, date(2026, 11, 24), time(9), title="Eerstvolgende")
     reply = slack.command("/meeting", "next leefbaar loon", FATIMA)
-    payload = button_payload(reply, "meeting_rsvp_yes", FATIMA, slack.standin.response_url())
+    payload = button_payload(
+        reply, "meeting_rsvp_yes", FATIMA, slack.standin.response_url(), slack.standin.trigger_id()
+    )
     payload["container"] = {"type": "message", "is_ephemeral": True}
     assert slack.interaction(payload).status == 200
     note = slack.wait_response(payload["response_url"])

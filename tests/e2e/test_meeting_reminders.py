@@ -138,7 +138,9 @@ def test_cancelled_and_moved_sittings_are_reminded_as_they_are_now(
 
 def _rsvp(slack: SlackHarness, message: Call, answer: str, user: str) -> str:
     response_url = slack.standin.response_url()
-    answered = slack.interaction(button_payload(message, f"meeting_rsvp_{answer}", user, response_url))
+    answered = slack.interaction(
+        button_payload(message, f"meeting_rsvp_{answer}", user, response_url, slack.standin.trigger_id())
+    )
     assert answered.status == 200
     return response_url
 
@@ -185,7 +187,9 @@ def test_who_answered_is_shown_to_the_chair_and_the_secretariat_only(
     standin.wait_for("chat.update")
     for key, allowed in (("sanne", True), ("fatima", False)):
         url = standin.response_url()
-        slack.interaction(button_payload(message, "meeting_rsvp_who", person(key).slack_user_id, url))
+        slack.interaction(
+            button_payload(message, "meeting_rsvp_who", person(key).slack_user_id, url, slack.standin.trigger_id())
+        )
         answer = slack.wait_response(url)
         text = reply_text(answer)
         assert (person("joost").slack_user_id in text) is allowed, key

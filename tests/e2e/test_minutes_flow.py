@@ -15,6 +15,7 @@ from bot.delivery import Sweeper
 from bot.entry.console import payloads
 from bot.render import minutes as render
 from bot.slack_standin import StandinSlack
+from bot.slack_standin import requests as slack_requests
 from tests.support.harness import SlackHarness, reply_text
 from tests.support.minutes import (
     METALS_CHANNEL,
@@ -274,3 +275,22 @@ def test_taking_the_minutes_and_who_may_open_the_form(
     assert opened_view(slack, before)["callback_id"] == "minutes_edit"
     listed = reply_text(slack.command("/minutes", "list", uid("emma")))
     assert "Metals due diligence working group — weekly call" in listed and "draft" in listed
+
+
+def test_a_form_that_opens_too_late_says_so_instead_of_a_generic_apology(
+    slack: SlackHarness, clock: ManualClock, sweeper: Sweeper
+) -> None:
+    """Slack refuses views.open with expired_trigger_id past 3 s: the person is told to try again."""
+    end_the_call(clock, sweeper, slack.standin)
+    slack.standin.expected_refusals = {"expired_trigger_id"}
+    trigger_id, response_url = slack.standin.trigger_id(), slack.standin.response_url()
+    issued = slack.standin.workspace.clock
+    slack.standin.workspace.clock = lambda: issued() + 10  # the trigger id is 10 s old when it is used
+    body = slack_requests.slash_command(
+        "/minutes", "add metals", user_id=uid("tom"), response_url=response_url, trigger_id=trigger_id
+    )
+    assert slack.signed(body, slack_requests.FORM).status == 200
+    answer = reply_text(slack.wait_response(response_url))
+    [refused] = slack.standin.calls_to("views.open")
+    assert refused.response["error"] == "expired_trigger_id"
+    assert "could not be opened in time" in answer and "something went wrong on our side" not in answer

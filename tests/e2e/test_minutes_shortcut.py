@@ -28,9 +28,12 @@ from tests.support.minutes import (
 def _shortcut(
     slack: SlackHarness, user: str, channel: str, text: str, author: str, posted: payloads.Posted | None = None
 ) -> tuple[str, payloads.Posted]:
-    posted = posted or payloads.message_event(author, channel, text)[1]
+    if posted is None:
+        posted = payloads.message_event(author, channel, text)[1]
+        slack.standin.user_message(channel, author, text, posted.ts)  # the message is in Slack before the shortcut
     response_url = slack.standin.response_url()
-    payload = payloads.message_shortcut(user, TEAM, "add_to_minutes", posted, author, response_url)
+    trigger_id = slack.standin.trigger_id()
+    payload = payloads.message_shortcut(user, TEAM, "add_to_minutes", posted, author, response_url, trigger_id)
     assert slack.interaction(payload).status == 200
     return response_url, posted
 

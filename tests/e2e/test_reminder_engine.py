@@ -325,3 +325,54 @@ def test_reopened_deadline_escalates_again(
         for c in standin.calls_to("chat.postMessage")
         if c.args["channel"] == "CDEMOSECHE"
     )
+
+
+def _deadline_statuses(session_factory: SessionFactory, recipient: str, label: str) -> set[DeliveryStatus]:
+    """The statuses of the reminders to ``recipient`` about the deadline titled ``label`` that were due."""
+    with session_factory() as session:
+        deadline_id = session.scalar(select(Deadline.id).where(Deadline.title == label))
+        return set(
+            session.scalars(
+                select(ReminderDelivery.status).where(
+                    ReminderDelivery.deadline_id == deadline_id,
+                    ReminderDelivery.recipient == recipient,
+                    ReminderDelivery.rule == "before-14",
+                )
+            )
+        )
+
+
+def test_a_deactivated_person_is_a_permanent_failure_told_to_the_secretariat(
+    sweeper: Sweeper, session_factory: SessionFactory, standin: StandinSlack
+) -> None:
+    lotte = person("lotte").slack_user_id
+    standin.users[lotte]["deleted"] = True  # deactivated in Slack: her DM refuses with user_disabled
+    standin.expected_refusals = {"user_disabled"}
+    windkracht_deadline(session_factory, date(2026, 12, 7), "Deactivated")
+    sweeper.run_once()
+    sweeper.run_once()
+    assert _deadline_statuses(session_factory, lotte, "Deactivated") == {DeliveryStatus.FAILED}
+    told = [c for c in standin.calls_to("chat.postMessage") if c.ok and "user_disabled" in str(c.args.get("blocks"))]
+    assert told and all(c.args["channel"].startswith("C") for c in told)
+
+
+def test_an_unsure_send_to_a_person_deactivated_since_is_given_up_at_once(
+    sweeper: Sweeper, clock: ManualClock, session_factory: SessionFactory, standin: StandinSlack
+) -> None:
+    """The history check cannot open the DM of a deactivated person (user_disabled): no point waiting a day."""
+    lotte = person("lotte").slack_user_id
+
+    def fault(method: str, args: dict) -> tuple[int, dict[str, str], dict] | None:  # type: ignore[type-arg]
+        if method == "chat.postMessage" and args.get("channel") == lotte:
+            standin.users[lotte]["deleted"] = True  # Slack failed (maybe after storing it); she leaves meanwhile
+            return 500, {}, {"ok": False, "error": "internal_error"}
+        return None
+
+    standin.fault = fault
+    standin.expected_refusals = {"user_disabled"}
+    windkracht_deadline(session_factory, date(2026, 12, 7), "Unsure then gone")
+    sweeper.run_once()
+    standin.fault = None
+    clock.set(clock.now() + timedelta(minutes=10))  # past the backoff: the history check runs
+    sweeper.run_once()
+    assert _deadline_statuses(session_factory, lotte, "Unsure then gone") == {DeliveryStatus.FAILED}

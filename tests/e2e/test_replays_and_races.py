@@ -143,7 +143,14 @@ def test_a_replayed_write_command_writes_once_and_says_so(
     before = database_rows(session_factory)
     earlier = waiting(session_factory, clock.now())
     response_url = slack.standin.response_url()
-    body = slack_requests.slash_command(command, text, user_id=user, response_url=response_url, channel_id=channel)
+    body = slack_requests.slash_command(
+        command,
+        text,
+        user_id=user,
+        response_url=response_url,
+        channel_id=channel,
+        trigger_id=slack.standin.trigger_id(),
+    )
     assert slack.signed(body, slack_requests.FORM).status == 200
     first = reply_text(_responses(slack, response_url, 1)[0])
     assert ":warning:" not in first and "Sorry" not in first, first
@@ -163,7 +170,9 @@ def test_a_replayed_minutes_add_opens_one_form(
 ) -> None:
     end_the_call(clock, sweeper, slack.standin)
     response_url = slack.standin.response_url()
-    body = slack_requests.slash_command("/minutes", "add metals", user_id=TOM, response_url=response_url)
+    body = slack_requests.slash_command(
+        "/minutes", "add metals", user_id=TOM, response_url=response_url, trigger_id=slack.standin.trigger_id()
+    )
     assert slack.signed(body, slack_requests.FORM).status == 200
     slack.standin.wait_for("views.open", count=1)
     after_one = database_rows(session_factory)
@@ -211,7 +220,9 @@ def test_a_replayed_question_or_refusal_is_answered_again(slack: SlackHarness) -
         ("/covenant", "join Delta Alloys hernieuwbare-energie", FATIMA, "secretari"),
     ):
         response_url = slack.standin.response_url()
-        body = slack_requests.slash_command(command, text, user_id=user, response_url=response_url)
+        body = slack_requests.slash_command(
+            command, text, user_id=user, response_url=response_url, trigger_id=slack.standin.trigger_id()
+        )
         for _ in range(2):
             assert slack.signed(body, slack_requests.FORM).status == 200
         replies = [reply_text(call) for call in _responses(slack, response_url, 2)]
@@ -254,12 +265,16 @@ def at_once(slack: SlackHarness, requests: list[tuple[str, str]]) -> list[str]:
 
 def command_request(slack: SlackHarness, command: str, text: str, user: str) -> tuple[str, str]:
     response_url = slack.standin.response_url()
-    return slack_requests.slash_command(command, text, user_id=user, response_url=response_url), response_url
+    trigger_id = slack.standin.trigger_id()
+    return (
+        slack_requests.slash_command(command, text, user_id=user, response_url=response_url, trigger_id=trigger_id),
+        response_url,
+    )
 
 
 def button_request(slack: SlackHarness, message: Call, action_id: str, user: str) -> tuple[str, str]:
     response_url = slack.standin.response_url()
-    payload = block_actions_payload(message, action_id, user, response_url)
+    payload = block_actions_payload(message, action_id, user, response_url, slack.standin.trigger_id())
     return slack_requests.interaction(payload), response_url
 
 
@@ -442,7 +457,9 @@ def test_the_same_schedule_one_liner_sent_five_times_at_once_makes_one_meeting(
     for trial in range(TRIALS):
         response_url = slack.standin.response_url()
         text = f"schedule leefbaar loon {trial + 1} maart 2027 14:00 90m Race {trial}"
-        body = slack_requests.slash_command("/meeting", text, user_id=SANNE, response_url=response_url)
+        body = slack_requests.slash_command(
+            "/meeting", text, user_id=SANNE, response_url=response_url, trigger_id=slack.standin.trigger_id()
+        )
         answers = at_once(slack, [(body, response_url)] * SENDS)
         replies = [reply_text(c) for c in _responses(slack, response_url, SENDS)]
         assert sum(any(word in r for word in REPLAYED) for r in replies) == SENDS - 1, (answers, replies)
@@ -495,7 +512,10 @@ def test_two_correcting_the_same_approved_minutes_at_once_make_one_correction(
             newest_id = newest.id
         forms = len(slack.standin.calls_to("views.open"))
         urls = [slack.standin.response_url() for _ in range(2)]
-        send_together(slack, [slack_requests.interaction(_correct_payload(url, newest_id)) for url in urls])
+        send_together(
+            slack,
+            [slack_requests.interaction(_correct_payload(url, newest_id, slack.standin.trigger_id())) for url in urls],
+        )
         slack.standin.wait_for("views.open", count=forms + 2, timeout=10)  # both get the form of one correction
         with session_factory() as session:
             assert session.scalar(select(func.count()).select_from(Minutes)) == trial + 2
@@ -503,14 +523,14 @@ def test_two_correcting_the_same_approved_minutes_at_once_make_one_correction(
     assert audit_count(session_factory, "minutes.corrected") == TRIALS
 
 
-def _correct_payload(response_url: str, minutes_id: int) -> dict[str, Any]:
+def _correct_payload(response_url: str, minutes_id: int, trigger_id: str) -> dict[str, Any]:
     return {
         "type": "block_actions",
         "user": {"id": TOM, "team_id": "TCOVENANT"},
         "team": {"id": "TCOVENANT", "domain": "covenant"},
         "api_app_id": "ACOVENANT",
         "token": "unused-verification-token",
-        "trigger_id": f"{wallclock.time()}.{response_url[-12:]}",
+        "trigger_id": trigger_id,
         "response_url": response_url,
         "container": {"type": "message", "message_ts": "1.1", "channel_id": "CGENERAL01"},
         "channel": {"id": "CGENERAL01"},

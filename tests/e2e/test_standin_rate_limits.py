@@ -25,9 +25,18 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
+def furnished(server: StandinSlack) -> StandinSlack:
+    """The channels (the bot in each) and the user these tests post to."""
+    for number in range(10):
+        server.add_channel(f"C{number}", f"channel-{number}")
+        server.invite_bot(f"C{number}")
+    server.add_user("UALICE0001", "Alice")
+    return server
+
+
 @pytest.fixture
 def limited(clock: FakeClock) -> Iterator[StandinSlack]:
-    server = StandinSlack(rate_limits=RateLimits(per_channel=1.0, workspace=5.0, clock=clock)).start()
+    server = furnished(StandinSlack(rate_limits=RateLimits(per_channel=1.0, workspace=5.0, clock=clock)).start())
     yield server
     server.stop()
 
@@ -95,7 +104,7 @@ def test_retry_after_rounds_the_wait_up_to_whole_seconds(clock: FakeClock) -> No
 
 
 def test_without_limits_every_message_is_accepted() -> None:
-    server = StandinSlack().start()
+    server = furnished(StandinSlack().start())
     try:
         client = client_for(server)
         assert all(client.chat_postMessage(channel="C1", text=str(n))["ok"] for n in range(20))

@@ -11,6 +11,16 @@ from typing import Any
 from bot.slack_standin import StandinSlack
 
 
+def known_recipients(standin: StandinSlack, recipients: list[str]) -> None:
+    """Make the channels (the bot invited) and users that owed notices go to exist in the stand-in workspace."""
+    for recipient in recipients:
+        if recipient.startswith("C"):
+            standin.add_channel(recipient, recipient.lower())
+            standin.invite_bot(recipient)
+        else:
+            standin.add_user(recipient, recipient.title())
+
+
 def held(standin: StandinSlack, owed: set[int]) -> Counter[int]:
     # What Slack holds: every message stored by the stand-in (a timed-out request is stored too).
     ids = [

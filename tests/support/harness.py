@@ -68,7 +68,14 @@ class SlackHarness:
     def command(self, command: str, text: str, user: str, channel: str = "CGENERAL01") -> Call:
         """Send ``/command text`` as ``user``; return the reply posted to its response_url."""
         response_url = self.standin.response_url()
-        body = slack_requests.slash_command(command, text, user_id=user, response_url=response_url, channel_id=channel)
+        body = slack_requests.slash_command(
+            command,
+            text,
+            user_id=user,
+            response_url=response_url,
+            channel_id=channel,
+            trigger_id=self.standin.trigger_id(),
+        )
         answer = self.signed(body, slack_requests.FORM)
         assert answer.status == 200, answer
         return self.wait_response(response_url)
@@ -79,9 +86,22 @@ class SlackHarness:
         return self.standin.wait_until(lambda call: call.path == path, timeout=timeout)[0]
 
     def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None) -> HttpAnswer:
+        self._remember(event)
         body = slack_requests.event_callback(event, event_id=event_id)
         extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         return self.signed(body, slack_requests.JSON, **extra)
+
+    def _remember(self, event: dict[str, Any]) -> None:
+        """A person's message exists in Slack before Slack tells the bot of it: record it in the stand-in."""
+        message = event.get("type") in ("message", "app_mention") and not event.get("subtype")
+        if message and event.get("channel") and event.get("ts") and event.get("user"):
+            self.standin.user_message(
+                str(event["channel"]),
+                str(event["user"]),
+                str(event.get("text", "")),
+                str(event["ts"]),
+                event.get("thread_ts"),
+            )
 
     def interaction(self, payload: dict[str, Any]) -> HttpAnswer:
         return self.signed(slack_requests.interaction(payload), slack_requests.FORM)
@@ -92,7 +112,9 @@ def reply_text(call: Call) -> str:
     return call.args.get("text", "") + "\n" + json.dumps(call.args.get("blocks", []), ensure_ascii=False)
 
 
-def block_actions_payload(call: Call, action_id: str, user_id: str, response_url: str) -> dict[str, Any]:
+def block_actions_payload(
+    call: Call, action_id: str, user_id: str, response_url: str, trigger_id: str
+) -> dict[str, Any]:
     """The block_actions payload Slack sends when ``user_id`` presses ``action_id`` on a recorded message."""
     for block in call.args.get("blocks", []):
         for element in [*block.get("elements", []), block.get("accessory") or {}]:
@@ -108,7 +130,7 @@ def block_actions_payload(call: Call, action_id: str, user_id: str, response_url
                     "container": {"type": "message", "message_ts": ts, "channel_id": channel},
                     "channel": {"id": channel},
                     "message": {"ts": ts, "text": call.args.get("text"), "blocks": call.args.get("blocks")},
-                    "trigger_id": "1.2.trigger",
+                    "trigger_id": trigger_id,
                     "response_url": response_url,
                     "actions": [
                         {
@@ -126,7 +148,8 @@ def block_actions_payload(call: Call, action_id: str, user_id: str, response_url
 def press(slack: SlackHarness, call: Call, action_id: str, user_id: str) -> list[Call]:
     """Press a button of a message the bot posted; return everything the app posted to that response_url."""
     response_url = slack.standin.response_url()
-    answer = slack.interaction(block_actions_payload(call, action_id, user_id, response_url))
+    payload = block_actions_payload(call, action_id, user_id, response_url, slack.standin.trigger_id())
+    answer = slack.interaction(payload)
     assert answer.status == 200, answer
     path = response_url.removeprefix(slack.standin.base_url)
     slack.standin.wait_until(lambda c: c.path == path)
@@ -175,7 +198,7 @@ def click(
         "api_app_id": "ACOVENANT",
         "token": "unused-verification-token",
         "team": {"id": slack.standin.team_id, "domain": "covenant"},
-        "trigger_id": "1.2.trigger",
+        "trigger_id": slack.standin.trigger_id(),
         "actions": [
             {
                 "type": "button",

@@ -66,7 +66,7 @@ def hours(n: float) -> timedelta:
     return timedelta(hours=n)
 
 
-def button_payload(call: Call, action_id: str, user: str, response_url: str) -> dict[str, Any]:
+def button_payload(call: Call, action_id: str, user: str, response_url: str, trigger_id: str) -> dict[str, Any]:
     """A block_actions payload for pressing ``action_id`` on the message ``call`` posted (as Slack sends it)."""
     blocks = call.args.get("blocks", [])
     for block in blocks:
@@ -79,7 +79,7 @@ def button_payload(call: Call, action_id: str, user: str, response_url: str) -> 
                     "api_app_id": "ACOVENANT",
                     "token": "unused-verification-token",
                     "team": {"id": "TCOVENANT", "domain": "covenant"},
-                    "trigger_id": "1.2.3",
+                    "trigger_id": trigger_id,
                     "response_url": response_url,
                     "container": {"type": "message", "message_ts": ts, "channel_id": channel},
                     "channel": {"id": channel},

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -83,7 +82,12 @@ def command_opening_a_view(slack: SlackHarness, text: str, user: str, channel: s
     """Send ``/minutes text``, which answers with a modal: returns the view as views.open returned it."""
     before = len(slack.standin.calls_to("views.open"))
     body = slack_requests.slash_command(
-        "/minutes", text, user_id=user, response_url=slack.standin.response_url(), channel_id=channel
+        "/minutes",
+        text,
+        user_id=user,
+        response_url=slack.standin.response_url(),
+        channel_id=channel,
+        trigger_id=slack.standin.trigger_id(),
     )
     assert slack.signed(body, slack_requests.FORM).status == 200
     return opened_view(slack, before)
@@ -105,7 +109,7 @@ def click(slack: SlackHarness, user: str, action_id: str, value: str, channel: s
         "team": {"id": TEAM, "domain": "covenant"},
         "api_app_id": "ACOVENANT",
         "token": "unused-verification-token",
-        "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+        "trigger_id": slack.standin.trigger_id(),
         "response_url": response_url,
         "container": {"type": "message", "message_ts": "1.1", "channel_id": channel},
         "channel": {"id": channel},
@@ -123,7 +127,7 @@ def answer_to(slack: SlackHarness, response_url: str) -> str:
 
 def submit(slack: SlackHarness, user: str, view: dict[str, Any], **fields: str) -> dict[str, Any]:
     """Submit ``view`` with ``fields``; returns the acknowledgement's body (``{}`` when accepted)."""
-    payload = payloads.view_submission(user, TEAM, view, fields)
+    payload = payloads.view_submission(user, TEAM, view, fields, slack.standin.trigger_id())
     answer = slack.interaction(payload)
     assert answer.status == 200, answer
     return json.loads(answer.body) if answer.body else {}

@@ -4,7 +4,6 @@ a message or thread reply, its edit or deletion, a message shortcut, a modal sub
 from __future__ import annotations
 
 import time
-import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,22 +75,22 @@ def deleted_event(user: str, posted: Posted) -> dict[str, Any]:
     }
 
 
-def _envelope(user: str, team: str) -> dict[str, Any]:
+def _envelope(user: str, team: str, trigger_id: str) -> dict[str, Any]:
     return {
         "user": {"id": user, "team_id": team},
         "team": {"id": team, "domain": "covenant"},
         "api_app_id": "ACOVENANT",
         "token": "unused-verification-token",
-        "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+        "trigger_id": trigger_id,
     }
 
 
 def message_shortcut(
-    user: str, team: str, callback_id: str, posted: Posted, author: str, response_url: str
+    user: str, team: str, callback_id: str, posted: Posted, author: str, response_url: str, trigger_id: str
 ) -> dict[str, Any]:
-    """A message shortcut (``message_action``) on ``posted``."""
+    """A message shortcut (``message_action``) on ``posted``, with a ``trigger_id`` the stand-in issued."""
     return {
-        **_envelope(user, team),
+        **_envelope(user, team, trigger_id),
         "type": "message_action",
         "callback_id": callback_id,
         "response_url": response_url,
@@ -124,14 +123,16 @@ def _state(blocks: list[dict[str, Any]], fields: dict[str, str]) -> dict[str, An
     return {"values": values}
 
 
-def view_submission(user: str, team: str, view: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]:
+def view_submission(
+    user: str, team: str, view: dict[str, Any], fields: dict[str, str], trigger_id: str
+) -> dict[str, Any]:
     """A ``view_submission`` of ``view`` (as views.open returned it) with ``fields`` typed in; every input
     not named keeps its initial value."""
     unknown = set(fields) - {str(b.get("block_id")) for b in view.get("blocks", []) if b.get("type") == "input"}
     if unknown:
         raise ValueError(f"no input {sorted(unknown)} in this form")
     return {
-        **_envelope(user, team),
+        **_envelope(user, team, trigger_id),
         "type": "view_submission",
         "view": {**view, "state": _state(view.get("blocks", []), fields)},
         "response_urls": [],

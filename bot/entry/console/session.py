@@ -12,7 +12,6 @@ import shutil
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -34,6 +33,7 @@ from bot.entry.console.text import blocks_to_text
 from bot.services.administration import seed
 from bot.slack_standin import Call, StandinSlack
 from bot.slack_standin import requests as slack_requests
+from bot.slack_standin.demo import furnish
 from config.settings import Settings
 
 CONSOLE_SECRET = "console-signing-secret"
@@ -56,6 +56,8 @@ HELP = """Type what you would type in Slack:
   !sweep                        send the reminders and digests that are due now
   !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
   !time                         show the console's clock
+  !in #<channel>                type in another channel (a new one the bot is not in yet)
+  /invite @covenant-bot         invite the bot to the channel you type in (it cannot post where it is not)
   !as <person>                  act as another demo person (!people lists them)
   !help                         this text;  !quit (or end of input) leaves"""
 
@@ -81,12 +83,13 @@ class Console:
     sweeper: Sweeper = field(init=False)
     _buttons: dict[int, _Button] = field(default_factory=dict)
     _channel_post: tuple[str, str] | None = None
+    channel: str = CHANNEL
     _posted: payloads.Posted | None = None
 
     def start(self) -> None:
         self.standin = StandinSlack(on_call=self._print_call).start()
-        for person in [self.user, *self.people]:
-            self.standin.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
+        channels = seed.demo_channels() if self.people else []
+        furnish(self.standin, [self.user, *self.people], channels, general=CHANNEL)
         settings = self.settings.model_copy(
             update={
                 "slack_signing_secret": CONSOLE_SECRET,
@@ -116,12 +119,16 @@ class Console:
             return True
         if line in ("!quit", "!exit", "exit", "quit"):
             return False
-        if line.startswith("/"):
+        if line.startswith("/invite"):
+            self._invite(line.removeprefix("/invite").strip())
+        elif line.startswith("/"):
             command, _, text = line.partition(" ")
             self._slash(command, text)
         elif line.lower().startswith(("@bot", "@covenant-bot")):
             text = line.split(" ", 1)[1] if " " in line else ""
-            self._event({"type": "app_mention", "text": f"<@{self.standin.bot_user_id}> {text}", "channel": CHANNEL})
+            self._event(
+                {"type": "app_mention", "text": f"<@{self.standin.bot_user_id}> {text}", "channel": self.channel}
+            )
         elif line.startswith("!dm "):
             self._event({"type": "message", "channel_type": "im", "text": line[4:], "channel": "DCONSOLE01"})
         elif line == "!home":
@@ -133,6 +140,8 @@ class Console:
         elif line.split(" ", 1)[0] in ("!reply", "!say", "!edit", "!delete", "!shortcut"):
             command, _, rest = line.partition(" ")
             self._channel_line(command, rest.strip())
+        elif line.startswith("!in"):
+            self._enter(line.removeprefix("!in").strip())
         elif line.startswith("!as"):
             self._switch(line.removeprefix("!as").strip())
         elif line == "!sweep":
@@ -169,6 +178,27 @@ class Console:
         self.clock.advance(timedelta(**{units[amount[-1]]: int(amount[:-1])}))
         self._sweep()
 
+    def _enter(self, name: str) -> None:
+        """Type in channel ``name`` from now on; a channel the workspace lacks is made, without the bot in it."""
+        channel_id = name.lstrip("#").upper()
+        if not channel_id.isalnum() or not channel_id.startswith("C"):
+            self._say("(use e.g. !in #CNEWCHANNEL: a channel id starting with C)")
+            return
+        known = self.standin.workspace.channels.get(channel_id)
+        if known is None:
+            known = self.standin.add_channel(channel_id, channel_id.lower(), members=self.standin.users)
+        self.channel = channel_id
+        member = self.standin.bot_user_id in known.members
+        self._say(f"(now in #{channel_id}; the bot is {'a member' if member else 'not in it: /invite @covenant-bot'})")
+
+    def _invite(self, text: str) -> None:
+        """``/invite @covenant-bot``: the bot joins the channel the console types in."""
+        if text.lower().lstrip("@") not in ("covenant-bot", "bot", f"<{self.standin.bot_user_id}>"):
+            self._say("(the console only invites the bot: /invite @covenant-bot)")
+            return
+        self.standin.invite_bot(self.channel)
+        self._say(f"(covenant-bot was added to #{self.channel})")
+
     def _switch(self, key: str) -> None:
         for person in self.people:
             if person.key == key:
@@ -185,7 +215,7 @@ class Console:
         elif command == "!reply" and self._channel_post is None:
             self._say("(the bot has not posted in a channel yet)")
         elif command in ("!reply", "!say"):
-            channel, thread_ts = self._channel_post or (CHANNEL, "")
+            channel, thread_ts = self._channel_post or (self.channel, "")
             if command == "!say":
                 thread_ts = ""
                 if text.startswith("#"):
@@ -199,7 +229,7 @@ class Console:
             self._event(payloads.deleted_event(user, self._posted))
         elif command == "!shortcut" and self._posted is not None:
             payload = payloads.message_shortcut(
-                user, team, "add_to_minutes", self._posted, user, self.standin.response_url()
+                user, team, "add_to_minutes", self._posted, user, self.standin.response_url(), self.standin.trigger_id()
             )
             self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
 
@@ -225,13 +255,23 @@ class Console:
             text,
             user_id=self.user.slack_user_id,
             response_url=self.standin.response_url(),
-            channel_id=CHANNEL,
+            channel_id=self.channel,
+            trigger_id=self.standin.trigger_id(),
             user_name=self.user.key,
         )
         self._dispatch(body, slack_requests.FORM)
 
     def _event(self, event: dict[str, Any]) -> None:
         event = {"user": self.user.slack_user_id, "ts": f"{time.time():.6f}", **event}
+        if event.get("type") in ("message", "app_mention") and not event.get("subtype"):
+            # The person's message is in Slack before the bot hears of it (the bot may react to it).
+            self.standin.user_message(
+                str(event["channel"]),
+                str(event["user"]),
+                str(event.get("text", "")),
+                str(event["ts"]),
+                event.get("thread_ts"),
+            )
         self._dispatch(slack_requests.event_callback(event), slack_requests.JSON)
 
     def _click(self, number: str) -> None:
@@ -250,7 +290,7 @@ class Console:
             "api_app_id": "ACOVENANT",
             "token": "unused-verification-token",
             "team": {"id": self.standin.team_id, "domain": "covenant"},
-            "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+            "trigger_id": self.standin.trigger_id(),
             "response_url": self.standin.response_url(),
             "actions": [
                 {
@@ -268,7 +308,7 @@ class Console:
             payload["container"] = {"type": "view", "view_id": view.get("id")}
             payload["view"] = view
         else:
-            channel = str(call.response.get("channel") or call.args.get("channel") or CHANNEL)
+            channel = str(call.response.get("channel") or call.args.get("channel") or self.channel)
             ts = str(call.response.get("ts") or call.response.get("message_ts") or "")
             payload["container"] = {"type": "message", "message_ts": ts, "channel_id": channel}
             payload["channel"] = {"id": channel}
@@ -301,7 +341,7 @@ class Console:
             "api_app_id": "ACOVENANT",
             "token": "unused-verification-token",
             "team": {"id": self.standin.team_id, "domain": "covenant"},
-            "trigger_id": f"{int(time.time())}.{uuid.uuid4().hex}",
+            "trigger_id": self.standin.trigger_id(),
             "view": {**view, "state": {"values": slack_requests.view_state(view, given)}},
         }
         self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)

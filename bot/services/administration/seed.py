@@ -137,6 +137,40 @@ def _upsert_covenant(session: Session, entry: dict[str, Any], covenant: Covenant
     return covenant
 
 
+@dataclass(frozen=True)
+class DemoChannel:
+    """A Slack channel of the demo workspace: a group's channel or a covenant's secretariat channel, with the
+    Slack ids of its members (the bot is invited to every one)."""
+
+    channel_id: str
+    name: str
+    members: tuple[str, ...]
+
+
+def demo_channels() -> list[DemoChannel]:
+    """The channels the demo data names, with their members (group members; the covenant's secretariat)."""
+    data = _read(DEMO_FILE)
+    ids = {p["key"]: p["slack_user_id"] for p in data["people"]}
+    channels = [
+        DemoChannel(
+            group["channel_id"],
+            group.get("name_en", group["name"]).lower().replace(" ", "-"),
+            tuple(ids[member["person"]] for member in group.get("members", [])),
+        )
+        for group in data["working_groups"]
+        if group.get("channel_id")
+    ]
+    for slug, values in (data.get("covenant_settings") or {}).items():
+        secretariat = tuple(
+            p["slack_user_id"]
+            for p in data["people"]
+            if any(r["covenant"] == slug and r["kind"] == "secretariat" for r in p.get("roles", []))
+        )
+        if values.get("secretariat_channel"):
+            channels.append(DemoChannel(values["secretariat_channel"], f"secretariaat-{slug}", secretariat))
+    return channels
+
+
 def demo_people() -> list[DemoPerson]:
     """The fictional people of the demo data, in file order."""
     return [
