@@ -105,6 +105,7 @@ def test_db_upgrade_then_seed(tmp_path: Path) -> None:
 def test_socket_mode_with_an_app_token_slack_refuses_is_one_line(
     tmp_path: Path, standin: StandinSlack, engine: Engine
 ) -> None:
+    standin.expected_refusals = {"invalid_auth"}
     result = _cli(
         ["socket"],
         tmp_path,

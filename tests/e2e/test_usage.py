@@ -14,7 +14,7 @@ ANSWERED_ALONE = {
     "/plan": {"overdue", "achterstallig"},
     "/covenant": {*covenant.HELP_WORDS, "list", "lijst", "overzicht", "groups", "groepen", "werkgroepen"}
     | {"whoami", "wiebenik", "me", "ik", "contact", "contacts", "contactpersoon", "secretariat", "secretariaat"}
-    | {"lang", "language", "taal"},
+    | {"lang", "language", "taal", "mine", "mijn"},
     "/meeting": {*meeting.HELP_WORDS, "schedule", "plan", "new", "nieuw", "inplannen"}
     | {"next", "volgende", "list", "lijst", "groups", "groepen"},
     "/minutes": minutes.HELP_WORDS | minutes.ADD_WORDS | minutes.LIST_WORDS,
