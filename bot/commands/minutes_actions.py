@@ -22,7 +22,7 @@ from bot.services.minutes import minutes as service
 from bot.services.minutes import minutes_contributions as contributions
 from bot.services.minutes import minutes_lookup
 from bot.services.minutes.action_items import ReplaceResult
-from bot.services.people import authorised
+from bot.services.people import authorised, people
 
 from . import minutes_form
 from .minutes import edit_form
@@ -59,7 +59,8 @@ def take(ask: Ask, value: str, channel_lang: str) -> Outcome:
     ask.session.commit()
     outcome = _line(ask, "minutes.done.taken" if changed else "minutes.done.taken_already", minutes)
     if changed and minutes.thread_channel and minutes.thread_ts and minutes.status == MinutesStatus.DRAFT:
-        message = render.request_message(minutes, _start(minutes), channel_lang)
+        reader = people.channel_language(ask.session, minutes.thread_channel, channel_lang)
+        message = render.request_message(minutes, _start(minutes), reader)
         outcome.updates.append(MessageUpdate(minutes.thread_channel, minutes.thread_ts, message))
     return outcome
 
@@ -99,7 +100,7 @@ def circulate(ask: Ask, value: str) -> Outcome:
     return outcome
 
 
-def approve(ask: Ask, value: str, channel_lang: str) -> Outcome:
+def approve(ask: Ask, value: str, default: str) -> Outcome:
     """**Approve** (chair or secretariat): recorded once; the circulated messages then show who approved."""
     minutes = _load(ask, value)
     changed = service.approve(ask.session, minutes, ask.viewer, ask.now)
@@ -108,9 +109,13 @@ def approve(ask: Ask, value: str, channel_lang: str) -> Outcome:
         when = datetime_token(minutes.approved_at or ask.now, minutes.meeting.timezone, ask.lang)
         return _line(ask, "minutes.done.approved_already", minutes, who=f"<@{minutes.approved_by}>", when=when)
     outcome = _line(ask, "minutes.done.approved", minutes)
-    message = render.circulated_message(minutes, _start(minutes), channel_lang)
     posted = service.posted(ask.session, minutes, "minutes-circulated")
-    outcome.updates = [MessageUpdate(channel, ts, message) for channel, ts in posted]
+    # Each message in the language it was sent in: a channel's audience's, a person's own.
+    outcome.updates = [
+        MessageUpdate(channel, ts, render.circulated_message(minutes, _start(minutes), reader))
+        for recipient, channel, ts in posted
+        for reader in [people.language_of(ask.session, recipient, default)]
+    ]
     return outcome
 
 
