@@ -274,3 +274,29 @@ def test_taking_the_minutes_and_who_may_open_the_form(
     assert opened_view(slack, before)["callback_id"] == "minutes_edit"
     listed = reply_text(slack.command("/minutes", "list", uid("emma")))
     assert "Metals due diligence working group — weekly call" in listed and "draft" in listed
+
+
+def test_a_correction_keeps_the_minute_taker_and_records_who_corrected(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    first = write_minutes(slack, session_factory)  # Tom takes the minutes
+    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(first))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
+    click(slack, uid("emma"), render.ACTION_APPROVE, str(first))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.APPROVED)
+    _, before = click(slack, uid("sanne"), render.ACTION_CORRECT, str(first))  # the secretariat corrects
+    opened_view(slack, before)
+    second = eventually(session_factory, lambda s: call_minutes(s).id if call_minutes(s).version == 2 else None)
+    with session_factory() as session:
+        old, new = session.get(Minutes, first), session.get(Minutes, second)
+        assert old is not None and new is not None and old.taker is not None and new.taker is not None
+        assert new.taker.slack_user_id == old.taker.slack_user_id == uid("tom")
+        corrected = session.scalar(select(AuditEntry).where(AuditEntry.action == "minutes.corrected"))
+        assert corrected is not None and corrected.actor == uid("sanne") and corrected.entity_id == second
+    shown = reply_text(slack.command("/minutes", "show metals", uid("emma")))
+    assert f"Minute-taker: <@{uid('tom')}>" in shown and f"<@{uid('sanne')}>" not in shown.split("Minute-taker")[1]

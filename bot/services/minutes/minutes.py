@@ -364,7 +364,8 @@ def correct(session: Session, minutes: Minutes, viewer: Viewer, now: datetime) -
         status=MinutesStatus.DRAFT,
         summary=newest.summary,
         attendees=newest.attendees,
-        taker_id=viewer.person_id or newest.taker_id,
+        # The minute-taker stays who took the minutes; the audit row below records who corrected them.
+        taker_id=newest.taker_id if newest.taker_id is not None else viewer.person_id,
         supersedes_id=newest.id,
         search_text=newest.search_text,
         decisions=[Decision(position=d.position, text=d.text) for d in newest.decisions],
