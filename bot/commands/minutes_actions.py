@@ -18,11 +18,11 @@ from bot.render import minutes as render
 from bot.render import minutes_views as views
 from bot.render.time import datetime_token
 from bot.services.errors import FieldError, UsageError
+from bot.services.minutes import change_requests, minutes_lookup
 from bot.services.minutes import minutes as service
 from bot.services.minutes import minutes_contributions as contributions
-from bot.services.minutes import minutes_lookup
 from bot.services.minutes.action_items import ReplaceResult
-from bot.services.people import authorised, people
+from bot.services.people import access, authorised, people
 
 from . import minutes_form
 from .minutes import edit_form
@@ -101,8 +101,18 @@ def circulate(ask: Ask, value: str) -> Outcome:
 
 
 def approve(ask: Ask, value: str, default: str) -> Outcome:
-    """**Approve** (chair or secretariat): recorded once; the circulated messages then show who approved."""
-    minutes = _load(ask, value)
+    """**Approve** (chair or secretariat): recorded once; the circulated messages then show who approved.
+
+    While a change request made after the last edit is open, nothing is approved: the approver sees the
+    requests and an **Approve anyway** button (value ``<id>:confirmed``) to approve all the same.
+    """
+    raw_id, _, confirmed = value.partition(":")
+    minutes = _load(ask, raw_id)
+    if confirmed != "confirmed" and minutes.status == MinutesStatus.CIRCULATED:
+        service.require_visible(ask.session, ask.viewer, minutes)
+        requests = change_requests.open_change_requests(ask.session, minutes)
+        if requests and access.may_approve_minutes(ask.session, ask.viewer, minutes.meeting):
+            return Outcome.of(render.approval_held(minutes, requests, ask.lang))
     changed = service.approve(ask.session, minutes, ask.viewer, ask.now)
     ask.session.commit()
     if not changed:

@@ -11,6 +11,7 @@ from bot.i18n import t
 from bot.render.blocks import Block, Reply, actions, button, clip, context, escape, header, lines_to_sections, section
 from bot.render.time import date_token, datetime_token
 from bot.services.minutes.action_items import ReplaceResult
+from bot.services.minutes.change_requests import ChangeRequest
 from bot.services.minutes.minutes_search import SearchHit
 
 ACTION_ADD = "minutes_add"
@@ -22,6 +23,7 @@ ACTION_CORRECT = "minutes_correct"
 ACTIONS = (ACTION_ADD, ACTION_TAKE, ACTION_CIRCULATE, ACTION_APPROVE, ACTION_CHANGES, ACTION_CORRECT)
 PART_LIMIT = 2500
 CONTRIBUTIONS_SHOWN = 10
+REQUESTS_SHOWN = 5
 
 
 def when(minutes: Minutes, start: datetime, lang: str) -> str:
@@ -245,6 +247,25 @@ def saved(minutes: Minutes, start: datetime, result: ReplaceResult, lang: str) -
         buttons.insert(0, button(t(lang, "minutes.button.circulate"), ACTION_CIRCULATE, str(minutes.id), "primary"))
     blocks.append(_buttons(minutes, *buttons))
     return Reply(text=t(lang, "minutes.saved.fallback", meeting=minutes.meeting.title), blocks=blocks)
+
+
+def approval_held(minutes: Minutes, requests: list[ChangeRequest], lang: str) -> Reply:
+    """To the approver: changes were asked for after the last edit; the requests, and **Approve anyway**."""
+    text = t(lang, "minutes.approve_held.body", meeting=_title(minutes))
+    asked = [
+        t(lang, "minutes.approve_held.request", who=_who(r.by, lang), comment=clip(escape(r.comment), 500))
+        for r in requests[-REQUESTS_SHOWN:]
+    ]
+    anyway = button(t(lang, "minutes.approve_held.button"), ACTION_APPROVE, f"{minutes.id}:confirmed", "danger")
+    return Reply(
+        text=text,
+        blocks=[
+            section(text),
+            *lines_to_sections(asked, 3),
+            context(t(lang, "minutes.approve_held.hint")),
+            _buttons(minutes, anyway),
+        ],
+    )
 
 
 def line(text: str) -> Reply:

@@ -3,7 +3,8 @@ the form, action items reminded, circulation, approval and its permissions, corr
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -300,3 +301,51 @@ def test_a_correction_keeps_the_minute_taker_and_records_who_corrected(
         assert corrected is not None and corrected.actor == uid("sanne") and corrected.entity_id == second
     shown = reply_text(slack.command("/minutes", "show metals", uid("emma")))
     assert f"Minute-taker: <@{uid('tom')}>" in shown and f"<@{uid('sanne')}>" not in shown.split("Minute-taker")[1]
+
+
+def test_approving_with_a_change_request_open_asks_to_confirm_first(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    minutes_id = write_minutes(slack, session_factory)
+    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(minutes_id))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
+    _, before = click(slack, uid("ahmed"), render.ACTION_CHANGES, str(minutes_id))
+    assert submit(slack, uid("ahmed"), opened_view(slack, before), comment="Add the grievance questions.") == {}
+    standin.wait_until(lambda c: c.method == "chat.postMessage" and "grievance questions" in reply_text(c))
+    warning = slack.wait_response(click(slack, uid("emma"), render.ACTION_APPROVE, str(minutes_id))[0])
+    text = reply_text(warning)
+    assert f"<@{uid('ahmed')}>" in text and "grievance questions" in text and "not approved yet" in text
+    [confirm] = [b for b in json.loads(text[text.index("[") :]) if b.get("type") == "actions"]
+    [anyway] = confirm["elements"]
+    assert anyway["action_id"] == render.ACTION_APPROVE and anyway["text"]["text"] == "Approve anyway"
+    with session_factory() as session:
+        assert call_minutes(session).status == MinutesStatus.CIRCULATED  # nothing approved yet
+    approved = answer_to(slack, click(slack, uid("emma"), render.ACTION_APPROVE, anyway["value"])[0])
+    assert "You approved" in approved
+    with session_factory() as session:
+        assert call_minutes(session).status == MinutesStatus.APPROVED
+
+
+def test_a_change_request_answered_by_an_edit_no_longer_holds_up_approval(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    minutes_id = write_minutes(slack, session_factory)
+    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(minutes_id))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
+    _, before = click(slack, uid("ahmed"), render.ACTION_CHANGES, str(minutes_id))
+    assert submit(slack, uid("ahmed"), opened_view(slack, before), comment="Add the grievance questions.") == {}
+    standin.wait_until(lambda c: c.method == "chat.postMessage" and "grievance questions" in reply_text(c))
+    clock.advance(timedelta(minutes=5))
+    write_minutes(slack, session_factory)  # Tom edits the circulated minutes after the request
+    approved = answer_to(slack, click(slack, uid("emma"), render.ACTION_APPROVE, str(minutes_id))[0])
+    assert "You approved" in approved
