@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.db.models import WorkingGroup
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.interaction import Ask, Outcome
 from bot.parsing.text import mentioned_users, slack_plain, split_command
 from bot.render import meetings as render
@@ -97,6 +97,8 @@ def _group_reply(ask: Ask, text: str) -> Reply:
     if not changed:
         return _say(t(lang, "group.nothing_changed"))
     who = ", ".join(f"<@{user}>" for user in changed)
+    if action == "chair":
+        return _say(tn(lang, key, len(changed), group=escape(group.name), who=who))
     return _say(t(lang, key, group=escape(group.name), who=who))
 
 

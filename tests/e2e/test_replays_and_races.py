@@ -298,7 +298,7 @@ def test_two_submitting_the_same_plan_at_once_record_it_once(
     [reminder] = [
         c
         for c in slack.standin.calls_to("chat.postMessage")
-        if c.ok and c.args["channel"] == EMMA and "Plan van aanpak" in c.args["text"]
+        if c.ok and c.args["channel"] == EMMA and "Action plan" in c.args["text"]
     ][-1:]
     outcomes: list[tuple[int, int]] = []
     for _trial in range(TRIALS):
