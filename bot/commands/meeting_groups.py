@@ -84,7 +84,8 @@ def _group_reply(ask: Ask, text: str) -> Reply:
         group = groups.resolve(session, _name(words[:-1]))
         groups.set_language(session, group, words[-1].lower(), viewer, now)
         session.commit()
-        return _say(t(lang, "group.language_set", group=escape(group.name), language=words[-1].lower()))
+        language = t(lang, f"language.{words[-1].lower()}")  # checked by set_language: nl or en
+        return _say(t(lang, "group.language_set", group=escape(group.name), language=language))
     users, rest = mentioned_users(words)
     group = groups.resolve(session, _name(rest))
     if action == "remove":

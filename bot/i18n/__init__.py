@@ -15,6 +15,8 @@ from babel import Locale
 
 LANGUAGES: Final = ("nl", "en")
 CATALOG_DIR = Path(__file__).resolve().parent
+# Filled in when the catalog loads (not by the caller): the one sentence saying a refused request wrote nothing.
+NOTHING_CHANGED: Final = "{nothing_changed}"
 
 
 def _flatten(table: dict[str, object], prefix: str = "") -> dict[str, str]:
@@ -39,7 +41,9 @@ def catalog(lang: str) -> dict[str, str]:
         if clashes:
             raise ValueError(f"{path}: keys defined twice: {sorted(clashes)}")
         messages.update(area)
-    return messages
+    # One wording for "nothing was changed" everywhere: messages say ``{nothing_changed}`` and get it here.
+    shared = messages["common.nothing_changed"]
+    return {key: text.replace(NOTHING_CHANGED, shared) for key, text in messages.items()}
 
 
 def t(lang: str, key: str, **values: object) -> str:

@@ -74,11 +74,11 @@ def summary_line(covenant: Covenant, summary: PlanSummary, lang: str) -> str:
     """``Convenant X (2026): 41 of 55 plans submitted, 6 overdue ▓▓▓▓▓▓▓░░░ 75%``."""
     if summary.cycle_year is None:
         return f"*{escape(covenant.name(lang))}*: {t(lang, 'plan.no_cycle')}"
-    figures = t(
+    figures = tn(
         lang,
         "plan.summary",
+        summary.total,
         submitted=summary.submitted,
-        total=summary.total,
         overdue=summary.overdue,
         assessed=summary.assessed,
     )

@@ -103,3 +103,8 @@ def test_a_status_shared_in_the_english_groups_channel_is_in_english(slack: Slac
     assert posted.args["channel"] == METALS_CHANNEL
     assert "Metals Sector Agreement" in reply_text(posted) and f"Shared by <@{sanne}>" in reply_text(posted)
     assert "Gedeeld in" in reply_text(slack.wait_response(url))  # the note to Sanne stays Dutch
+
+
+def test_setting_a_groups_language_names_the_language(slack: SlackHarness) -> None:
+    said = reply_text(slack.command("/meeting", "group language leefbaar loon en", uid("sanne")))
+    assert "*Engels*" in said and "*en*" not in said  # Sanne reads Dutch

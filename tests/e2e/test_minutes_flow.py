@@ -168,7 +168,7 @@ def test_approval_flow_member_cannot_approve_chair_approves_once(
     update = standin.wait_for("chat.update")[0]
     assert update.args["ts"] == circulated.response["ts"] and render.ACTION_APPROVE not in reply_text(update)
     again = answer_to(slack, click(slack, uid("tom"), render.ACTION_APPROVE, str(minutes_id))[0])
-    assert "approved already" in again and "nothing changed" in again
+    assert "approved already" in again and "Nothing was changed." in again
     with session_factory() as session:
         minutes = session.get(Minutes, minutes_id)
         assert minutes is not None and minutes.status == MinutesStatus.APPROVED

@@ -119,7 +119,7 @@ def test_wrong_person_cannot_act_on_someone_elses_reminder(
         replies = press(slack, reminder, action, person("pieter").slack_user_id)
         # Pieter (another company) is told nothing about Delta's deadline, not even that it exists.
         assert [r.args["text"] for r in replies] == [
-            "Dat bestaat niet meer, of het is niet voor jou. Er is niets gewijzigd."
+            "Dat bestaat niet meer, of het is niet voor jou. Er is niets veranderd."
         ]
     plan = _delta_plan(session_factory)
     assert plan.submitted_on is None

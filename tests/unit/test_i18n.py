@@ -84,3 +84,15 @@ def test_no_message_hedges_its_plural() -> None:
     hedged = re.compile(r"\w\((s|en|n|e)\)")
     for lang in LANGUAGES:
         assert sorted(key for key, text in catalog(lang).items() if hedged.search(text)) == [], lang
+
+
+def test_one_wording_says_nothing_was_changed() -> None:
+    variants = re.compile(r"nothing (was |has )?changed|niets (is )?(veranderd|gewijzigd)", re.IGNORECASE)
+    for lang in LANGUAGES:
+        shared = t(lang, "common.nothing_changed")
+        for key, text in catalog(lang).items():
+            assert "{nothing_changed}" not in text, key
+            for found in variants.finditer(text):
+                assert shared.lower().rstrip(".") in text.lower(), (lang, key, found.group(0))
+    assert t("en", "minutes.locked").startswith("These minutes are approved and locked. Nothing was changed.")
+    assert t("nl", "common.not_found").endswith("Er is niets veranderd.")
