@@ -6,7 +6,7 @@ The demo's metals due-diligence group (CDEMOWG002) works in English while the bo
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -17,6 +17,7 @@ from bot.db.models import AuditEntry, Covenant
 from bot.delivery import Sweeper
 from bot.render import minutes as render
 from bot.slack_standin import StandinSlack
+from tests.support.factories import windkracht_deadline
 from tests.support.harness import SlackHarness, reply_text
 from tests.support.harness import click as share_click
 from tests.support.minutes import (
@@ -92,6 +93,11 @@ def test_an_english_covenants_secretariat_channel_gets_english_and_people_keep_t
     assert len(morning) == 1 and "Overdue action plans" in reply_text(morning[0])
     assert not posts(standin, ENERGY_SECRETARIAT, "Goedemorgen")
     assert posts(standin, "CDEMOSECMT", "Goedemorgen")  # the metals covenant's secretariat keeps Dutch
+    windkracht_deadline(session_factory, date(2026, 11, 30), "Jaarrapportage 2026")
+    clock.set(datetime(2026, 12, 3, 9, 0, tzinfo=UTC))  # due + 3 days: escalated to the secretariat channel
+    sweeper.run_once()
+    escalated = posts(standin, ENERGY_SECRETARIAT, "Jaarrapportage 2026")
+    assert escalated and all("Overdue" in reply_text(c) and "Te laat" not in reply_text(c) for c in escalated)
 
 
 def test_a_status_shared_in_the_english_groups_channel_is_in_english(slack: SlackHarness) -> None:
