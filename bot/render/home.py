@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.db.keys import row_id
 from bot.db.models import ActionPlan, Deadline
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import (
     MAX_VIEW_BLOCKS,
     Block,
@@ -149,8 +149,8 @@ def _compact_secretariat(run: SecretariatSection, lang: str) -> str:
         lang,
         "dashboard.compact",
         covenant=escape(run.covenant.name(lang)),
-        overdue=run.overdue.total,
-        minutes=run.minutes.total,
+        overdue=tn(lang, "dashboard.compact_overdue", run.overdue.total),
+        minutes=tn(lang, "dashboard.compact_minutes", run.minutes.total),
         slug=run.covenant.slug,
     )
 
