@@ -52,14 +52,14 @@ def add(ask: Ask, value: str) -> Outcome:
     return Outcome(modal=edit_form(ask, _load(ask, value)))
 
 
-def take(ask: Ask, value: str, channel_lang: str) -> Outcome:
+def take(ask: Ask, value: str, default: str) -> Outcome:
     """**I'll take the minutes**; the "Minutes for ..." message then names the new minute-taker."""
     minutes = _load(ask, value)
     changed = service.take(ask.session, minutes, ask.viewer, ask.now)
     ask.session.commit()
     outcome = _line(ask, "minutes.done.taken" if changed else "minutes.done.taken_already", minutes)
     if changed and minutes.thread_channel and minutes.thread_ts and minutes.status == MinutesStatus.DRAFT:
-        reader = people.channel_language(ask.session, minutes.thread_channel, channel_lang)
+        reader = people.channel_language(ask.session, minutes.thread_channel, default)
         message = render.request_message(minutes, _start(minutes), reader)
         outcome.updates.append(MessageUpdate(minutes.thread_channel, minutes.thread_ts, message))
     return outcome
