@@ -347,5 +347,7 @@ def test_a_change_request_answered_by_an_edit_no_longer_holds_up_approval(
     standin.wait_until(lambda c: c.method == "chat.postMessage" and "grievance questions" in reply_text(c))
     clock.advance(timedelta(minutes=5))
     write_minutes(slack, session_factory)  # Tom edits the circulated minutes after the request
+    saves = select(func.count()).where(AuditEntry.action == "minutes.saved")
+    eventually(session_factory, lambda s: s.scalar(saves) == 2)  # the edit is stored before anyone approves
     approved = answer_to(slack, click(slack, uid("emma"), render.ACTION_APPROVE, str(minutes_id))[0])
     assert "You approved" in approved
