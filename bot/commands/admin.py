@@ -1,4 +1,4 @@
-"""Secretariat administration from Slack: ``link``, ``join``, ``leave``, ``phase``, ``add-org``.
+"""Secretariat administration from Slack: ``link``, ``join``, ``leave``, ``phase``, ``add-org``, ``channel-language``.
 
 Parsing only; permission checks, writes and the audit trail live in ``bot.services.administration.administration``.
 Names need no quotes: ``join Windkracht Energie BV hernieuwbare energie 2026-01-01`` is read by trying
@@ -121,6 +121,17 @@ def _phase(ask: Ask, command: CommandText) -> Reply:
     return render.phase_set(covenant, before, phase, ask.lang)
 
 
+def _language(ask: Ask, command: CommandText) -> Reply:
+    words = list(command.args)
+    if len(words) < 2:
+        raise UsageError("admin.usage.language")
+    language = {"nederlands": "nl", "dutch": "nl", "english": "en", "engels": "en"}.get(words[-1].lower())
+    covenant = covenants.resolve(ask.session, " ".join(words[:-1]))
+    chosen = language or words[-1].lower()
+    before = administration.set_language(ask.session, ask.viewer, covenant, chosen, ask.now)
+    return render.language_set(covenant, before == chosen, chosen, ask.lang)
+
+
 def _add_org(ask: Ask, command: CommandText) -> Reply:
     words = list(command.args)
     if len(words) < 2:
@@ -156,4 +167,5 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     **dict.fromkeys(("leave", "uittreden"), _secretariat_only(_leave, "covenant_leave")),
     **dict.fromkeys(("phase", "fase"), _secretariat_only(_phase, "covenant_phase")),
     **dict.fromkeys(("add-org", "addorg", "nieuwe-org"), _secretariat_only(_add_org, "covenant_add_org")),
+    **dict.fromkeys(("channel-language", "kanaaltaal"), _secretariat_only(_language, "covenant_language")),
 }

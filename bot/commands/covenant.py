@@ -21,7 +21,7 @@ from bot.services.covenants import covenants, organisations, overview
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
 from bot.services.minutes import minutes_lookup
-from bot.services.people import open_items
+from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
@@ -48,11 +48,12 @@ def status_answer(ask: Ask, covenant: Covenant) -> Reply:
     return render.covenant_status(overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang)
 
 
-def shared_status_answer(ask: Ask, slug: str, shared_by: str) -> Reply:
-    """The public status as posted in a channel by **Share in channel** (no button; says who shared it)."""
+def shared_status_answer(ask: Ask, slug: str, shared_by: str, lang: str) -> Reply:
+    """The public status as posted in a channel by **Share in channel**, in ``lang`` (no button; says who shared
+    it)."""
     covenant = covenants.resolve(ask.session, slug)
     return render.covenant_status(
-        overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang, shared_by=shared_by
+        overview.overview(ask.session, covenant, ask.now, ask.today), lang, shared_by=shared_by
     )
 
 
@@ -61,9 +62,13 @@ def share(ask: Ask, value: str) -> Outcome:
 
     The status is rebuilt from the database (public data only), never copied from the clicked message.
     """
-    status = shared_status_answer(ask, value.removeprefix("status:"), ask.viewer.slack_user_id)
+    slug = value.removeprefix("status:")
     if ask.channel is None:
-        return Outcome.of(status)
+        return Outcome.of(shared_status_answer(ask, slug, ask.viewer.slack_user_id, ask.lang))
+    # Posted for the channel's audience: its group's or covenant's language, else (a DM, another channel) the
+    # sharer's.
+    reader = ask.lang if ask.channel.startswith("D") else people.channel_language(ask.session, ask.channel, ask.lang)
+    status = shared_status_answer(ask, slug, ask.viewer.slack_user_id, reader)
     shared = Reply(text=t(ask.lang, "status.shared", channel=f"<#{ask.channel}>"))
     failed = Reply(text=t(ask.lang, "status.share_failed"))
     return Outcome(reply=shared, posts=[ChannelMessage(ask.channel, status)], if_failed=failed)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from bot.db.models import WorkingGroup
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.interaction import Ask, Outcome
 from bot.parsing.text import mentioned_users, slack_plain, split_command
 from bot.render import meetings as render
@@ -90,7 +90,8 @@ def _group_reply(ask: Ask, text: str, typed: str) -> Reply:
         group = groups.resolve(session, _name(words[:-1]))
         groups.set_language(session, group, words[-1].lower(), viewer, now)
         session.commit()
-        return _say(t(lang, "group.language_set", group=escape(group.name), language=words[-1].lower()))
+        language = t(lang, f"language.{words[-1].lower()}")  # checked by set_language: nl or en
+        return _say(t(lang, "group.language_set", group=escape(group.name), language=language))
     users, rest = mentioned_users(words)
     group = groups.resolve(session, _name(rest))
     if action == "remove":
@@ -103,6 +104,8 @@ def _group_reply(ask: Ask, text: str, typed: str) -> Reply:
     if not changed:
         return _say(t(lang, "group.nothing_changed"))
     who = ", ".join(f"<@{user}>" for user in changed)
+    if action == "chair":
+        return _say(tn(lang, key, len(changed), group=escape(group.name), who=who))
     return _say(t(lang, key, group=escape(group.name), who=who))
 
 

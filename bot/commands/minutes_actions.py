@@ -18,11 +18,11 @@ from bot.render import minutes as render
 from bot.render import minutes_views as views
 from bot.render.time import datetime_token
 from bot.services.errors import FieldError, UsageError
+from bot.services.minutes import change_requests, minutes_lookup
 from bot.services.minutes import minutes as service
 from bot.services.minutes import minutes_contributions as contributions
-from bot.services.minutes import minutes_lookup
 from bot.services.minutes.action_items import ReplaceResult
-from bot.services.people import authorised
+from bot.services.people import access, authorised, people
 
 from . import minutes_form
 from .minutes import edit_form
@@ -52,14 +52,15 @@ def add(ask: Ask, value: str) -> Outcome:
     return Outcome(modal=edit_form(ask, _load(ask, value)))
 
 
-def take(ask: Ask, value: str, channel_lang: str) -> Outcome:
+def take(ask: Ask, value: str, default: str) -> Outcome:
     """**I'll take the minutes**; the "Minutes for ..." message then names the new minute-taker."""
     minutes = _load(ask, value)
     changed = service.take(ask.session, minutes, ask.viewer, ask.now)
     ask.session.commit()
     outcome = _line(ask, "minutes.done.taken" if changed else "minutes.done.taken_already", minutes)
     if changed and minutes.thread_channel and minutes.thread_ts and minutes.status == MinutesStatus.DRAFT:
-        message = render.request_message(minutes, _start(minutes), channel_lang)
+        reader = people.channel_language(ask.session, minutes.thread_channel, default)
+        message = render.request_message(minutes, _start(minutes), reader)
         outcome.updates.append(MessageUpdate(minutes.thread_channel, minutes.thread_ts, message))
     return outcome
 
@@ -99,18 +100,32 @@ def circulate(ask: Ask, value: str) -> Outcome:
     return outcome
 
 
-def approve(ask: Ask, value: str, channel_lang: str) -> Outcome:
-    """**Approve** (chair or secretariat): recorded once; the circulated messages then show who approved."""
-    minutes = _load(ask, value)
+def approve(ask: Ask, value: str, default: str) -> Outcome:
+    """**Approve** (chair or secretariat): recorded once; the circulated messages then show who approved.
+
+    While a change request made after the last edit is open, nothing is approved: the approver sees the
+    requests and an **Approve anyway** button (value ``<id>:confirmed``) to approve all the same.
+    """
+    raw_id, _, confirmed = value.partition(":")
+    minutes = _load(ask, raw_id)
+    if confirmed != "confirmed" and minutes.status == MinutesStatus.CIRCULATED:
+        service.require_visible(ask.session, ask.viewer, minutes)
+        requests = change_requests.open_change_requests(ask.session, minutes)
+        if requests and access.may_approve_minutes(ask.session, ask.viewer, minutes.meeting):
+            return Outcome.of(render.approval_held(minutes, requests, ask.lang))
     changed = service.approve(ask.session, minutes, ask.viewer, ask.now)
     ask.session.commit()
     if not changed:
         when = datetime_token(minutes.approved_at or ask.now, minutes.meeting.timezone, ask.lang)
         return _line(ask, "minutes.done.approved_already", minutes, who=f"<@{minutes.approved_by}>", when=when)
     outcome = _line(ask, "minutes.done.approved", minutes)
-    message = render.circulated_message(minutes, _start(minutes), channel_lang)
     posted = service.posted(ask.session, minutes, "minutes-circulated")
-    outcome.updates = [MessageUpdate(channel, ts, message) for channel, ts in posted]
+    # Each message in the language it was sent in: a channel's audience's, a person's own.
+    outcome.updates = [
+        MessageUpdate(channel, ts, render.circulated_message(minutes, _start(minutes), reader))
+        for recipient, channel, ts in posted
+        for reader in [people.language_of(ask.session, recipient, default)]
+    ]
     return outcome
 
 

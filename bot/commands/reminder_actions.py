@@ -18,6 +18,7 @@ from bot.i18n import t
 from bot.interaction import Ask, Outcome
 from bot.render import plans as render_plans
 from bot.render.blocks import Reply, escape, section
+from bot.render.deadline_titles import deadline_title
 from bot.render.time import date_token, datetime_token
 from bot.services.errors import UsageError
 from bot.services.people import authorised
@@ -38,7 +39,7 @@ def _note(text: str) -> Outcome:
 
 def _what(deadline: Deadline, lang: str) -> str:
     company = f" ({escape(deadline.organisation.name)})" if deadline.organisation else ""
-    return f"*{escape(deadline.title)}*{company}"
+    return f"*{escape(deadline_title(deadline, lang))}*{company}"
 
 
 def _notify_secretariat(

@@ -73,6 +73,15 @@ def phase_set(covenant: Covenant, before: CovenantPhase, phase: CovenantPhase, l
     return _reply(t(lang, "admin.phase.done", **values), lang)
 
 
+def language_set(covenant: Covenant, unchanged: bool, language: str, lang: str) -> Reply:
+    """'The bot now writes in English in the secretariat channel of A.' (or: already did)."""
+    values = {"covenant": escape(covenant.name(lang)), "language": t(lang, f"language.{language}")}
+    if unchanged:
+        text = t(lang, "admin.language.unchanged", **values)
+        return Reply(text=text, blocks=[section(text)])
+    return _reply(t(lang, "admin.language.done", **values), lang)
+
+
 def organisation_added(organisation: Organisation, lang: str) -> Reply:
     """'X registered as <kind>.'"""
     text = t(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.db.enums import OrganisationKind
 from bot.db.models import Covenant
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import (
     Block,
     Reply,
@@ -18,6 +18,7 @@ from bot.render.blocks import (
     lines_to_sections,
     section,
 )
+from bot.render.deadline_titles import deadline_title
 from bot.render.sections import plan_line, plan_summary_lines
 from bot.render.time import date_token
 from bot.services.covenants.organisations import CompanyProfile, Membership, ParticipantPage
@@ -87,7 +88,7 @@ def participant_page(page: ParticipantPage, lang: str) -> Reply:
         summary = "\n".join([t(lang, "companies.public_figures"), *figures, t(lang, "companies.recorded"), summary])
     if page.other_parties:
         parts = [
-            f"{count} {t(lang, f'orgkind.{kind.value}')}"
+            tn(lang, f"orgkind_count.{kind.value}", count)
             for kind in OrganisationKind
             if (count := page.other_parties.get(kind, 0))
         ]
@@ -142,7 +143,7 @@ def _confidential_blocks(membership: Membership, profile: CompanyProfile, lang: 
         lines.append(f"*{t(lang, 'company.deadlines')}*")
         for deadline in data.deadlines[:DEADLINES_SHOWN]:
             due = date_token(deadline.due_on, covenant.timezone, lang)
-            lines.append(f"• {escape(clip(deadline.title, 150))} — {t(lang, 'company.due', date=due)}")
+            lines.append(f"• {escape(clip(deadline_title(deadline, lang), 150))} — {t(lang, 'company.due', date=due)}")
         if len(data.deadlines) > DEADLINES_SHOWN:
             lines.append(t(lang, "common_nav.more", count=len(data.deadlines) - DEADLINES_SHOWN))
     return [divider(), *lines_to_sections(lines, budget=3)]

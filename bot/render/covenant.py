@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
 from bot.db.models import Covenant
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.parsing.text import phase_names
 from bot.render.blocks import (
     Reply,
@@ -121,7 +121,7 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
 
     if status.parties_by_kind:
         parts = [
-            f"{count} {t(lang, f'orgkind.{kind.value}')}"
+            tn(lang, f"orgkind_count.{kind.value}", count)
             for kind in OrganisationKind
             if (count := status.parties_by_kind.get(kind, 0))
         ]
@@ -129,7 +129,7 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
     else:
         participants = f"*{t(lang, 'covenant.status.participants')}:* {t(lang, 'covenant.status.no_participants')}"
     if status.left:
-        participants += "\n" + t(lang, "covenant.status.left", count=status.left)
+        participants += "\n" + tn(lang, "covenant.status.left", status.left)
     blocks.append(section(participants))
 
     if status.companies or overview.plans.total:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.render.blocks import Reply, context, divider, escape, header, lines_to_sections, section
+from bot.render.deadline_titles import deadline_title
 from bot.render.time import date_token, datetime_token
 from bot.services.meetings.occurrences import Occurrence
 from bot.services.plans.digests import GroupDigest, SecretariatDigest
@@ -41,7 +42,7 @@ def secretariat(digest: SecretariatDigest, lang: str) -> Reply:
         (
             t(lang, "digest.due_this_week", count=len(digest.due_this_week)),
             [
-                f"• {escape(d.title)}"
+                f"• {escape(deadline_title(d, lang))}"
                 + (f" — {escape(d.organisation.name)}" if d.organisation else "")
                 + f" — {date_token(d.due_on, tz, lang)}"
                 for d in digest.due_this_week[:LISTED]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.models import Covenant
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import Block, Reply, clip, context, escape, fields_section, header, lines_to_sections, section
 from bot.render.sections import group_name, meeting_line
 from bot.render.time import datetime_token
@@ -22,7 +22,7 @@ def _group_line(info: GroupInfo, lang: str, with_covenant: bool = False) -> str:
     line = f"• *{escape(clip(group_name(group, lang), 120))}* ({t(lang, f'groupkind.{group.kind.value}')})"
     if with_covenant:
         line += f" · `{group.covenant.slug}`"
-    details = [t(lang, "groups.members", count=info.member_count)]
+    details = [tn(lang, "groups.members", info.member_count)]
     if info.chairs:
         details.insert(0, t(lang, "groups.chair", names=_chairs(info)))
     if group.channel_id:
@@ -55,7 +55,7 @@ def group_detail(info: GroupInfo, meetings: list[Occurrence], lang: str) -> Repl
     fields = [
         f"*{t(lang, 'groups.covenant')}*\n{escape(group.covenant.name(lang))}",
         f"*{t(lang, 'groups.kind')}*\n{t(lang, f'groupkind.{group.kind.value}')}",
-        f"*{t(lang, 'groups.size')}*\n{t(lang, 'groups.members', count=info.member_count)}",
+        f"*{t(lang, 'groups.size')}*\n{tn(lang, 'groups.members', info.member_count)}",
     ]
     if info.chairs:
         fields.append(f"*{t(lang, 'groups.chair_label')}*\n{_chairs(info)}")
@@ -66,7 +66,7 @@ def group_detail(info: GroupInfo, meetings: list[Occurrence], lang: str) -> Repl
     blocks = [header(name), fields_section(fields), section("\n".join(lines))]
     fallback = name
     if meetings:
-        fallback += ": " + t(lang, "groups.next_plain", count=len(meetings))
+        fallback += ": " + tn(lang, "groups.next_plain", len(meetings))
     return Reply(text=fallback, blocks=blocks)
 
 

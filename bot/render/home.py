@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.db.keys import row_id
 from bot.db.models import ActionPlan, Deadline
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import (
     MAX_VIEW_BLOCKS,
     Block,
@@ -21,6 +21,7 @@ from bot.render.blocks import (
     lines_to_sections,
     section,
 )
+from bot.render.deadline_titles import deadline_title
 from bot.render.sections import meeting_line, minutes_line, plan_line, plan_summary_lines
 from bot.render.time import date_token
 from bot.services.covenants.dashboard import PAGE_ITEMS, CompanySection, Dashboard, Page, SecretariatSection
@@ -79,7 +80,7 @@ def _overdue_line(plan: ActionPlan, lang: str) -> str:
 
 def _deadline_line(deadline: Deadline, lang: str, with_covenant: bool = False) -> str:
     due = date_token(deadline.due_on, deadline.covenant.timezone, lang)
-    line = f"• {escape(clip(deadline.title, 150))} — {t(lang, 'company.due', date=due)}"
+    line = f"• {escape(clip(deadline_title(deadline, lang), 150))} — {t(lang, 'company.due', date=due)}"
     return line + (f" · `{deadline.covenant.slug}`" if with_covenant else "")
 
 
@@ -148,8 +149,8 @@ def _compact_secretariat(run: SecretariatSection, lang: str) -> str:
         lang,
         "dashboard.compact",
         covenant=escape(run.covenant.name(lang)),
-        overdue=run.overdue.total,
-        minutes=run.minutes.total,
+        overdue=tn(lang, "dashboard.compact_overdue", run.overdue.total),
+        minutes=tn(lang, "dashboard.compact_minutes", run.minutes.total),
         slug=run.covenant.slug,
     )
 

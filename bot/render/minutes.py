@@ -7,10 +7,11 @@ from datetime import datetime
 
 from bot.db.enums import MinutesStatus
 from bot.db.models import Minutes
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import Block, Reply, actions, button, clip, context, escape, header, lines_to_sections, section
 from bot.render.time import date_token, datetime_token
 from bot.services.minutes.action_items import ReplaceResult
+from bot.services.minutes.change_requests import ChangeRequest
 from bot.services.minutes.minutes_search import SearchHit
 
 ACTION_ADD = "minutes_add"
@@ -22,6 +23,7 @@ ACTION_CORRECT = "minutes_correct"
 ACTIONS = (ACTION_ADD, ACTION_TAKE, ACTION_CIRCULATE, ACTION_APPROVE, ACTION_CHANGES, ACTION_CORRECT)
 PART_LIMIT = 2500
 CONTRIBUTIONS_SHOWN = 10
+REQUESTS_SHOWN = 5
 
 
 def when(minutes: Minutes, start: datetime, lang: str) -> str:
@@ -81,9 +83,7 @@ def taker_message(minutes: Minutes, start: datetime, lang: str) -> Reply:
 
 def draft_chase(minutes: Minutes, start: datetime, contributions: int, lang: str) -> Reply:
     """To the minute-taker: two working days after the meeting there is still no draft."""
-    text = t(
-        lang, "minutes.chase_draft.body", meeting=_title(minutes), when=when(minutes, start, lang), count=contributions
-    )
+    text = tn(lang, "minutes.chase_draft.body", contributions, meeting=_title(minutes), when=when(minutes, start, lang))
     return Reply(
         text=t(lang, "minutes.chase_draft.fallback", meeting=minutes.meeting.title),
         blocks=[section(f":hourglass: {text}"), _buttons(minutes, add_button(minutes, lang))],
@@ -231,20 +231,39 @@ def saved(minutes: Minutes, start: datetime, result: ReplaceResult, lang: str) -
         "minutes.saved.body",
         meeting=_title(minutes),
         when=when(minutes, start, lang),
-        decisions=len(minutes.decisions),
-        items=len(minutes.action_items),
+        decisions=tn(lang, "minutes.saved.decisions", len(minutes.decisions)),
+        items=tn(lang, "minutes.saved.items", len(minutes.action_items)),
     )
     blocks: list[Block] = [section(f":memo: {text}")]
     if result.created:
         owners = ", ".join(sorted({_who(i.owner_slack_id, lang) for i in result.created}))
-        blocks.append(context(t(lang, "minutes.saved.deadlines", count=len(result.created), owners=owners)))
+        blocks.append(context(tn(lang, "minutes.saved.deadlines", len(result.created), owners=owners)))
     if result.waived:
-        blocks.append(context(t(lang, "minutes.saved.waived", count=result.waived)))
+        blocks.append(context(tn(lang, "minutes.saved.waived", result.waived)))
     buttons = [add_button(minutes, lang, primary=False)]
     if minutes.status == MinutesStatus.DRAFT:
         buttons.insert(0, button(t(lang, "minutes.button.circulate"), ACTION_CIRCULATE, str(minutes.id), "primary"))
     blocks.append(_buttons(minutes, *buttons))
     return Reply(text=t(lang, "minutes.saved.fallback", meeting=minutes.meeting.title), blocks=blocks)
+
+
+def approval_held(minutes: Minutes, requests: list[ChangeRequest], lang: str) -> Reply:
+    """To the approver: changes were asked for after the last edit; the requests, and **Approve anyway**."""
+    text = t(lang, "minutes.approve_held.body", meeting=_title(minutes))
+    asked = [
+        t(lang, "minutes.approve_held.request", who=_who(r.by, lang), comment=clip(escape(r.comment), 500))
+        for r in requests[-REQUESTS_SHOWN:]
+    ]
+    anyway = button(t(lang, "minutes.approve_held.button"), ACTION_APPROVE, f"{minutes.id}:confirmed", "danger")
+    return Reply(
+        text=text,
+        blocks=[
+            section(text),
+            *lines_to_sections(asked, 3),
+            context(t(lang, "minutes.approve_held.hint")),
+            _buttons(minutes, anyway),
+        ],
+    )
 
 
 def line(text: str) -> Reply:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.models import Deadline, Minutes, WorkingGroup
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import Block, Reply, clip, context, escape, header, lines_to_sections, section
 from bot.render.time import date_token, datetime_token
 from bot.services.meetings.occurrences import Occurrence
@@ -38,7 +38,7 @@ def open_items(items: OpenItems, lang: str) -> Reply:
         lines = [f"*{t(lang, 'mine.deadlines')}*"]
         lines += [_deadline_line(d, d.due_on < items.today, lang) for d in items.deadlines]
         blocks += lines_to_sections(lines, budget=8)
-        counts.append(t(lang, "mine.count_deadlines", count=len(items.deadlines)))
+        counts.append(tn(lang, "mine.count_deadlines", len(items.deadlines)))
     if items.actions:
         lines = [f"*{t(lang, 'mine.actions')}*"]
         for action in items.actions:
@@ -50,11 +50,11 @@ def open_items(items: OpenItems, lang: str) -> Reply:
                     line += f" · *{t(lang, 'mine.overdue')}*"
             lines.append(line)
         blocks += lines_to_sections(lines, budget=8)
-        counts.append(t(lang, "mine.count_actions", count=len(items.actions)))
+        counts.append(tn(lang, "mine.count_actions", len(items.actions)))
     if items.rsvps:
         lines = [f"*{t(lang, 'mine.rsvps')}*"] + [_meeting_line(o, lang) for o in items.rsvps]
         blocks += lines_to_sections(lines, budget=8)
-        counts.append(t(lang, "mine.count_rsvps", count=len(items.rsvps)))
+        counts.append(tn(lang, "mine.count_rsvps", len(items.rsvps)))
     blocks.append(context(t(lang, "mine.hint")))
     return Reply(text=f"{title}: " + ", ".join(counts), blocks=blocks)
 

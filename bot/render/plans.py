@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from bot.db.models import ActionPlan, Covenant, Deadline, Organisation
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import Reply, context, divider, escape, header, lines_to_sections, progress_bar, section
+from bot.render.deadline_titles import deadline_title
 from bot.render.time import date_token
 from bot.services.plans.plans import PlanSummary
 
@@ -61,7 +62,9 @@ def company_status(
         for deadline in deadlines[:MAX_LISTED]:
             tz = deadline.covenant.timezone
             late = t(lang, "plan.late") if deadline.due_on < today else ""
-            lines.append(f"• {escape(deadline.title)} — {date_token(deadline.due_on, tz, lang)} {late}".rstrip())
+            lines.append(
+                f"• {escape(deadline_title(deadline, lang))} — {date_token(deadline.due_on, tz, lang)} {late}".rstrip()
+            )
         blocks += lines_to_sections(lines, 10)
     blocks.append(context(t(lang, "plan.confidential_note")))
     return Reply(text=t(lang, "plan.status_title", company=company.name), blocks=blocks)
@@ -71,11 +74,11 @@ def summary_line(covenant: Covenant, summary: PlanSummary, lang: str) -> str:
     """``Convenant X (2026): 41 of 55 plans submitted, 6 overdue ▓▓▓▓▓▓▓░░░ 75%``."""
     if summary.cycle_year is None:
         return f"*{escape(covenant.name(lang))}*: {t(lang, 'plan.no_cycle')}"
-    figures = t(
+    figures = tn(
         lang,
         "plan.summary",
+        summary.total,
         submitted=summary.submitted,
-        total=summary.total,
         overdue=summary.overdue,
         assessed=summary.assessed,
     )
@@ -107,10 +110,10 @@ def overdue(
         if plans:
             lines = [
                 f"• *{escape(p.organisation.name)}* — {escape(p.covenant.name(lang))}: "
-                + t(
+                + tn(
                     lang,
                     "plan.days_overdue",
-                    days=(today - p.due_on).days,
+                    (today - p.due_on).days,
                     date=date_token(p.due_on, p.covenant.timezone, lang),
                 )
                 for p in plans[:MAX_LISTED]

@@ -6,8 +6,9 @@ from datetime import date
 
 from bot.db.enums import DeadlineKind
 from bot.db.models import Deadline
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.render.blocks import Reply, actions, button, context, escape, section
+from bot.render.deadline_titles import deadline_title
 from bot.render.time import date_token, plain_date
 
 ACTION_DONE = "reminder_done"
@@ -19,7 +20,7 @@ ACTION_NOT_RECEIVED = "plan_not_received"
 
 def _what(deadline: Deadline, lang: str) -> str:
     company = f" — *{escape(deadline.organisation.name)}*" if deadline.organisation else ""
-    return f"*{escape(deadline.title)}*{company} ({escape(deadline.covenant.name(lang))})"
+    return f"*{escape(deadline_title(deadline, lang))}*{company} ({escape(deadline.covenant.name(lang))})"
 
 
 def _when(deadline: Deadline, today: date, lang: str) -> str:
@@ -28,8 +29,8 @@ def _when(deadline: Deadline, today: date, lang: str) -> str:
     if days == 0:
         return t(lang, "reminder.due_today", date=due)
     if days > 0:
-        return t(lang, "reminder.due_in", date=due, days=days)
-    return t(lang, "reminder.overdue", date=due, days=-days)
+        return tn(lang, "reminder.due_in", days, date=due)
+    return tn(lang, "reminder.overdue", -days, date=due)
 
 
 def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> Reply:
@@ -48,8 +49,9 @@ def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> 
         ]
     buttons.append(button(t(lang, "reminder.not_for_me"), ACTION_NOT_FOR_ME, value))
     headline = f":bell: {what}\n{when}"
+    title = deadline_title(deadline, lang)
     return Reply(
-        text=f"{t(lang, 'reminder.fallback', title=deadline.title)} — {plain_date(deadline.due_on, lang)}",
+        text=f"{t(lang, 'reminder.fallback', title=title)} — {plain_date(deadline.due_on, lang)}",
         blocks=[section(headline), section(todo), actions(*buttons, block_id=f"reminder:{deadline.id}")],
     )
 
@@ -59,7 +61,7 @@ def escalation(deadline: Deadline, contacts: list[str], today: date, lang: str) 
     who = ", ".join(f"<@{c}>" for c in contacts) if contacts else t(lang, "reminder.no_contact_short")
     text = t(lang, "reminder.escalation", what=_what(deadline, lang), when=_when(deadline, today, lang))
     return Reply(
-        text=t(lang, "reminder.escalation_fallback", title=deadline.title),
+        text=t(lang, "reminder.escalation_fallback", title=deadline_title(deadline, lang)),
         blocks=[section(f":rotating_light: {text}"), context(t(lang, "reminder.contacts", who=who))],
     )
 
@@ -95,7 +97,7 @@ def submitted_notice(deadline: Deadline, by: str, on: date, lang: str) -> Reply:
     )
     value = str(deadline.id)
     return Reply(
-        text=t(lang, "reminder.submitted_fallback", title=deadline.title),
+        text=t(lang, "reminder.submitted_fallback", title=deadline_title(deadline, lang)),
         blocks=[
             section(f":inbox_tray: {text}"),
             actions(
@@ -111,7 +113,7 @@ def forwarded_notice(deadline: Deadline, by: str, lang: str) -> Reply:
     """For the secretariat: someone said a reminder is not for them."""
     text = t(lang, "reminder.forwarded", who=f"<@{by}>", what=_what(deadline, lang))
     return Reply(
-        text=t(lang, "reminder.forwarded_fallback", title=deadline.title),
+        text=t(lang, "reminder.forwarded_fallback", title=deadline_title(deadline, lang)),
         blocks=[section(f":leftwards_arrow_with_hook: {text}")],
     )
 

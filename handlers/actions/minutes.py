@@ -43,12 +43,13 @@ def on_form_button(
 def on_minutes_button(body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext) -> None:
     deps = deps_of(context)
     value = str(action.get("value", ""))
-    channel_lang = deps.settings.bot_language
+    # For channels without a language of their own (a group's or covenant's): the bot's.
+    default_lang = deps.settings.bot_language
     decide: dict[str, Callable[[Ask], Outcome]] = {
         render.ACTION_ADD: lambda ask: actions.add(ask, value),
-        render.ACTION_TAKE: lambda ask: actions.take(ask, value, channel_lang),
+        render.ACTION_TAKE: lambda ask: actions.take(ask, value, default_lang),
         render.ACTION_CIRCULATE: lambda ask: actions.circulate(ask, value),
-        render.ACTION_APPROVE: lambda ask: actions.approve(ask, value, channel_lang),
+        render.ACTION_APPROVE: lambda ask: actions.approve(ask, value, default_lang),
         render.ACTION_CHANGES: lambda ask: actions.changes_form(ask, value),
         render.ACTION_CORRECT: lambda ask: actions.correct(ask, value),
     }

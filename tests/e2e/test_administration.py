@@ -215,7 +215,7 @@ def test_everyone_else_is_refused_clearly(slack: SlackHarness, session_factory: 
     for user in others:
         reply = reply_text(slack.command("/covenant", text, user))
         assert "secretariat" in reply.lower() or "secretariaat" in reply.lower(), (user, reply)
-        assert "Nothing was changed" in reply or "Er is niets gewijzigd" in reply
+        assert "Nothing was changed" in reply or "Er is niets veranderd" in reply
     with session_factory() as session:
         assert _audit_count(session) == before
         assert session.scalar(select(Organisation).where(Organisation.name == "Zeewind")) is None

@@ -16,7 +16,7 @@ def test_companies_lists_join_dates_and_who_left(slack: SlackHarness) -> None:
     reply = slack.command("/covenant", "companies textiel", EMMA)
     text = reply_text(reply)
     assert "Companies in Agreement on Sustainable Garments and Textile" in text
-    assert "Taking part now: 0 companies. Left: 2." in text
+    assert "Companies taking part now: 0. Left: 2." in text
     assert "~Modehuis Amstel BV (demo)~" in text and "left on" in text and "Uitgesloten door de stuurgroep" in text
     assert button_ids(reply.args["blocks"]) == set()  # one page: no Next/Previous
     energy = reply_text(slack.command("/covenant", "bedrijven hernieuwbare-energie", SANNE))

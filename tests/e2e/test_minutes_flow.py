@@ -3,7 +3,8 @@ the form, action items reminded, circulation, approval and its permissions, corr
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+import json
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 
@@ -168,7 +169,7 @@ def test_approval_flow_member_cannot_approve_chair_approves_once(
     update = standin.wait_for("chat.update")[0]
     assert update.args["ts"] == circulated.response["ts"] and render.ACTION_APPROVE not in reply_text(update)
     again = answer_to(slack, click(slack, uid("tom"), render.ACTION_APPROVE, str(minutes_id))[0])
-    assert "approved already" in again and "nothing changed" in again
+    assert "approved already" in again and "Nothing was changed." in again
     with session_factory() as session:
         minutes = session.get(Minutes, minutes_id)
         assert minutes is not None and minutes.status == MinutesStatus.APPROVED
@@ -294,3 +295,79 @@ def test_a_form_that_opens_too_late_says_so_instead_of_a_generic_apology(
     [refused] = slack.standin.calls_to("views.open")
     assert refused.response["error"] == "expired_trigger_id"
     assert "could not be opened in time" in answer and "something went wrong on our side" not in answer
+
+
+def test_a_correction_keeps_the_minute_taker_and_records_who_corrected(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    first = write_minutes(slack, session_factory)  # Tom takes the minutes
+    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(first))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
+    click(slack, uid("emma"), render.ACTION_APPROVE, str(first))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.APPROVED)
+    _, before = click(slack, uid("sanne"), render.ACTION_CORRECT, str(first))  # the secretariat corrects
+    opened_view(slack, before)
+    second = eventually(session_factory, lambda s: call_minutes(s).id if call_minutes(s).version == 2 else None)
+    with session_factory() as session:
+        old, new = session.get(Minutes, first), session.get(Minutes, second)
+        assert old is not None and new is not None and old.taker is not None and new.taker is not None
+        assert new.taker.slack_user_id == old.taker.slack_user_id == uid("tom")
+        corrected = session.scalar(select(AuditEntry).where(AuditEntry.action == "minutes.corrected"))
+        assert corrected is not None and corrected.actor == uid("sanne") and corrected.entity_id == second
+    shown = reply_text(slack.command("/minutes", "show metals", uid("emma")))
+    assert f"Minute-taker: <@{uid('tom')}>" in shown and f"<@{uid('sanne')}>" not in shown.split("Minute-taker")[1]
+
+
+def test_approving_with_a_change_request_open_asks_to_confirm_first(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    minutes_id = write_minutes(slack, session_factory)
+    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(minutes_id))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
+    _, before = click(slack, uid("ahmed"), render.ACTION_CHANGES, str(minutes_id))
+    assert submit(slack, uid("ahmed"), opened_view(slack, before), comment="Add the grievance questions.") == {}
+    standin.wait_until(lambda c: c.method == "chat.postMessage" and "grievance questions" in reply_text(c))
+    warning = slack.wait_response(click(slack, uid("emma"), render.ACTION_APPROVE, str(minutes_id))[0])
+    text = reply_text(warning)
+    assert f"<@{uid('ahmed')}>" in text and "grievance questions" in text and "not approved yet" in text
+    [confirm] = [b for b in json.loads(text[text.index("[") :]) if b.get("type") == "actions"]
+    [anyway] = confirm["elements"]
+    assert anyway["action_id"] == render.ACTION_APPROVE and anyway["text"]["text"] == "Approve anyway"
+    with session_factory() as session:
+        assert call_minutes(session).status == MinutesStatus.CIRCULATED  # nothing approved yet
+    approved = answer_to(slack, click(slack, uid("emma"), render.ACTION_APPROVE, anyway["value"])[0])
+    assert "You approved" in approved
+    with session_factory() as session:
+        assert call_minutes(session).status == MinutesStatus.APPROVED
+
+
+def test_a_change_request_answered_by_an_edit_no_longer_holds_up_approval(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    minutes_id = write_minutes(slack, session_factory)
+    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(minutes_id))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
+    _, before = click(slack, uid("ahmed"), render.ACTION_CHANGES, str(minutes_id))
+    assert submit(slack, uid("ahmed"), opened_view(slack, before), comment="Add the grievance questions.") == {}
+    standin.wait_until(lambda c: c.method == "chat.postMessage" and "grievance questions" in reply_text(c))
+    clock.advance(timedelta(minutes=5))
+    write_minutes(slack, session_factory)  # Tom edits the circulated minutes after the request
+    saves = select(func.count()).where(AuditEntry.action == "minutes.saved")
+    eventually(session_factory, lambda s: s.scalar(saves) == 2)  # the edit is stored before anyone approves
+    approved = answer_to(slack, click(slack, uid("emma"), render.ACTION_APPROVE, str(minutes_id))[0])
+    assert "You approved" in approved

@@ -57,11 +57,13 @@ def _delta_plan(session_factory: SessionFactory) -> ActionPlan:
 def test_mark_submitted_tells_the_secretariat_who_confirms(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
 ) -> None:
-    reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
+    reminder = _reminder(slack, sweeper, "emma", "Action plan")
+    assert "Action plan 2026" in str(reminder.args["blocks"]) and "Plan van aanpak" not in str(reminder.args)
     replies = press(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
     assert replies[0].args["replace_original"] in (True, "true")
     assert "marked as submitted" in replies[0].args["text"]
     notice = _secretariat_message(slack, "ingediend")
+    assert "Plan van aanpak 2026" in str(notice.args["blocks"])  # the secretariat's channel reads Dutch
     plan = _delta_plan(session_factory)
     assert plan.submitted_on is not None and not plan.submitted_confirmed
     # Pressed again: nothing changes, and the presser is told.
@@ -83,7 +85,7 @@ def test_mark_submitted_tells_the_secretariat_who_confirms(
 def test_not_received_reopens_and_reminders_resume(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
 ) -> None:
-    reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
+    reminder = _reminder(slack, sweeper, "emma", "Action plan")
     press(slack, reminder, render.ACTION_DONE, person("emma").slack_user_id)
     notice = _secretariat_message(slack, "ingediend")
     press(slack, notice, render.ACTION_NOT_RECEIVED, person("tom").slack_user_id)
@@ -97,7 +99,7 @@ def test_not_received_reopens_and_reminders_resume(
 def test_snooze_holds_reminders_but_never_past_the_due_date(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
 ) -> None:
-    reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
+    reminder = _reminder(slack, sweeper, "emma", "Action plan")
     replies = press(slack, reminder, f"{render.ACTION_SNOOZE}_3", person("emma").slack_user_id)
     assert "Snoozed" in replies[-1].args["text"]
     plan = _delta_plan(session_factory)
@@ -115,12 +117,12 @@ def test_snooze_holds_reminders_but_never_past_the_due_date(
 def test_wrong_person_cannot_act_on_someone_elses_reminder(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
 ) -> None:
-    reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
+    reminder = _reminder(slack, sweeper, "emma", "Action plan")
     for action in (render.ACTION_DONE, f"{render.ACTION_SNOOZE}_1", render.ACTION_NOT_FOR_ME):
         replies = press(slack, reminder, action, person("pieter").slack_user_id)
         # Pieter (another company) is told nothing about Delta's deadline, not even that it exists.
         assert [r.args["text"] for r in replies] == [
-            "Dat bestaat niet meer, of het is niet voor jou. Er is niets gewijzigd."
+            "Dat bestaat niet meer, of het is niet voor jou. Er is niets veranderd."
         ]
     plan = _delta_plan(session_factory)
     assert plan.submitted_on is None
@@ -129,7 +131,7 @@ def test_wrong_person_cannot_act_on_someone_elses_reminder(
 def test_not_for_me_stops_reminders_and_forwards_to_the_secretariat(
     slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory, clock: ManualClock
 ) -> None:
-    reminder = _reminder(slack, sweeper, "emma", "Plan van aanpak")
+    reminder = _reminder(slack, sweeper, "emma", "Action plan")
     press(slack, reminder, render.ACTION_NOT_FOR_ME, person("emma").slack_user_id)
     _secretariat_message(slack, "niet voor")
     again = press(slack, reminder, render.ACTION_NOT_FOR_ME, person("emma").slack_user_id)

@@ -43,7 +43,7 @@ from tests.support.minutes import end_the_call, write_minutes
 SANNE, EMMA, TOM, PIETER, FATIMA, AHMED = (
     person(key).slack_user_id for key in ("sanne", "emma", "tom", "pieter", "fatima", "ahmed")
 )
-REPLAYED = ("already reached me", "al eerder bij me binnen")
+REPLAYED = ("already reached me", "had ik al ontvangen")
 SENDS = 5
 
 
@@ -302,7 +302,7 @@ def _reopen(session_factory: SessionFactory) -> None:
 
 SUBMITTED = ("recorded as submitted", "marked as submitted", "vastgelegd als ingediend")
 # Told who recorded it and when (a command), or that it was already done (a button pressed on a closed deadline).
-ALREADY = ("already recorded as submitted on", "al als ingediend geregistreerd op", "This was already marked as done")
+ALREADY = ("already recorded as submitted on", "als ingediend vastgelegd", "This was already marked as done")
 
 
 @pytest.mark.parametrize("pairing", ["command and button", "two secretariat commands"])
@@ -313,7 +313,7 @@ def test_two_submitting_the_same_plan_at_once_record_it_once(
     [reminder] = [
         c
         for c in slack.standin.calls_to("chat.postMessage")
-        if c.ok and c.args["channel"] == EMMA and "Plan van aanpak" in c.args["text"]
+        if c.ok and c.args["channel"] == EMMA and "Action plan" in c.args["text"]
     ][-1:]
     outcomes: list[tuple[int, int]] = []
     for _trial in range(TRIALS):

@@ -30,6 +30,8 @@ class Covenant(Timestamped, Base):
     facilitator: Mapped[str | None] = mapped_column(String(200))
     secretariat: Mapped[str | None] = mapped_column(String(200))
     secretariat_channel: Mapped[str | None] = mapped_column(String(32))
+    # The language of the bot's messages in the secretariat channel; None: the bot's default language.
+    language: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str] = mapped_column(String(64), default="Europe/Amsterdam")
     # Company cycle: first plan N months after joining, later plans on a yearly date.
     first_plan_months: Mapped[int] = mapped_column(default=12)

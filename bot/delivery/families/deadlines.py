@@ -18,6 +18,7 @@ from bot.db.models import Deadline, ReminderDelivery
 from bot.delivery.family import Family, kind
 from bot.render import reminders as render
 from bot.render.blocks import Reply
+from bot.render.deadline_titles import deadline_title
 from bot.services.fingerprints import PlannerMemory
 from bot.services.plans import deadlines, reminders
 
@@ -83,7 +84,7 @@ def _no_contact(session: Session, delivery: ReminderDelivery, now: datetime, lan
 def _failure(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
     payload = delivery.payload or {}
     deadline = _deadline(session, delivery)
-    title = deadline.title if deadline else str(payload.get("rule", "?"))
+    title = deadline_title(deadline, lang) if deadline else str(payload.get("rule", "?"))
     return render.delivery_failed(title, str(payload.get("recipient", "?")), str(payload.get("error", "?")), lang)
 
 

@@ -257,6 +257,29 @@ def set_phase(
     return before
 
 
+def set_language(session: Session, actor: Viewer, covenant: Covenant, language: str, now: datetime) -> str | None:
+    """Choose the language of the bot's messages in the covenant's secretariat channel (``nl``/``en``); returns
+    the language before (None: the bot's default). UsageError for another language, nothing written."""
+    _require_secretariat(actor, covenant)
+    if language not in ("nl", "en"):
+        raise UsageError("group.bad_language", language=language)
+    before = covenant.language
+    if before == language:
+        return before
+    covenant.language = language
+    audit.record(
+        session,
+        at=now,
+        actor=actor.slack_user_id,
+        action="covenant.language",
+        entity="covenant",
+        entity_id=covenant.id,
+        detail={"covenant": covenant.slug, "from": before, "to": language},
+    )
+    session.commit()
+    return before
+
+
 MAX_NAME = 200
 
 

@@ -40,6 +40,7 @@ from bot.db.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
+from bot.services.plans.plans import plan_title
 from config import CONFIG_DIR, read_yaml
 
 SEED_DIR = CONFIG_DIR / "seed"
@@ -317,7 +318,7 @@ def _demo_plans_and_deadlines(
             ref=f"plan:{org.id}:{covenant.id}:{year}",
             covenant_id=covenant.id,
             kind=DeadlineKind.ACTION_PLAN,
-            title=f"Plan van aanpak {year}",
+            title=plan_title(year),
             organisation_id=org.id,
             due_on=due,
         )

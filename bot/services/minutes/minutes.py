@@ -364,7 +364,8 @@ def correct(session: Session, minutes: Minutes, viewer: Viewer, now: datetime) -
         status=MinutesStatus.DRAFT,
         summary=newest.summary,
         attendees=newest.attendees,
-        taker_id=viewer.person_id or newest.taker_id,
+        # The minute-taker stays who took the minutes; the audit row below records who corrected them.
+        taker_id=newest.taker_id if newest.taker_id is not None else viewer.person_id,
         supersedes_id=newest.id,
         search_text=newest.search_text,
         decisions=[Decision(position=d.position, text=d.text) for d in newest.decisions],
@@ -393,16 +394,17 @@ def correct(session: Session, minutes: Minutes, viewer: Viewer, now: datetime) -
     return load(session, correction.id)
 
 
-def posted(session: Session, minutes: Minutes, rule: str) -> list[tuple[str, str]]:
-    """(channel, ts) of the messages of ``rule`` about these minutes that went out (to update them later)."""
+def posted(session: Session, minutes: Minutes, rule: str) -> list[tuple[str, str, str]]:
+    """(recipient, channel, ts) of the messages of ``rule`` about these minutes that went out (to update them
+    later in the recipient's language)."""
     rows = session.execute(
-        select(ReminderDelivery.slack_channel, ReminderDelivery.slack_ts).where(
+        select(ReminderDelivery.recipient, ReminderDelivery.slack_channel, ReminderDelivery.slack_ts).where(
             ReminderDelivery.minutes_id == minutes.id,
             ReminderDelivery.rule == rule,
             ReminderDelivery.status == DeliveryStatus.SENT,
         )
     ).all()
-    return [(channel, ts) for channel, ts in rows if channel and ts]
+    return [(recipient, channel, ts) for recipient, channel, ts in rows if channel and ts]
 
 
 def contribution_count(minutes: Minutes) -> int:

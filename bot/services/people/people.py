@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from bot.db.enums import RoleKind
-from bot.db.models import Person, Role, SlackProfile, WorkingGroup
+from bot.db.models import Covenant, Person, Role, SlackProfile, WorkingGroup
 from bot.services import locking
 from bot.services.administration import audit
 
@@ -61,20 +61,30 @@ def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
 
 
 def language_of(session: Session, slack_id: str, default: str) -> str:
-    """The language to write to a user in (their choice, else their Slack locale); a working group's channel
-    gets the group's language; other channels ``default``."""
+    """The language to write to a user in (their choice, else their Slack locale); a channel gets its
+    audience's language: a working group's channel the group's (else its covenant's), a secretariat channel
+    the covenant's; other channels ``default``."""
     from bot.i18n import language_for
 
     if not slack_id.startswith(("U", "W")):
-        group_language = session.scalar(
-            select(WorkingGroup.language).where(WorkingGroup.channel_id == slack_id, WorkingGroup.language.is_not(None))
-        )
-        return group_language or default
+        return channel_language(session, slack_id, default)
     person = person_by_slack_id(session, slack_id)
     if person is not None and person.language:
         return person.language
     profile = session.get(SlackProfile, slack_id)
     return language_for(profile.locale if profile else None, default)
+
+
+def channel_language(session: Session, channel: str, default: str) -> str:
+    """The language of the bot's messages in ``channel``: its working group's, else its covenant's (a group's
+    covenant, or the covenant whose secretariat channel it is), else ``default``."""
+    group = session.scalar(select(WorkingGroup).where(WorkingGroup.channel_id == channel))
+    if group is not None:
+        return group.language or group.covenant.language or default
+    covenant_language = session.scalar(
+        select(Covenant.language).where(Covenant.secretariat_channel == channel, Covenant.language.is_not(None))
+    )
+    return covenant_language or default
 
 
 def ensure_person(session: Session, slack_user_id: str, name_hint: str | None = None) -> tuple[Person, bool]:

@@ -35,6 +35,11 @@ class PlanSummary:
     outcomes: dict[AssessmentOutcome, int] = field(default_factory=dict)
 
 
+def plan_title(year: int) -> str:
+    """The stored title of an action plan's deadline; readers see it in their language (bot.render.deadline_titles)."""
+    return f"Plan van aanpak {year}"
+
+
 def current_cycle_year(session: Session, covenant_id: int, today: date) -> int | None:
     """This year's cycle if it has plans, else the latest cycle before it (None without any plans)."""
     return session.scalar(
@@ -199,7 +204,7 @@ def set_due(
             session,
             covenant_id=covenant_id,
             kind=DeadlineKind.ACTION_PLAN,
-            title=f"Plan van aanpak {due_on.year}",
+            title=plan_title(due_on.year),
             due_on=due_on,
             now=now,
             actor=actor,
