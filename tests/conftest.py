@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,7 @@ from bot.delivery import Sweeper
 from bot.entry.web import create_flask_app
 from bot.services.administration import seed
 from bot.slack_standin import StandinSlack
+from bot.slack_standin.ratelimits import SLACK_LIMITS
 from config.settings import Settings
 from tests.support.demo import NOW, SIGNING_SECRET
 from tests.support.harness import AppServer, SlackHarness
@@ -88,8 +91,18 @@ def clock() -> ManualClock:
 
 
 @pytest.fixture
-def standin() -> Iterator[StandinSlack]:
-    server = StandinSlack().start()
+def standin(clock: ManualClock) -> Iterator[StandinSlack]:
+    """The stand-in Web API with Slack's own rate limits and Block Kit rules.
+
+    Its time runs with the wall clock and with the test's ``clock``: a test that moves the clock on (to let a
+    retry come due) lets Slack's limits refill by as much, as the same wait would in a real workspace.
+    """
+    start = clock.now()
+
+    def elapsed() -> float:
+        return time.monotonic() + (clock.now() - start).total_seconds()
+
+    server = StandinSlack(rate_limits=replace(SLACK_LIMITS, clock=elapsed)).start()
     for person in seed.demo_people():
         server.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
     server.add_user("UNKNOWN001", "Unknown Person", locale="en-US", tz="America/New_York")

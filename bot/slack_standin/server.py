@@ -13,8 +13,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
-from bot.slack_standin.blockkit import check_message, check_view
-from bot.slack_standin.ratelimits import RATE_LIMITED_METHODS, RateLimiter, RateLimits
+from bot.slack_standin.blockkit import check_message, check_view, message_warnings
+from bot.slack_standin.ratelimits import SLACK_LIMITS, RateLimiter, RateLimits
+
+# The errors with which Slack refuses what was sent (as opposed to where, when or how often).
+REFUSALS = frozenset({"invalid_blocks", "invalid_arguments"})
 
 # Fields that slack_sdk sends JSON-encoded inside form bodies.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
@@ -47,11 +50,12 @@ class _Server(ThreadingHTTPServer):
 class StandinSlack:
     """Start with :meth:`start`; point ``WebClient(base_url=...)`` at :attr:`api_url`.
 
-    With ``rate_limits`` chat.postMessage is limited as Slack limits it (per channel and workspace-wide),
-    answering 429 with ``Retry-After`` beyond the limits; without, every call is accepted.
+    Every Web API method is rate-limited as Slack limits it (``rate_limits``, Slack's own by default: see
+    :mod:`bot.slack_standin.ratelimits`), answering 429 with ``Retry-After`` beyond the limits. A test that
+    floods on purpose passes raised limits by name (``SLACK_LIMITS.raised(...)``); there is no switch-off.
     """
 
-    def __init__(self, on_call: Callable[[Call], None] | None = None, rate_limits: RateLimits | None = None) -> None:
+    def __init__(self, on_call: Callable[[Call], None] | None = None, rate_limits: RateLimits = SLACK_LIMITS) -> None:
         self.calls: list[Call] = []
         self.users: dict[str, dict[str, Any]] = {}
         self.bot_user_id = "UBOTCOVENANT"
@@ -60,7 +64,7 @@ class StandinSlack:
         self.fault: Fault | None = None
         # Seconds each chat.postMessage takes (to make concurrent senders overlap in tests).
         self.latency = 0.0
-        self.rate_limiter = RateLimiter(rate_limits) if rate_limits is not None else None
+        self.rate_limiter = RateLimiter(rate_limits)
         self._lock = threading.Condition()
         self._ts = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -166,9 +170,15 @@ class StandinSlack:
                 self._lock.wait(remaining)
 
     def limit_violations(self) -> list[Call]:
-        """Calls Slack would have refused for breaking Block Kit limits."""
+        """Calls Slack would have refused for what was sent: blocks breaking Block Kit's rules, or a view that
+        is not valid where it went."""
         with self._lock:
-            return [call for call in self.calls if call.response.get("error") == "invalid_blocks"]
+            return [call for call in self.calls if call.response.get("error") in REFUSALS]
+
+    def warnings(self) -> list[Call]:
+        """Calls Slack accepted with a warning (e.g. blocks without a notification fallback text)."""
+        with self._lock:
+            return [call for call in self.calls if call.response.get("warning")]
 
     def reset(self) -> None:
         with self._lock:
@@ -195,8 +205,9 @@ class StandinSlack:
             self._record(Call(method, args, {"ok": False, "fault": status, **body}, parsed.path))
             self._send(request, status, body, headers)
             return
-        if self.rate_limiter is not None and method in RATE_LIMITED_METHODS:
-            retry_after = self.rate_limiter.admit(self._channel_of(args))
+        if not method.startswith("unknown:"):
+            channel = self._channel_of(args) if method == "chat.postMessage" else ""
+            retry_after = self.rate_limiter.admit(channel, method)
             if retry_after is not None:
                 refusal = {"ok": False, "error": "ratelimited"}
                 self._record(Call(method, args, {**refusal, "status": 429}, parsed.path))
@@ -251,20 +262,26 @@ class StandinSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        warnings: list[str] = []
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"):
-            problems = check_message(args)
-            if problems:
-                return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+            refusal = check_message(args)
+            if refusal is not None:
+                return refusal.answer()
+            warnings = message_warnings(args)
         if method in ("views.open", "views.publish", "views.update", "views.push"):
-            problems = check_view(args.get("view") or {})
-            if problems:
-                return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+            refusal = check_view(args.get("view") or {}, published=method == "views.publish")
+            if refusal is not None:
+                return refusal.answer()
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if method == "response_url":
-            return {"ok": True}
-        if handler is None:
+            result: dict[str, Any] = {"ok": True}
+        elif handler is None:
             return {"ok": False, "error": "unknown_method"}
-        result: dict[str, Any] = handler(args)
+        else:
+            result = handler(args)
+        if warnings and result.get("ok"):
+            # Slack accepts these and says why in a warning (chat.postMessage docs, "text" argument).
+            result = {**result, "warning": ",".join(warnings), "response_metadata": {"warnings": warnings}}
         return result
 
     # -- Web API methods ---------------------------------------------------------------------------
