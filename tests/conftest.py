@@ -90,9 +90,14 @@ def clock() -> ManualClock:
     return ManualClock(NOW)
 
 
+# Tests marked floods_slack (the fuzzers: thousands of commands a minute from one or two people) would only measure
+# Slack's throttling under its real limits: for them the stand-in's limits are a thousand times Slack's.
+FLOOD_LIMITS = SLACK_LIMITS.raised(1000)
+
+
 @pytest.fixture
-def standin(clock: ManualClock) -> Iterator[StandinSlack]:
-    """The stand-in Web API with Slack's own rate limits and Block Kit rules.
+def standin(clock: ManualClock, request: pytest.FixtureRequest) -> Iterator[StandinSlack]:
+    """The stand-in Web API with Slack's own rate limits and Block Kit rules (raised for floods_slack tests).
 
     Its time runs with the wall clock and with the test's ``clock``: a test that moves the clock on (to let a
     retry come due) lets Slack's limits refill by as much, as the same wait would in a real workspace.
@@ -102,7 +107,8 @@ def standin(clock: ManualClock) -> Iterator[StandinSlack]:
     def elapsed() -> float:
         return time.monotonic() + (clock.now() - start).total_seconds()
 
-    server = StandinSlack(rate_limits=replace(SLACK_LIMITS, clock=elapsed)).start()
+    limits = FLOOD_LIMITS if request.node.get_closest_marker("floods_slack") else SLACK_LIMITS
+    server = StandinSlack(rate_limits=replace(limits, clock=elapsed)).start()
     for person in seed.demo_people():
         server.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
     server.add_user("UNKNOWN001", "Unknown Person", locale="en-US", tz="America/New_York")
