@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,6 +23,7 @@ from bot.entry.web import create_flask_app
 from bot.services.administration import seed
 from bot.slack_standin import StandinSlack
 from bot.slack_standin.demo import furnish
+from bot.slack_standin.ratelimits import SLACK_LIMITS
 from config.settings import Settings
 from tests.support.demo import NOW, SIGNING_SECRET
 from tests.support.harness import AppServer, SlackHarness
@@ -96,9 +99,27 @@ def clock() -> ManualClock:
     return ManualClock(NOW)
 
 
+# Tests marked floods_slack (the fuzzers: thousands of commands a minute from one or two people) would only measure
+# Slack's throttling under its real limits: for them the stand-in's limits are a thousand times Slack's, or the
+# factor the marker names (a test that runs production's timings faster, say, raises Slack's limits as much).
+FLOOD_LIMITS = SLACK_LIMITS.raised(1000)
+
+
 @pytest.fixture
-def standin() -> Iterator[StandinSlack]:
-    server = StandinSlack().start()
+def standin(clock: ManualClock, request: pytest.FixtureRequest) -> Iterator[StandinSlack]:
+    """The stand-in Web API with Slack's own rate limits and Block Kit rules (raised for floods_slack tests).
+
+    Its time runs with the wall clock and with the test's ``clock``: a test that moves the clock on (to let a
+    retry come due) lets Slack's limits refill by as much, as the same wait would in a real workspace.
+    """
+    start = clock.now()
+
+    def elapsed() -> float:
+        return time.monotonic() + (clock.now() - start).total_seconds()
+
+    flood = request.node.get_closest_marker("floods_slack")
+    limits = SLACK_LIMITS if flood is None else SLACK_LIMITS.raised(flood.args[0]) if flood.args else FLOOD_LIMITS
+    server = StandinSlack(rate_limits=replace(limits, clock=elapsed)).start()
     furnish(server, [*seed.demo_people(), UNKNOWN_PERSON], seed.demo_channels())
     # Channels the tests name: where the bot was invited (a share, a secretariat or group channel made in a
     # test) and a private one it was not invited to.

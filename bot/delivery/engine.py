@@ -45,6 +45,13 @@ from config.settings import Settings
 
 logger = logging.getLogger(__name__)
 
+# chat.postMessage allows about one message a second per channel (short bursts aside) and a workspace-wide
+# number: a sweep with several messages for one channel, or a fan-out, meets 429s with a Retry-After of a
+# second or two. A send waits out that short a refusal and goes in the same sweep (everyone waits at the gate
+# meanwhile, as Slack asks); a longer one puts the delivery back for later.
+WAIT_IN_SWEEP_SECONDS = 5.0
+WAITS_IN_SWEEP = 3
+
 PERMANENT_ERRORS = frozenset(
     {
         "user_not_found",
@@ -245,21 +252,31 @@ class Sweeper:
         unsure_before = delivery.unsure_since
         if not store.start_post(session, delivery, self.worker, self.clock.now(), self.lease):
             return result  # the claim was lost (the lease ran out while waiting): someone else sends it
-        try:
-            response = self.client.chat_postMessage(
-                channel=delivery.recipient,
-                metadata={"event_type": METADATA_TYPE, "event_payload": {"delivery_id": delivery.id}},
-                unfurl_links=False,
-                **reply.as_message(),
-            )
-        except SlackApiError as error:
-            return self._api_error(session, delivery, error, unsure_before)
-        except (OSError, HTTPException) as error:
-            # The request may or may not have reached Slack: the row stays unsure, the retry looks first.
-            delay = self._backoff(delivery.posts)
-            return SweepResult.of(
-                store.mark_retry(session, delivery, self.worker, self.clock.now(), delay, f"uncertain: {error}")
-            )
+        waits = 0
+        while True:
+            try:
+                response = self.client.chat_postMessage(
+                    channel=delivery.recipient,
+                    metadata={"event_type": METADATA_TYPE, "event_payload": {"delivery_id": delivery.id}},
+                    unfurl_links=False,
+                    **reply.as_message(),
+                )
+                break
+            except SlackApiError as error:
+                retry_after = _retry_after(error)
+                if retry_after is None or retry_after > WAIT_IN_SWEEP_SECONDS or waits >= WAITS_IN_SWEEP:
+                    return self._api_error(session, delivery, error, unsure_before)
+                # Slack refused it (nothing stored) for a second or two: wait that out and send it in this sweep.
+                waits += 1
+                with self._gate:
+                    self._pause_until = max(self._pause_until, time.monotonic() + retry_after)
+                self._wait_for_gate()
+            except (OSError, HTTPException) as error:
+                # The request may or may not have reached Slack: the row stays unsure, the retry looks first.
+                delay = self._backoff(delivery.posts)
+                return SweepResult.of(
+                    store.mark_retry(session, delivery, self.worker, self.clock.now(), delay, f"uncertain: {error}")
+                )
         if store.mark_sent(session, delivery, self.worker, str(response["channel"]), str(response["ts"]), now):
             result.sent += 1
             self._after(session, delivery, now)
@@ -272,8 +289,8 @@ class Sweeper:
         now = self.clock.now()
         status = error.response.status_code
         code = str(error.response.get("error", "")) if error.response.data else ""
-        if status == 429 or code == "ratelimited":
-            retry_after = float(error.response.headers.get("Retry-After", error.response.headers.get("retry-after", 1)))
+        retry_after = _retry_after(error)
+        if retry_after is not None:
             with self._gate:
                 self._pause_until = max(self._pause_until, time.monotonic() + retry_after)
             delay = timedelta(seconds=retry_after)
@@ -327,3 +344,12 @@ class Sweeper:
         for claimed_id, attempt in claimed:
             result.add(self.deliver(claimed_id, attempt))
         return result
+
+
+def _retry_after(error: SlackApiError) -> float | None:
+    """Seconds Slack asks to wait when ``error`` is a rate limit (429 / ratelimited), else None."""
+    code = str(error.response.get("error", "")) if error.response.data else ""
+    if error.response.status_code != 429 and code != "ratelimited":
+        return None
+    headers = error.response.headers
+    return max(0.0, float(headers.get("Retry-After", headers.get("retry-after", 1))))

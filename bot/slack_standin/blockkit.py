@@ -1,7 +1,16 @@
-"""Slack's Block Kit limits (shared/SLACK.md), checked on every message and view the stand-in receives."""
+"""Slack's Block Kit rules, checked on every message and view the stand-in receives.
+
+Where each rule comes from: the block and element reference pages under https://docs.slack.dev/reference/block-kit/
+(limits per field, summarised in shared/SLACK.md), the view reference https://docs.slack.dev/reference/views/ and
+views.publish (https://docs.slack.dev/reference/methods/views.publish: "publish a static view for a Home tab").
+Slack refuses a message or view breaking them with ``invalid_blocks`` (a view that is not valid where it goes,
+with ``invalid_arguments``); what Slack accepts with a warning (a message with blocks but no fallback text)
+is answered with ``warning``, not refused.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 LIMITS = {
@@ -19,10 +28,26 @@ LIMITS = {
     "static_select_options": 100,
     "view_title": 24,
     "private_metadata": 3000,
-    "message_chars": 12000,
     "plain_text_input_max": 3000,
     "option_value": 150,
+    # Option object: text "maximum length ... 75 characters" (reference/block-kit/composition-objects).
+    "option_text": 75,
 }
+
+# Not a documented limit: Slack answered msg_blocks_too_long at ~13,200 characters in all blocks although every
+# documented limit held (slackapi/bolt-js#2509). The stand-in warns past this estimate instead of refusing.
+BLOCK_TEXT_ESTIMATE = 12000
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why Slack would refuse a message or view: its ``error`` code and the problems found."""
+
+    error: str
+    problems: tuple[str, ...]
+
+    def answer(self) -> dict[str, Any]:
+        return {"ok": False, "error": self.error, "response_metadata": {"messages": list(self.problems)}}
 
 
 def _text(obj: Any) -> str:
@@ -48,6 +73,8 @@ def _check_element(element: dict[str, Any], where: str, problems: list[str]) -> 
         value = str(option.get("value", ""))
         if not value or len(value) > LIMITS["option_value"]:
             problems.append(f"{where}: option value empty or longer than {LIMITS['option_value']}")
+        if len(_text(option.get("text"))) > LIMITS["option_text"]:
+            problems.append(f"{where}: option text longer than {LIMITS['option_text']}")
     if kind == "plain_text_input" and int(element.get("max_length", 0)) > LIMITS["plain_text_input_max"]:
         problems.append(f"{where}: plain_text_input max_length over {LIMITS['plain_text_input_max']}")
 
@@ -57,13 +84,23 @@ def check_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> list[str]:
     problems: list[str] = []
     if len(blocks) > max_blocks:
         problems.append(f"{len(blocks)} blocks, more than {max_blocks}")
+    seen_ids: set[str] = set()
     for index, block in enumerate(blocks):
         where = f"block {index} ({block.get('type')})"
-        if len(str(block.get("block_id", ""))) > LIMITS["id"]:
+        block_id = block.get("block_id")
+        if len(str(block_id or "")) > LIMITS["id"]:
             problems.append(f"{where}: block_id longer than {LIMITS['id']}")
+        # "block_id should be unique for each message and each iteration of a message" (reference/block-kit/blocks).
+        if block_id is not None:
+            if str(block_id) in seen_ids:
+                problems.append(f"{where}: block_id {block_id!r} used twice")
+            seen_ids.add(str(block_id))
         kind = block.get("type")
         if kind == "header" and len(_text(block.get("text"))) > LIMITS["header_text"]:
             problems.append(f"{where}: header longer than {LIMITS['header_text']}")
+        # Header block: "text: The text for the block, in the form of a plain_text text object" (no mrkdwn).
+        if kind == "header" and isinstance(block.get("text"), dict) and block["text"].get("type") != "plain_text":
+            problems.append(f"{where}: header text must be plain_text")
         if kind == "section":
             if "text" not in block and "fields" not in block:
                 problems.append(f"{where}: section without text or fields")
@@ -103,20 +140,27 @@ def _text_length(node: Any) -> int:
     return 0
 
 
-def check_message(args: dict[str, Any]) -> list[str]:
-    """Limits of a chat.postMessage / postEphemeral / update / response_url body."""
+def check_message(args: dict[str, Any]) -> Refusal | None:
+    """How Slack would refuse a chat.postMessage / postEphemeral / update / response_url body (None: accepted)."""
+    problems = check_blocks(args.get("blocks") or [], LIMITS["message_blocks"])
+    return Refusal("invalid_blocks", tuple(problems)) if problems else None
+
+
+def message_warnings(args: dict[str, Any]) -> list[str]:
+    """What Slack would warn about in a message it accepts."""
     blocks = args.get("blocks") or []
-    problems = check_blocks(blocks, LIMITS["message_blocks"])
+    warnings = []
+    # chat.postMessage, argument "text": "If attachments or blocks are included, text will be used as fallback text
+    # for notifications only" and is "not enforced as required when using blocks" but highly recommended.
     if blocks and not args.get("text"):
-        problems.append("blocks sent without a text fallback")
-    total = _text_length(blocks)
-    if total > LIMITS["message_chars"]:
-        problems.append(f"message blocks total {total} characters (msg_blocks_too_long risk)")
-    return problems
+        warnings.append("missing_text_fallback")
+    if _text_length(blocks) > BLOCK_TEXT_ESTIMATE:
+        warnings.append("msg_blocks_too_long_risk")
+    return warnings
 
 
-def check_view(view: dict[str, Any]) -> list[str]:
-    """Limits of a modal or Home tab view."""
+def check_view(view: dict[str, Any], *, published: bool = False) -> Refusal | None:
+    """How Slack would refuse a modal (views.open/push/update) or, with ``published``, a Home tab (views.publish)."""
     problems = check_blocks(view.get("blocks") or [], LIMITS["view_blocks"])
     for key in ("title", "submit", "close"):
         if len(_text(view.get(key))) > LIMITS["view_title"]:
@@ -125,4 +169,18 @@ def check_view(view: dict[str, Any]) -> list[str]:
         problems.append(f"private_metadata longer than {LIMITS['private_metadata']}")
     if len(str(view)) > 250_000:
         problems.append("view payload over 250 kB")
-    return problems
+    if problems:
+        return Refusal("invalid_blocks", tuple(problems))
+    wrong: list[str] = []
+    kind = view.get("type")
+    # views.publish: "A view payload" for the Home tab, whose type is home (reference/views: "type: modal or home").
+    if published and kind != "home":
+        wrong.append(f"views.publish with a {kind!r} view (the Home tab takes type home)")
+    if kind == "modal":
+        # Modal view: title is required; submit is "required when an input block is within the blocks array".
+        if not _text(view.get("title")):
+            wrong.append("modal without a title")
+        has_input = any(block.get("type") == "input" for block in view.get("blocks") or [])
+        if has_input and not _text(view.get("submit")):
+            wrong.append("modal with input blocks but no submit button")
+    return Refusal("invalid_arguments", tuple(wrong)) if wrong else None

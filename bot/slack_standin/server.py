@@ -14,9 +14,12 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
-from bot.slack_standin.blockkit import check_message, check_view
-from bot.slack_standin.ratelimits import RATE_LIMITED_METHODS, RateLimiter, RateLimits
+from bot.slack_standin.blockkit import check_message, check_view, message_warnings
+from bot.slack_standin.ratelimits import SLACK_LIMITS, RateLimiter, RateLimits
 from bot.slack_standin.workspace import Channel, Workspace, dm_id
+
+# The errors with which Slack refuses what was sent (as opposed to where, when or how often).
+REFUSALS = frozenset({"invalid_blocks", "invalid_arguments"})
 
 # Fields that slack_sdk sends JSON-encoded inside form bodies.
 _JSON_FIELDS = ("blocks", "attachments", "view", "metadata")
@@ -49,8 +52,9 @@ class _Server(ThreadingHTTPServer):
 class StandinSlack:
     """Start with :meth:`start`; point ``WebClient(base_url=...)`` at :attr:`api_url`.
 
-    With ``rate_limits`` chat.postMessage is limited as Slack limits it (per channel and workspace-wide),
-    answering 429 with ``Retry-After`` beyond the limits; without, every call is accepted.
+    Every Web API method is rate-limited as Slack limits it (``rate_limits``, Slack's own by default: see
+    :mod:`bot.slack_standin.ratelimits`), answering 429 with ``Retry-After`` beyond the limits. A test that
+    floods on purpose passes raised limits by name (``SLACK_LIMITS.raised(...)``); there is no switch-off.
 
     ``strict`` (the default) refuses what Slack refuses (see :mod:`bot.slack_standin.workspace`): channels the
     bot is not in, unknown users, trigger ids and response_urls it did not issue or that are used up, messages that
@@ -60,7 +64,7 @@ class StandinSlack:
     def __init__(
         self,
         on_call: Callable[[Call], None] | None = None,
-        rate_limits: RateLimits | None = None,
+        rate_limits: RateLimits = SLACK_LIMITS,
         *,
         strict: bool = True,
     ) -> None:
@@ -72,7 +76,7 @@ class StandinSlack:
         self.fault: Fault | None = None
         # Seconds each chat.postMessage takes (to make concurrent senders overlap in tests).
         self.latency = 0.0
-        self.rate_limiter = RateLimiter(rate_limits) if rate_limits is not None else None
+        self.rate_limiter = RateLimiter(rate_limits)
         self._lock = threading.Condition()
         self.workspace = Workspace(self.bot_user_id, lock=self._lock)
         self.users: dict[str, dict[str, Any]] = self.workspace.users
@@ -205,9 +209,15 @@ class StandinSlack:
                 self._lock.wait(remaining)
 
     def limit_violations(self) -> list[Call]:
-        """Calls Slack would have refused for breaking Block Kit limits."""
+        """Calls Slack would have refused for what was sent: blocks breaking Block Kit's rules, or a view that
+        is not valid where it went."""
         with self._lock:
-            return [call for call in self.calls if call.response.get("error") == "invalid_blocks"]
+            return [call for call in self.calls if call.response.get("error") in REFUSALS]
+
+    def warnings(self) -> list[Call]:
+        """Calls Slack accepted with a warning (e.g. blocks without a notification fallback text)."""
+        with self._lock:
+            return [call for call in self.calls if call.response.get("warning")]
 
     def refusals(self) -> list[Call]:
         """Calls the strict stand-in refused as Slack would (injected faults and rate limits aside)."""
@@ -250,8 +260,9 @@ class StandinSlack:
                 self._record(Call(method, args, {**refusal, "status": status}, parsed.path))
                 self._send(request, status, refusal, {})
                 return
-        if self.rate_limiter is not None and method in RATE_LIMITED_METHODS:
-            retry_after = self.rate_limiter.admit(self._channel_of(args))
+        if not method.startswith("unknown:"):
+            channel = self._channel_of(args) if method == "chat.postMessage" else ""
+            retry_after = self.rate_limiter.admit(channel, method)
             if retry_after is not None:
                 refusal = {"ok": False, "error": "ratelimited"}
                 self._record(Call(method, args, {**refusal, "status": 429}, parsed.path))
@@ -319,24 +330,29 @@ class StandinSlack:
         return f"{int(time.time())}.{next(self._ts):06d}"
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
+        warnings: list[str] = []
         if method in ("chat.postMessage", "chat.postEphemeral", "chat.update", "response_url"):
-            problems = check_message(args)
-            if problems:
-                return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+            refusal = check_message(args)
+            if refusal is not None:
+                return refusal.answer()
+            warnings = message_warnings(args)
         if method in ("views.open", "views.publish", "views.update", "views.push"):
-            problems = check_view(args.get("view") or {})
-            if problems:
-                return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+            refusal = check_view(args.get("view") or {}, published=method == "views.publish")
+            if refusal is not None:
+                return refusal.answer()
         handler = getattr(self, "_m_" + method.replace(".", "_"), None)
         if method == "response_url":
-            return {"ok": True}
-        if self.strict and handler is not None:
-            refusal = self.workspace.refusal(method, args)
-            if refusal is not None:
-                return {"ok": False, "error": refusal}
-        if handler is None:
+            result: dict[str, Any] = {"ok": True}
+        elif handler is None:
             return {"ok": False, "error": "unknown_method"}
-        result: dict[str, Any] = handler(args)
+        elif self.strict and (error := self.workspace.refusal(method, args)) is not None:
+            return {"ok": False, "error": error}
+            return {"ok": False, "error": "unknown_method"}
+        else:
+            result = handler(args)
+        if warnings and result.get("ok"):
+            # Slack accepts these and says why in a warning (chat.postMessage docs, "text" argument).
+            result = {**result, "warning": ",".join(warnings), "response_metadata": {"warnings": warnings}}
         return result
 
     # -- Web API methods ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.render.blocks import Reply, button, context, header, lines_to_sections, section
-from bot.slack_standin.blockkit import check_message, check_view
+from bot.slack_standin.blockkit import check_message, check_view, message_warnings
 
 
 def test_checker_flags_each_limit() -> None:
@@ -19,10 +19,13 @@ def test_checker_flags_each_limit() -> None:
         "elements": [{"type": "button", "text": {"type": "plain_text", "text": "b" * 76}, "action_id": "a"}],
     }
     assert check_message({"text": "t", "blocks": [long_button]})
-    assert check_message({"blocks": [section("no fallback")]})
+    # Slack accepts blocks without a fallback text, with a warning.
+    assert check_message({"blocks": [section("no fallback")]}) is None
+    assert message_warnings({"blocks": [section("no fallback")]}) == ["missing_text_fallback"]
     assert check_view({"type": "modal", "title": {"type": "plain_text", "text": "t" * 25}, "blocks": []})
     assert check_view({"type": "home", "blocks": [section("x")] * 101})
-    assert check_message({"text": "t", "blocks": [section("y" * 2900)] * 5})
+    # Past our (undocumented) estimate of msg_blocks_too_long: a warning, not a refusal.
+    assert message_warnings({"text": "t", "blocks": [section("y" * 2900)] * 5}) == ["msg_blocks_too_long_risk"]
 
 
 def test_builders_clip_to_the_limits() -> None:
@@ -32,7 +35,7 @@ def test_builders_clip_to_the_limits() -> None:
         context(*["c"] * 20),
         {"type": "actions", "elements": [button("b" * 200, "act", "v" * 3000)]},
     ]
-    assert check_message({"text": "t", "blocks": blocks}) == []
+    assert check_message({"text": "t", "blocks": blocks}) is None
 
 
 def test_long_lists_are_packed_and_bounded() -> None:

@@ -19,7 +19,7 @@ from tests.support.demo import SIGNING_SECRET, person
 from tests.support.fuzzing import APOLOGIES, EXAMPLES, OWN_TABLES, texts
 from tests.support.fuzzing import app as app
 
-pytestmark = pytest.mark.fuzz
+pytestmark = [pytest.mark.fuzz, pytest.mark.floods_slack]
 
 # What a member of a working group may legitimately start: opening the minutes form of their group's
 # last meeting creates its (empty) draft, with them as minute-taker.

@@ -240,6 +240,10 @@ def _fuzz(client: FlaskClient, standin: StandinSlack, caplog: pytest.LogCaptureF
     assert set(seen) == STATUSES or examples < 1000, seen
 
 
+# Thousands of requests a minute: more than Slack's limits allow one workspace, on purpose.
+pytestmark = pytest.mark.floods_slack
+
+
 @pytest.mark.fuzz
 @pytest.mark.timeout(1200)
 def test_fuzz_the_http_entry_point(

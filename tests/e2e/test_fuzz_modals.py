@@ -32,7 +32,7 @@ from tests.support.fuzzing import app as app  # the same inline app fixture as t
 from tests.support.minutes import CALL_ENDED
 
 # 10,000 submissions of a form take minutes: more than the suite's per-test timeout (a guard against hangs).
-pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(1200)]
+pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(1200), pytest.mark.floods_slack]
 
 TEAM = "TCOVENANT"
 METALS_CHANNEL = "CDEMOWG002"

@@ -199,6 +199,33 @@ def test_rate_limits_and_server_errors_are_retried(
         assert set(statuses) == {DeliveryStatus.SENT}
 
 
+def test_a_second_long_rate_limit_is_waited_out_in_the_same_sweep(
+    sweeper: Sweeper, session_factory: SessionFactory, standin: StandinSlack
+) -> None:
+    """Slack answers a burst into one channel with 429 and Retry-After 1: the message still goes in this sweep,
+    as it would in a workspace (the next sweep is a minute away), and the refusal is not counted as a post."""
+    refused: list[str] = []
+
+    def fault(method: str, args: dict) -> tuple[int, dict[str, str], dict] | None:  # type: ignore[type-arg]
+        if method == "chat.postMessage" and not refused:
+            refused.append(str(args.get("channel")))
+            return 429, {"Retry-After": "1"}, {"ok": False, "error": "ratelimited"}
+        return None
+
+    standin.fault = fault
+    deadline_id = windkracht_deadline(session_factory, date(2026, 12, 7), "Burst")
+    result = sweeper.run_once()
+    assert result.retried == 0 and len(refused) == 1
+    assert sorted(_sent(standin, "Burst")) == sorted([person("pieter").slack_user_id, person("lotte").slack_user_id])
+    with session_factory() as session:
+        rows = session.scalars(
+            select(ReminderDelivery).where(
+                ReminderDelivery.deadline_id == deadline_id, ReminderDelivery.rule == "before-14"
+            )
+        ).all()
+        assert {row.status for row in rows} == {DeliveryStatus.SENT} and {row.posts for row in rows} == {1}
+
+
 def test_permanent_failure_is_marked_and_told_to_the_secretariat(
     sweeper: Sweeper, session_factory: SessionFactory, standin: StandinSlack
 ) -> None:

@@ -466,7 +466,8 @@ def test_the_same_schedule_one_liner_sent_five_times_at_once_makes_one_meeting(
         with session_factory() as session:
             assert session.scalar(select(func.count()).select_from(Meeting)) == meetings + trial + 1
     _settled(slack, session_factory, NOW, earlier)
-    notices = [c for c in slack.standin.calls_to("chat.postMessage") if c.args.get("channel") == "CDEMOWG001"]
+    # Messages Slack accepted (a notice answered 429 in the burst is sent again a second later).
+    notices = [c for c in slack.standin.calls_to("chat.postMessage") if c.ok and c.args.get("channel") == "CDEMOWG001"]
     assert len(notices) == TRIALS
 
 
@@ -491,7 +492,7 @@ def test_two_cancelling_the_same_meeting_at_once_cancel_it_once_and_tell_the_cha
     cancelled = [
         c
         for c in slack.standin.calls_to("chat.postMessage")
-        if c.args.get("channel") == "CDEMOWG001" and "geannuleerd" in reply_text(c)
+        if c.ok and c.args.get("channel") == "CDEMOWG001" and "geannuleerd" in reply_text(c)
     ]
     assert outcomes == [(1, 1)] * TRIALS, outcomes
     assert len(cancelled) == TRIALS

@@ -1,4 +1,4 @@
-"""The stand-in enforces chat.postMessage's limits when asked: 1 message/s in a channel, a workspace cap."""
+"""The stand-in enforces chat.postMessage's limits: 1 message/s in a channel, a workspace cap."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ def furnished(server: StandinSlack) -> StandinSlack:
 
 @pytest.fixture
 def limited(clock: FakeClock) -> Iterator[StandinSlack]:
-    server = furnished(StandinSlack(rate_limits=RateLimits(per_channel=1.0, workspace=5.0, clock=clock)).start())
+    # No burst in a channel, so that one second is the whole story.
+    limits = RateLimits(per_channel=1.0, channel_burst=1.0, workspace=5.0, clock=clock)
+    server = furnished(StandinSlack(rate_limits=limits).start())
     yield server
     server.stop()
 
@@ -81,7 +83,6 @@ def test_workspace_cap_refuses_past_the_burst_and_refills_over_time(limited: Sta
     posted = limited.calls_to("chat.postMessage")
     assert [call.ok for call in posted] == [True] * 5 + [False, True]
     assert posted[5].response["status"] == 429
-    assert limited.rate_limiter is not None
     assert (limited.rate_limiter.accepted, limited.rate_limiter.refused) == (6, 1)
 
 
@@ -103,11 +104,14 @@ def test_retry_after_rounds_the_wait_up_to_whole_seconds(clock: FakeClock) -> No
     assert limiter.admit("C2") is None
 
 
-def test_without_limits_every_message_is_accepted() -> None:
+def test_by_default_a_channel_takes_a_short_burst_then_one_message_a_second() -> None:
     server = furnished(StandinSlack().start())
     try:
         client = client_for(server)
-        assert all(client.chat_postMessage(channel="C1", text=str(n))["ok"] for n in range(20))
-        assert server.rate_limiter is None
+        assert all(client.chat_postMessage(channel="C1", text=str(n))["ok"] for n in range(3))
+        with pytest.raises(SlackApiError) as refused:
+            client.chat_postMessage(channel="C1", text="fourth")
+        assert refused.value.response.status_code == 429
+        assert server.rate_limiter.limits.per_channel == 1.0
     finally:
         server.stop()

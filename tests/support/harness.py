@@ -40,6 +40,12 @@ class AppServer:
         self._server.server_close()
 
 
+# A person takes seconds between two things they do in Slack; a test does them milliseconds apart. Before each
+# request a person makes, the stand-in's rate limits see this much time pass (the app's clock does not move), so
+# that a test's pace is a person's and what Slack would throttle is only what the bot bursts by itself.
+HUMAN_PAUSE_SECONDS = 2.0
+
+
 class SlackHarness:
     """Signed requests in (slash commands, events, interactions), recorded Web API calls out."""
 
@@ -67,6 +73,7 @@ class SlackHarness:
 
     def command(self, command: str, text: str, user: str, channel: str = "CGENERAL01") -> Call:
         """Send ``/command text`` as ``user``; return the reply posted to its response_url."""
+        self.standin.rate_limiter.let_time_pass(HUMAN_PAUSE_SECONDS)
         response_url = self.standin.response_url()
         body = slack_requests.slash_command(
             command,
@@ -87,6 +94,7 @@ class SlackHarness:
 
     def event(self, event: dict[str, Any], event_id: str | None = None, retry: int | None = None) -> HttpAnswer:
         self._remember(event)
+        self.standin.rate_limiter.let_time_pass(HUMAN_PAUSE_SECONDS)
         body = slack_requests.event_callback(event, event_id=event_id)
         extra = {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"} if retry else {}
         return self.signed(body, slack_requests.JSON, **extra)
@@ -104,6 +112,7 @@ class SlackHarness:
             )
 
     def interaction(self, payload: dict[str, Any]) -> HttpAnswer:
+        self.standin.rate_limiter.let_time_pass(HUMAN_PAUSE_SECONDS)
         return self.signed(slack_requests.interaction(payload), slack_requests.FORM)
 
 
