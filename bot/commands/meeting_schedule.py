@@ -13,7 +13,7 @@ from bot.db.keys import row_id
 from bot.db.models import WorkingGroup
 from bot.i18n import t
 from bot.interaction import Ask, DirectMessage, Outcome
-from bot.parsing.dates import parse_when
+from bot.parsing.dates import impossible_when, parse_when
 from bot.parsing.text import slack_plain
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape
@@ -65,30 +65,44 @@ def _link(words: list[str]) -> tuple[str | None, list[str]]:
 def parse_line(session: Session, text: str, today: date) -> MeetingRequest:
     """``<group> <date> <time> [length|tot <time>] [weekly|...] [link] [agenda...]`` as a request.
 
-    The group is every word before the first date and time; UsageError when there is no date and time or
-    no group that fits.
+    The group is the longest run of words before a date and time that names a group exactly, else every
+    word before the first date and time; UsageError when there is no date and time (saying which part of
+    an impossible one is wrong) or no group that fits.
     """
     words = [word for word in text.split() if word.lower() not in FORCE_WORDS]
     if parse_when(words, today) is not None:
         raise UsageError("meeting.schedule_usage")  # a date first: the group is missing
-    for index in range(1, len(words)):
-        when = parse_when(words[index:], today)
-        if when is None:
-            continue
-        group = groups.resolve(session, slack_plain(" ".join(words[:index])).strip("\"'“”‘’"))
-        repeat, rest = _repeat(words[index + when.used :])
-        video_url, rest = _link(rest)
-        return MeetingRequest(
-            group=group,
-            day=when.day,
-            start=when.start,
-            end=when.end,
-            duration=when.duration,
-            repeat=repeat,
-            video_url=video_url,
-            agenda=slack_plain(" ".join(rest)) or None,
-        )
-    raise UsageError("meeting.schedule_usage")
+    splits = [(index, when) for index in range(1, len(words)) if (when := parse_when(words[index:], today))]
+    if not splits:
+        raise impossible_when(words) or UsageError("meeting.schedule_usage")
+    # A whole group name wins ("Conf Tuesday 2027-01-12": the group is "Conf Tuesday", not "Conf" on a
+    # Tuesday), the longest first; else the group is every word before the first date and time.
+    exact = [
+        (index, when, group)
+        for index, when in splits
+        if (group := groups.named_exactly(session, _group_words(words[:index]))) is not None
+    ]
+    if exact:
+        index, when, group = exact[-1]
+    else:
+        index, when = splits[0]
+        group = groups.resolve(session, _group_words(words[:index]))
+    repeat, rest = _repeat(words[index + when.used :])
+    video_url, rest = _link(rest)
+    return MeetingRequest(
+        group=group,
+        day=when.day,
+        start=when.start,
+        end=when.end,
+        duration=when.duration,
+        repeat=repeat,
+        video_url=video_url,
+        agenda=slack_plain(" ".join(rest)) or None,
+    )
+
+
+def _group_words(words: list[str]) -> str:
+    return slack_plain(" ".join(words)).strip("\"'“”‘’")
 
 
 def confirmation(scheduled: Scheduled, lang: str) -> Reply:
