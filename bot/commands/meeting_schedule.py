@@ -18,9 +18,10 @@ from bot.parsing.text import slack_plain
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape
 from bot.render.meeting_modal import ACTION, COVENANT_ZONE, schedule_modal
+from bot.services import locking
 from bot.services.errors import UsageError
-from bot.services.meetings import groups, meetings
-from bot.services.meetings.meetings import HolidayWarning, MeetingRequest, Scheduled
+from bot.services.meetings import groups, meeting_changes, meetings
+from bot.services.meetings.meetings import HolidayWarning, MeetingRequest, Scheduled, Target
 from bot.services.meetings.recurrence import Repeat
 
 # Words after the time that make it a series: "wekelijks", "every 2 weeks", "maandelijks"...
@@ -123,9 +124,13 @@ def confirmation(scheduled: Scheduled, lang: str) -> Reply:
         lines.append(f":repeat: {repeat}")
     if scheduled.duplicate:
         lines.append(t(lang, "race.meeting_duplicate", ref=meeting.id))
-        return render.confirmation("\n".join(lines))
-    lines.append(t(lang, "meeting.told_channel", channel=f"<#{channel}>") if channel else t(lang, "meeting.no_channel"))
-    return render.confirmation("\n".join(lines))
+    else:
+        told = t(lang, "meeting.told_channel", channel=f"<#{channel}>") if channel else t(lang, "meeting.no_channel")
+        lines.append(told)
+    reply = render.confirmation("\n".join(lines))
+    # Every sitting of a series is checked, not only the first (which the holiday warning covered).
+    reply.blocks += render.holiday_sittings(meeting, meetings.holiday_sittings(meeting, lang), lang)
+    return reply
 
 
 def schedule_line(ask: Ask, text: str, force: bool = False) -> Outcome:
@@ -149,6 +154,33 @@ def schedule_anyway(ask: Ask, value: str) -> Outcome:
     outcome = schedule_line(ask, value, force=True)
     outcome.replace = True
     return outcome
+
+
+def skip_holidays(ask: Ask, value: str) -> Outcome:
+    """**Skip these sittings** under a new series: cancel exactly the sittings the button names that still
+    fall on a public holiday (each through the usual cancel, so the channel is told); replaces the list."""
+    session, viewer, lang = ask.session, ask.viewer, ask.lang
+    meeting_key, _, starts = value.partition("|")
+    meeting_id = row_id(meeting_key)
+    if meeting_id is None:
+        raise UsageError("common.not_found")
+    locking.serialise(session, "meeting", meeting_id)
+    meeting = meetings.get(session, meeting_id, viewer)
+    named = set(starts.split(","))
+    sittings = [
+        sitting
+        for sitting in meetings.holiday_sittings(meeting, lang)
+        if sitting.occurrence.recurrence_id.isoformat() in named and sitting.occurrence.ends_at > ask.now
+    ]
+    if not sittings:
+        raise UsageError("meeting.nothing_to_skip")
+    notices = [
+        meeting_changes.cancel(session, Target(meeting, sitting.occurrence), sitting.holiday, viewer, ask.now).notice_id
+        for sitting in sittings
+    ]
+    session.commit()
+    text = t(lang, "meeting.holidays_skipped", count=len(sittings), dates=render.holiday_dates(sittings, lang))
+    return Outcome(reply=render.confirmation(text), replace=True, deliveries=_ids(*notices))
 
 
 def _ids(*ids: int | None) -> list[int]:

@@ -11,6 +11,7 @@ from bot.db.engine import SessionFactory
 from bot.db.models import Meeting, Rsvp, WorkingGroup
 from tests.support.demo import person
 from tests.support.harness import SlackHarness, reply_text
+from tests.support.meetings import button_payload
 
 SANNE, FATIMA, EMMA = (person(key).slack_user_id for key in ("sanne", "fatima", "emma"))
 STRANGER = "UNKNOWN001"
@@ -94,3 +95,38 @@ def test_a_weekday_that_contradicts_the_date_is_not_a_date(
     reply = reply_text(slack.command("/meeting", "schedule due diligence Friday 2027-01-12 14:00", EMMA))
     assert "Scheduled" not in reply
     assert _meetings(session_factory) == before
+
+
+# -- 7: every sitting of a series is checked for Dutch public holidays -------------------------------
+
+
+def test_every_holiday_sitting_of_a_series_is_listed_and_skipped_in_one_step(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    reply = slack.command("/meeting", "schedule leefbaar loon 29-4-2027 14:00 wekelijks", SANNE)
+    text = reply_text(reply)
+    assert "Ingepland" in text
+    # Thursdays within the series' horizon: Ascension 2027, King's Day 2028, Ascension 2028.
+    for day, holiday in (("6 mei 2027", "Hemelvaartsdag"), ("27 april 2028", "Koningsdag"), ("25 mei 2028", "Hemelv")):
+        assert day in text and holiday in text, text
+    assert text.count("Hemelvaartsdag") == 2
+    with session_factory() as session:
+        meeting = session.scalar(select(Meeting).where(Meeting.uid.not_like("demo-%")))
+        assert meeting is not None and meeting.exceptions == []
+    url = slack.standin.response_url()
+    payload = button_payload(reply, "meeting_skip_holidays", SANNE, url)
+    payload["container"] = {"type": "message", "is_ephemeral": True}
+    assert slack.interaction(payload).status == 200
+    skipped = reply_text(slack.wait_response(url))
+    assert "3" in skipped and "overgeslagen" in skipped, skipped
+    with session_factory() as session:
+        meeting = session.scalar(select(Meeting).where(Meeting.uid.not_like("demo-%")))
+        assert meeting is not None
+        cancelled = sorted(e.recurrence_id.date() for e in meeting.exceptions if e.status.value == "cancelled")
+    assert cancelled == [date(2027, 5, 6), date(2028, 4, 27), date(2028, 5, 25)]
+
+
+def test_a_series_without_holidays_offers_nothing_to_skip(slack: SlackHarness) -> None:
+    reply = slack.command("/meeting", "schedule leefbaar loon 15-3-2027 14:00 90m", SANNE)
+    assert "Ingepland" in reply_text(reply)
+    assert "meeting_skip_holidays" not in str(reply.args.get("blocks"))

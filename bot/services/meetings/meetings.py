@@ -103,6 +103,29 @@ def holiday_name(day: date, lang: str) -> str | None:
     return str(name) if name else None
 
 
+@dataclass(frozen=True)
+class HolidaySitting:
+    """A sitting of a meeting that falls on a Dutch public holiday."""
+
+    occurrence: Occurrence
+    holiday: str
+
+
+def holiday_sittings(meeting: Meeting, lang: str) -> list[HolidaySitting]:
+    """The meeting's sittings (not cancelled) on a Dutch public holiday, soonest first, within the series'
+    horizon: up to its last sitting, at most ``occurrences.DEFAULT_HORIZON`` after its first."""
+    end = meeting.starts_at + occurrences.DEFAULT_HORIZON
+    if meeting.series_until is not None:
+        end = min(end, meeting.series_until + timedelta(seconds=1))
+    zone = ZoneInfo(meeting.timezone)
+    found: list[HolidaySitting] = []
+    for occurrence in occurrences.occurrences(meeting, meeting.starts_at, end):
+        name = holiday_name(occurrence.starts_at.astimezone(zone).date(), lang)
+        if name is not None:
+            found.append(HolidaySitting(occurrence, name))
+    return found
+
+
 def local_moment(day: date, clock: time, tz: str) -> datetime:
     """A local wall time in ``tz`` as an aware UTC datetime."""
     return datetime.combine(day, clock, tzinfo=ZoneInfo(tz)).astimezone(UTC)
