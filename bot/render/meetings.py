@@ -239,7 +239,7 @@ def holiday_sittings(meeting: Meeting, sittings: list[HolidaySitting], lang: str
     if not sittings:
         return []
     lines = [f"• {holiday_dates([sitting], lang)}" for sitting in sittings]
-    blocks: list[Block] = [section(f":warning: {t(lang, 'meeting.holiday_sittings')}\n" + "\n".join(lines))]
+    blocks: list[Block] = [section(f":date: {t(lang, 'meeting.holiday_sittings')}\n" + "\n".join(lines))]
     value = f"{meeting.id}|" + ",".join(sitting.occurrence.recurrence_id.isoformat() for sitting in sittings)
     if len(value) <= 2000:
         skip = button(t(lang, "meeting.skip_holidays"), ACTION_SKIP_HOLIDAYS, value)
