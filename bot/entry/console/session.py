@@ -295,6 +295,12 @@ class Console:
         if unknown:
             self._say(f"(the form has no field {', '.join(sorted(unknown))})")
             return
+        # A choice is typed as the form shows it (its number or label); Slack never sends an unseen option.
+        given, problems = payloads.chosen_values(view, given)
+        for block_id, problem in problems.items():
+            self._say(f"(the form was not accepted) [{block_id}] {problem}")
+        if problems:
+            return
         payload = {
             "type": "view_submission",
             "user": {"id": self.user.slack_user_id, "username": self.user.key, "team_id": self.standin.team_id},

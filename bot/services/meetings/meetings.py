@@ -197,6 +197,9 @@ def check(session: Session, request: MeetingRequest, viewer: Viewer, now: dateti
         errors["end"] = UsageError("meeting.too_long_meeting", hours=int(MAX_DURATION.total_seconds() // 3600))
     checked.starts_at, checked.ends_at = starts_at, ends_at
     local_start = datetime.combine(request.day, request.start)
+    if request.custom_rule and request.repeat != Repeat.CUSTOM:
+        # A rule beside another choice of repeat would be dropped without a word: say so on its field.
+        errors["rrule"] = UsageError("meeting.rrule_not_custom", rule=request.custom_rule)
     try:
         checked.rrule = recurrence.rule_for(request.repeat, local_start, request.custom_rule, tz)
         checked.series_until = recurrence.series_until(checked.rrule, local_start, tz)
