@@ -127,10 +127,17 @@ def _group_here(ask: Ask, words: str) -> WorkingGroup | None:
     return groups.by_channel(ask.session, ask.channel) if ask.channel else None
 
 
+def _may_attend(ask: Ask, group: WorkingGroup | None) -> None:
+    """A group's meetings are shown to those who may attend them; others are told whose they are."""
+    if group is not None and not ask.viewer.may_attend(group):
+        raise UsageError("meeting.members_only", group=render.group_name(group, ask.lang))
+
+
 def next_meeting(ask: Ask, rest: str) -> Reply:
     """``/meeting next [group]``: the next sitting in full (who answered for the chair and the secretariat)."""
     group = _group_here(ask, rest)
     session, viewer, lang = ask.session, ask.viewer, ask.lang
+    _may_attend(ask, group)
     ids = meetings.group_ids_for(session, viewer, group, None)
     found = meetings.coming(session, viewer, ids, ask.now, 1)
     if not found:
@@ -167,6 +174,7 @@ def meeting_list(ask: Ask, rest: str) -> Reply:
     elif not name:
         group = _group_here(ask, "")
     lang = ask.lang
+    _may_attend(ask, group)
     ids = meetings.group_ids_for(session, ask.viewer, group, covenant)
     found = meetings.coming(session, ask.viewer, ids, ask.now, limit)
     if group is not None:
@@ -242,7 +250,7 @@ def feed(ask: Ask, rest: str, rotate_allowed: bool, typed: str = "/meeting ics")
         # Outside a group's channel the group must be named: say how, for the command as typed.
         raise UsageError("usage.meeting_calendar", command=typed) if not words else UsageError("group.missing")
     session, viewer, lang = ask.session, ask.viewer, ask.lang
-    if not viewer.may_subscribe(group):
+    if not viewer.may_attend(group):
         raise UsageError("meeting.feed_members_only", group=group.name)
     if rotate:
         groups.rotate_feed(session, group, viewer, ask.now)

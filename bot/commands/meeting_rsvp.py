@@ -32,14 +32,15 @@ def parse_value(value: str) -> tuple[int, datetime]:
 
 
 def answer(ask: Ask, value: str, choice: RsvpAnswer, channel_language: str, pressed_privately: bool) -> Outcome:
-    """Record the answer and re-render every posted reminder of that occurrence; pressing twice changes nothing.
+    """Record the answer of someone who may attend (``Viewer.may_attend``; others are told whose meeting it
+    is) and re-render every posted reminder of that occurrence; pressing twice changes nothing.
 
     ``pressed_privately``: the press was on a message only the presser sees (``/meeting next``), whose counts
     the updates do not reach; it is replaced by a note of what was recorded.
     """
     session, viewer, lang = ask.session, ask.viewer, ask.lang
     meeting_id, recurrence_id = parse_value(value)
-    occurrence = rsvps.still_open(authorised.occurrence(session, viewer, meeting_id, recurrence_id), ask.now)
+    occurrence = rsvps.still_open(authorised.invitation(session, viewer, meeting_id, recurrence_id), ask.now)
     if not rsvps.record(session, occurrence, viewer.slack_user_id, choice, ask.now):
         session.rollback()
         return Outcome.of(render.confirmation(t(lang, "rsvp.unchanged", answer=t(lang, f"rsvp.{choice.value}"))))
@@ -60,7 +61,7 @@ def answer(ask: Ask, value: str, choice: RsvpAnswer, channel_language: str, pres
 def who(ask: Ask, value: str) -> Outcome:
     """The names behind the counts: for the group's chair and the covenant's secretariat only."""
     meeting_id, recurrence_id = parse_value(value)
-    found = authorised.occurrence(ask.session, ask.viewer, meeting_id, recurrence_id)
+    found = authorised.invitation(ask.session, ask.viewer, meeting_id, recurrence_id)
     occurrence = rsvps.still_open(found, ask.now - WHO_GRACE)
     if not ask.viewer.may_see_rsvps(occurrence.meeting.group):
         raise UsageError("rsvp.who_not_allowed")

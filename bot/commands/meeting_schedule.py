@@ -11,16 +11,17 @@ from sqlalchemy.orm import Session
 
 from bot.db.keys import row_id
 from bot.db.models import WorkingGroup
-from bot.i18n import t
+from bot.i18n import t, tn
 from bot.interaction import Ask, DirectMessage, Outcome
-from bot.parsing.dates import parse_when
+from bot.parsing.dates import impossible_when, parse_when
 from bot.parsing.text import slack_plain
 from bot.render import meetings as render
 from bot.render.blocks import Reply, escape
 from bot.render.meeting_modal import ACTION, COVENANT_ZONE, schedule_modal
+from bot.services import locking
 from bot.services.errors import UsageError
-from bot.services.meetings import groups, meetings
-from bot.services.meetings.meetings import HolidayWarning, MeetingRequest, Scheduled
+from bot.services.meetings import groups, meeting_changes, meetings
+from bot.services.meetings.meetings import HolidayWarning, MeetingRequest, Scheduled, Target
 from bot.services.meetings.recurrence import Repeat
 
 # Words after the time that make it a series: "wekelijks", "every 2 weeks", "maandelijks"...
@@ -65,30 +66,44 @@ def _link(words: list[str]) -> tuple[str | None, list[str]]:
 def parse_line(session: Session, text: str, today: date) -> MeetingRequest:
     """``<group> <date> <time> [length|tot <time>] [weekly|...] [link] [agenda...]`` as a request.
 
-    The group is every word before the first date and time; UsageError when there is no date and time or
-    no group that fits.
+    The group is the longest run of words before a date and time that names a group exactly, else every
+    word before the first date and time; UsageError when there is no date and time (saying which part of
+    an impossible one is wrong) or no group that fits.
     """
     words = [word for word in text.split() if word.lower() not in FORCE_WORDS]
     if parse_when(words, today) is not None:
         raise UsageError("meeting.schedule_usage")  # a date first: the group is missing
-    for index in range(1, len(words)):
-        when = parse_when(words[index:], today)
-        if when is None:
-            continue
-        group = groups.resolve(session, slack_plain(" ".join(words[:index])).strip("\"'“”‘’"))
-        repeat, rest = _repeat(words[index + when.used :])
-        video_url, rest = _link(rest)
-        return MeetingRequest(
-            group=group,
-            day=when.day,
-            start=when.start,
-            end=when.end,
-            duration=when.duration,
-            repeat=repeat,
-            video_url=video_url,
-            agenda=slack_plain(" ".join(rest)) or None,
-        )
-    raise UsageError("meeting.schedule_usage")
+    splits = [(index, when) for index in range(1, len(words)) if (when := parse_when(words[index:], today))]
+    if not splits:
+        raise impossible_when(words) or UsageError("meeting.schedule_usage")
+    # A whole group name wins ("Conf Tuesday 2027-01-12": the group is "Conf Tuesday", not "Conf" on a
+    # Tuesday), the longest first; else the group is every word before the first date and time.
+    exact = [
+        (index, when, group)
+        for index, when in splits
+        if (group := groups.named_exactly(session, _group_words(words[:index]))) is not None
+    ]
+    if exact:
+        index, when, group = exact[-1]
+    else:
+        index, when = splits[0]
+        group = groups.resolve(session, _group_words(words[:index]))
+    repeat, rest = _repeat(words[index + when.used :])
+    video_url, rest = _link(rest)
+    return MeetingRequest(
+        group=group,
+        day=when.day,
+        start=when.start,
+        end=when.end,
+        duration=when.duration,
+        repeat=repeat,
+        video_url=video_url,
+        agenda=slack_plain(" ".join(rest)) or None,
+    )
+
+
+def _group_words(words: list[str]) -> str:
+    return slack_plain(" ".join(words)).strip("\"'“”‘’")
 
 
 def confirmation(scheduled: Scheduled, lang: str) -> Reply:
@@ -109,9 +124,13 @@ def confirmation(scheduled: Scheduled, lang: str) -> Reply:
         lines.append(f":repeat: {repeat}")
     if scheduled.duplicate:
         lines.append(t(lang, "race.meeting_duplicate", ref=meeting.id))
-        return render.confirmation("\n".join(lines))
-    lines.append(t(lang, "meeting.told_channel", channel=f"<#{channel}>") if channel else t(lang, "meeting.no_channel"))
-    return render.confirmation("\n".join(lines))
+    else:
+        told = t(lang, "meeting.told_channel", channel=f"<#{channel}>") if channel else t(lang, "meeting.no_channel")
+        lines.append(told)
+    reply = render.confirmation("\n".join(lines))
+    # Every sitting of a series is checked, not only the first (which the holiday warning covered).
+    reply.blocks += render.holiday_sittings(meeting, meetings.holiday_sittings(meeting, lang), lang)
+    return reply
 
 
 def schedule_line(ask: Ask, text: str, force: bool = False) -> Outcome:
@@ -135,6 +154,33 @@ def schedule_anyway(ask: Ask, value: str) -> Outcome:
     outcome = schedule_line(ask, value, force=True)
     outcome.replace = True
     return outcome
+
+
+def skip_holidays(ask: Ask, value: str) -> Outcome:
+    """**Skip these sittings** under a new series: cancel exactly the sittings the button names that still
+    fall on a public holiday (each through the usual cancel, so the channel is told); replaces the list."""
+    session, viewer, lang = ask.session, ask.viewer, ask.lang
+    meeting_key, _, starts = value.partition("|")
+    meeting_id = row_id(meeting_key)
+    if meeting_id is None:
+        raise UsageError("common.not_found")
+    locking.serialise(session, "meeting", meeting_id)
+    meeting = meetings.get(session, meeting_id, viewer)
+    named = set(starts.split(","))
+    sittings = [
+        sitting
+        for sitting in meetings.holiday_sittings(meeting, lang)
+        if sitting.occurrence.recurrence_id.isoformat() in named and sitting.occurrence.ends_at > ask.now
+    ]
+    if not sittings:
+        raise UsageError("meeting.nothing_to_skip")
+    notices = [
+        meeting_changes.cancel(session, Target(meeting, sitting.occurrence), sitting.holiday, viewer, ask.now).notice_id
+        for sitting in sittings
+    ]
+    session.commit()
+    text = tn(lang, "meeting.holidays_skipped", len(sittings), dates=render.holiday_dates(sittings, lang))
+    return Outcome(reply=render.confirmation(text), replace=True, deliveries=_ids(*notices))
 
 
 def _ids(*ids: int | None) -> list[int]:

@@ -5,11 +5,13 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from babel.dates import get_month_names
 from dateutil import parser as dateutil_parser
 
 from bot.services.errors import UsageError
@@ -244,7 +246,14 @@ def _date_at(tokens: list[str], today: date) -> tuple[date, int] | None:
     weekday = _weekday(tokens, today)
     if weekday is not None:
         return weekday
+    # "dinsdag 12-1-2027": the weekday must be the date's own (dateutil would drop the word silently).
+    named = _WEEKDAY_WORDS.get(tokens[0].lower().rstrip(",")) if tokens else None
     for size in range(_date_run(tokens), 0, -1):
+        if named is not None:
+            found = _date_at(tokens[1:size], today) if size > 1 else None
+            if found is not None and found[1] == size - 1 and found[0].weekday() == named:
+                return found[0], size
+            continue
         text = " ".join(tokens[:size])
         if not any(_BARE_NUMBER.match(t) or _NUMERIC_DATE.match(t) for t in tokens[:size]) and (
             text.lower() not in _RELATIVE_WORDS
@@ -307,3 +316,70 @@ def _used(words: list[str], tokens: list[str], index: int) -> int:
         length += len(word.replace("–", "-").replace("—", "-"))
         taken += 1
     return taken
+
+
+# -- saying which part of a date or time is impossible ----------------------------------------------------
+
+_DAY_FIRST_DATE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+_CLOCK = re.compile(r"^(\d{1,2})[:.h](\d{2})(u|uur|h)?$")
+_HOUR_ONLY = re.compile(r"^(\d{1,2})(u|uur|h)$")
+_MONTH_NUMBERS = {name.lower(): number for number, names in enumerate(_MONTHS, start=1) for name in names}
+
+
+class MonthName:
+    """A month named in the reader's language: a catalog writes ``{month:nl}`` or ``{month:en}``."""
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+
+    def __format__(self, spec: str) -> str:
+        return str(get_month_names("wide", locale="nl" if spec == "nl" else "en")[self.number])
+
+
+def _impossible_date(day: int, month: int, year: int) -> UsageError | None:
+    if not 1 <= month <= 12:
+        return UsageError("meeting.no_such_month", month=month)
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return UsageError("meeting.no_such_day", day=day, month=MonthName(month), year=year, days=days)
+    return None
+
+
+def _date_parts(tokens: list[str], index: int) -> tuple[int, int, int] | None:
+    """Day, month and year of a date written at ``tokens[index]`` (``31-2-2027``, ``2027-02-31``,
+    ``31 februari 2027``, ``February 31 2027``), taken as numbers without checking them."""
+    token = tokens[index].lower().rstrip(",")
+    if iso := _ISO_DATE.match(token):
+        return int(iso.group(3)), int(iso.group(2)), int(iso.group(1))
+    if numeric := _DAY_FIRST_DATE.match(token):
+        return int(numeric.group(1)), int(numeric.group(2)), int(numeric.group(3))
+    following = [t.lower().rstrip(",.") for t in tokens[index + 1 : index + 3]]
+    if len(following) < 2 or not _YEAR.match(following[1]):
+        return None
+    number = re.match(r"^(\d{1,2})", token if _BARE_NUMBER.match(token) else following[0])
+    if number is None:
+        return None
+    if _BARE_NUMBER.match(token) and following[0] in _MONTH_NUMBERS:
+        return int(number.group(1)), _MONTH_NUMBERS[following[0]], int(following[1])
+    if token.rstrip(".") in _MONTH_NUMBERS and _BARE_NUMBER.match(following[0]):
+        return int(number.group(1)), _MONTH_NUMBERS[token.rstrip(".")], int(following[1])
+    return None
+
+
+def impossible_when(words: list[str]) -> UsageError | None:
+    """The first date or time in ``words`` that has the form of one but names none (31 February, month 13,
+    25:00, 10:75), as an error that says which part is wrong; None when there is none."""
+    tokens = _tokens(words)
+    for index, token in enumerate(tokens):
+        parts = _date_parts(tokens, index)
+        if parts is not None and (error := _impossible_date(*parts)) is not None:
+            return error
+        clock = _CLOCK.match(token.lower()) or _HOUR_ONLY.match(token.lower())
+        if clock is None:
+            continue
+        hour, minute = int(clock.group(1)), int(clock.group(2)) if clock.group(2).isdigit() else 0
+        if hour > 23:
+            return UsageError("meeting.no_such_hour", text=token)
+        if minute > 59:
+            return UsageError("meeting.no_such_minute", text=token)
+    return None

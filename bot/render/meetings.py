@@ -19,7 +19,8 @@ from bot.render.blocks import (
     lines_to_sections,
     section,
 )
-from bot.render.time import datetime_token, time_token
+from bot.render.time import date_token, datetime_token, time_token
+from bot.services.meetings.meetings import HolidaySitting
 from bot.services.meetings.occurrences import Occurrence
 from bot.services.meetings.recurrence import WEEKDAY_CODES
 from bot.services.meetings.rsvps import Tally
@@ -27,6 +28,7 @@ from bot.services.meetings.rsvps import Tally
 ACTION_RSVP = "meeting_rsvp"  # + "_yes" / "_no" / "_maybe"
 ACTION_WHO = "meeting_rsvp_who"
 ACTION_SCHEDULE_ANYWAY = "meeting_schedule_anyway"
+ACTION_SKIP_HOLIDAYS = "meeting_skip_holidays"
 AGENDA_LIMIT = 2500
 
 
@@ -219,3 +221,27 @@ def holiday_warning(holiday: str, text: str, lang: str) -> Reply:
 def confirmation(text: str) -> Reply:
     """A one-paragraph answer to the person who made a change."""
     return Reply(text=text, blocks=[section(text)])
+
+
+def holiday_dates(sittings: list[HolidaySitting], lang: str) -> str:
+    """``6 mei 2027 (Hemelvaartsdag), …``: the dates of sittings on a public holiday."""
+    parts = []
+    for sitting in sittings:
+        zone = sitting.occurrence.meeting.timezone
+        day = sitting.occurrence.starts_at.astimezone(ZoneInfo(zone)).date()
+        parts.append(f"{date_token(day, zone, lang)} ({escape(sitting.holiday)})")
+    return ", ".join(parts)
+
+
+def holiday_sittings(meeting: Meeting, sittings: list[HolidaySitting], lang: str) -> list[Block]:
+    """The sittings of a new series that fall on a public holiday, with *Skip these sittings* (which cancels
+    exactly these: its value names each sitting by its RECURRENCE-ID)."""
+    if not sittings:
+        return []
+    lines = [f"• {holiday_dates([sitting], lang)}" for sitting in sittings]
+    blocks: list[Block] = [section(f":date: {t(lang, 'meeting.holiday_sittings')}\n" + "\n".join(lines))]
+    value = f"{meeting.id}|" + ",".join(sitting.occurrence.recurrence_id.isoformat() for sitting in sittings)
+    if len(value) <= 2000:
+        skip = button(t(lang, "meeting.skip_holidays"), ACTION_SKIP_HOLIDAYS, value)
+        blocks += [actions(skip, block_id="holidays"), context(t(lang, "meeting.skip_holidays_hint"))]
+    return blocks

@@ -75,7 +75,11 @@ def test_recurring_ical_events_reads_back_exactly_the_stored_sittings(session_fa
     stored = _stored(session_factory, group_id)
     assert confirmed == stored
     assert len(stored) > 40
-    local_hours = {start.astimezone(AMS).hour for uid, start in stored if start.astimezone(AMS).weekday() == 0}
+    local_hours = {
+        start.astimezone(AMS).hour
+        for uid, start in stored
+        if start.astimezone(AMS).weekday() == 0 and not uid.startswith("demo-")  # the demo's own are not Monday series
+    }
     assert local_hours <= {10, 14}  # the Monday series keep their local hour across DST
 
 

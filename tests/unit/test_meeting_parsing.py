@@ -214,18 +214,19 @@ def test_a_video_link_is_taken_from_the_line(session_factory: SessionFactory) ->
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "key"),
     [
-        "leefbaar loon",  # no date
-        "leefbaar loon 15 maart 2027",  # no time
-        "15 maart 2027 14:00",  # no group
-        "leefbaar loon 31 februari 2027 14:00",  # no such day
+        ("leefbaar loon", "meeting.schedule_usage"),  # no date
+        ("leefbaar loon 15 maart 2027", "meeting.schedule_usage"),  # no time
+        ("15 maart 2027 14:00", "meeting.schedule_usage"),  # no group
+        ("leefbaar loon 31 februari 2027 14:00", "meeting.no_such_day"),  # no such day: said so
+        ("leefbaar loon 15 maart 2027 24:00", "meeting.no_such_hour"),
     ],
 )
-def test_lines_without_group_date_and_time_are_refused(session_factory: SessionFactory, text: str) -> None:
+def test_lines_without_group_date_and_time_are_refused(session_factory: SessionFactory, text: str, key: str) -> None:
     with session_factory() as session, pytest.raises(UsageError) as caught:
         parse_line(session, text, TODAY)
-    assert caught.value.key == "meeting.schedule_usage"
+    assert caught.value.key == key
 
 
 def test_an_unknown_group_gets_suggestions(session_factory: SessionFactory) -> None:

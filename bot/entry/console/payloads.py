@@ -137,3 +137,46 @@ def view_submission(
         "view": {**view, "state": _state(view.get("blocks", []), fields)},
         "response_urls": [],
     }
+
+
+def _choice(options: list[dict[str, Any]], typed: str) -> str | None:
+    """The value of the option shown as number ``typed`` (1, 2, …) or labelled ``typed`` (case aside)."""
+    if typed.isdigit():
+        return str(options[int(typed) - 1]["value"]) if 0 < int(typed) <= len(options) else None
+    label = " ".join(typed.split()).casefold()
+    return next(
+        (str(o["value"]) for o in options if " ".join(str(o["text"]["text"]).split()).casefold() == label), None
+    )
+
+
+def _no_choice(typed: str, options: list[dict[str, Any]]) -> str:
+    return f"no choice “{typed}”: type a number from 1 to {len(options)} or a label as shown"
+
+
+def chosen_values(view: dict[str, Any], fields: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """``fields`` as typed after ``!submit`` (a choice by the number or the label the form shows, never by the
+    option's hidden value) turned into option values; and the fields whose choice the form does not show."""
+    values, problems = dict(fields), {}
+    for block in view.get("blocks", []):
+        element = block.get("element") or {}
+        block_id = str(block.get("block_id"))
+        if block.get("type") != "input" or block_id not in fields:
+            continue
+        options = element.get("options") or []
+        if element.get("type") == "static_select":
+            found = _choice(options, fields[block_id])
+            if found is None:
+                problems[block_id] = (
+                    f"no choice “{fields[block_id]}”: type a number from 1 to {len(options)} or a label"
+                )
+            else:
+                values[block_id] = found
+        elif element.get("type") == "checkboxes":
+            picked = [_choice(options, part.strip()) for part in fields[block_id].split(",") if part.strip()]
+            if None in picked:
+                problems[block_id] = (
+                    f"no choice “{fields[block_id]}”: type a number from 1 to {len(options)} or a label"
+                )
+            else:
+                values[block_id] = ",".join(str(value) for value in picked)
+    return values, problems

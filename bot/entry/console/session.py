@@ -52,6 +52,7 @@ HELP = """Type what you would type in Slack:
   !edit <text> / !delete        edit or delete your last message or reply
   !shortcut                     "Add to minutes" on your last message
   !submit block=value ...       submit the last opened form, e.g. !submit group=3 date=2027-03-15 start=14:00
+                                (a choice by the number or the label the form shows: group=2 repeat="Every week")
                                 (values with spaces in quotes: agenda="1. Opening 2. Verslag")
   !sweep                        send the reminders and digests that are due now
   !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
@@ -334,6 +335,12 @@ class Console:
         unknown = set(given) - {block.get("block_id") for block in view.get("blocks", [])}
         if unknown:
             self._say(f"(the form has no field {', '.join(sorted(unknown))})")
+            return
+        # A choice is typed as the form shows it (its number or label); Slack never sends an unseen option.
+        given, problems = payloads.chosen_values(view, given)
+        for block_id, problem in problems.items():
+            self._say(f"(the form was not accepted) [{block_id}] {problem}")
+        if problems:
             return
         payload = {
             "type": "view_submission",

@@ -6,11 +6,12 @@ import re
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from dateutil.rrule import rrulestr
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
@@ -21,6 +22,7 @@ from bot.db.enums import (
     DeadlineKind,
     DeadlineStatus,
     GroupKind,
+    MeetingStatus,
     OrganisationKind,
     ParticipationType,
     RoleKind,
@@ -32,6 +34,7 @@ from bot.db.models import (
     CovenantFact,
     Deadline,
     Meeting,
+    MeetingException,
     Organisation,
     Participation,
     Person,
@@ -40,6 +43,7 @@ from bot.db.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
+from bot.services.meetings import meetings as meetings_service
 from bot.services.plans.plans import plan_title
 from config import CONFIG_DIR, read_yaml
 
@@ -282,22 +286,58 @@ def _demo_meetings(
     for entry in meetings:
         group = groups[entry["group"]]
         tz = entry.get("timezone", "Europe/Amsterdam")
-        starts = _moment(entry["start"], today, tz)
-        session.add(
-            Meeting(
-                uid=f"demo-{uuid.uuid4()}",
-                working_group_id=group.id,
-                title=entry["title"],
-                starts_at=starts,
-                ends_at=starts + timedelta(minutes=int(entry.get("duration_minutes", 60))),
-                timezone=tz,
-                rrule=entry.get("rrule"),
-                location=entry.get("location"),
-                video_url=entry.get("video_url"),
-                agenda=entry.get("agenda"),
-                minute_taker_id=people[entry["minute_taker"]].id if entry.get("minute_taker") else None,
-            )
+        local = _working_start(_moment(entry["start"], today, tz), entry.get("rrule"), today)
+        starts = local.astimezone(UTC)
+        meeting = Meeting(
+            uid=f"demo-{uuid.uuid4()}",
+            working_group_id=group.id,
+            title=entry["title"],
+            starts_at=starts,
+            ends_at=starts + timedelta(minutes=int(entry.get("duration_minutes", 60))),
+            timezone=tz,
+            rrule=entry.get("rrule"),
+            location=entry.get("location"),
+            video_url=entry.get("video_url"),
+            agenda=entry.get("agenda"),
+            status=MeetingStatus.SCHEDULED,
+            minute_taker_id=people[entry["minute_taker"]].id if entry.get("minute_taker") else None,
         )
+        # A secretariat skips a series' sittings on public holidays: the demo does too.
+        for sitting in meetings_service.holiday_sittings(meeting, "nl"):
+            skipped = MeetingException(recurrence_id=sitting.occurrence.recurrence_id, reason=sitting.holiday)
+            skipped.status = MeetingStatus.CANCELLED
+            meeting.exceptions.append(skipped)
+        session.add(meeting)
+
+
+def _working_start(starts: datetime, rule: str | None, today: date) -> datetime:
+    """The demo meeting's first sitting on a working day that is not a Dutch public holiday: a rule with
+    weekdays (``BYDAY``) gives its first such date from ``starts`` on; otherwise ``starts`` moves to the
+    nearest such day before it, but not before ``today`` for a meeting still to come (then after it)."""
+    if rule and "BYDAY=" in rule:
+        local = starts
+        while True:
+            first = next(iter(rrulestr(rule, dtstart=local.replace(tzinfo=None))), None)
+            if first is None:
+                raise ValueError(f"demo rule {rule!r} gives no sitting")
+            local = first.replace(tzinfo=starts.tzinfo)
+            if _working_day(local.date()):
+                return local
+            local += timedelta(days=1)
+    earliest = today if starts.date() >= today else None
+    earlier = starts
+    while not _working_day(earlier.date()) and (earliest is None or earlier.date() > earliest):
+        earlier -= timedelta(days=1)
+    if _working_day(earlier.date()):
+        return earlier
+    later = starts
+    while not _working_day(later.date()):
+        later += timedelta(days=1)
+    return later
+
+
+def _working_day(day: date) -> bool:
+    return day.weekday() < 5 and meetings_service.holiday_name(day, "nl") is None
 
 
 def _demo_plans_and_deadlines(

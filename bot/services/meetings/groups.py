@@ -127,6 +127,20 @@ def resolve(session: Session, name: str, covenant_id: int | None = None) -> Work
     return by_id[match.key]
 
 
+def named_exactly(session: Session, name: str) -> WorkingGroup | None:
+    """The group whose name (Dutch or English, with or without "werkgroep") or channel is exactly ``name``
+    (case aside), else None: a typed line is split where a whole group name ends."""
+    query = " ".join(name.split()).casefold()
+    channel = channel_id(query.upper()) if query else None
+    for group in all_groups(session):
+        if channel is not None and group.channel_id == channel:
+            return group
+        labels = [label for label in (group.name, group.name_en) if label]
+        if query in {variant.casefold() for label in labels for variant in (label, short_name(label))}:
+            return group
+    return None
+
+
 def next_meetings(
     session: Session, groups: list[WorkingGroup], now: datetime, keep: Callable[[Meeting], bool], limit: int = 5
 ) -> list[Occurrence]:

@@ -103,6 +103,29 @@ def holiday_name(day: date, lang: str) -> str | None:
     return str(name) if name else None
 
 
+@dataclass(frozen=True)
+class HolidaySitting:
+    """A sitting of a meeting that falls on a Dutch public holiday."""
+
+    occurrence: Occurrence
+    holiday: str
+
+
+def holiday_sittings(meeting: Meeting, lang: str) -> list[HolidaySitting]:
+    """The meeting's sittings (not cancelled) on a Dutch public holiday, soonest first, within the series'
+    horizon: up to its last sitting, at most ``occurrences.DEFAULT_HORIZON`` after its first."""
+    end = meeting.starts_at + occurrences.DEFAULT_HORIZON
+    if meeting.series_until is not None:
+        end = min(end, meeting.series_until + timedelta(seconds=1))
+    zone = ZoneInfo(meeting.timezone)
+    found: list[HolidaySitting] = []
+    for occurrence in occurrences.occurrences(meeting, meeting.starts_at, end):
+        name = holiday_name(occurrence.starts_at.astimezone(zone).date(), lang)
+        if name is not None:
+            found.append(HolidaySitting(occurrence, name))
+    return found
+
+
 def local_moment(day: date, clock: time, tz: str) -> datetime:
     """A local wall time in ``tz`` as an aware UTC datetime."""
     return datetime.combine(day, clock, tzinfo=ZoneInfo(tz)).astimezone(UTC)
@@ -174,6 +197,9 @@ def check(session: Session, request: MeetingRequest, viewer: Viewer, now: dateti
         errors["end"] = UsageError("meeting.too_long_meeting", hours=int(MAX_DURATION.total_seconds() // 3600))
     checked.starts_at, checked.ends_at = starts_at, ends_at
     local_start = datetime.combine(request.day, request.start)
+    if request.custom_rule and request.repeat != Repeat.CUSTOM:
+        # A rule beside another choice of repeat would be dropped without a word: say so on its field.
+        errors["rrule"] = UsageError("meeting.rrule_not_custom", rule=request.custom_rule)
     try:
         checked.rrule = recurrence.rule_for(request.repeat, local_start, request.custom_rule, tz)
         checked.series_until = recurrence.series_until(checked.rrule, local_start, tz)

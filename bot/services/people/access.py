@@ -86,16 +86,19 @@ class Viewer:
         """Create a working group in a covenant: its secretariat and its working-group chairs."""
         return self.is_secretariat(covenant_id) or self.has_role(covenant_id, RoleKind.WORKING_GROUP_CHAIR)
 
-    def may_see_group_meeting(self, meeting: Meeting, group: WorkingGroup) -> bool:
-        """Working-group meetings are visible to everyone in the workspace; a confidential meeting with one
-        company (an assessment meeting) only to that company's contacts and the covenant's secretariat."""
-        if meeting.organisation_id is None:
-            return True
-        return self.may_see_company(group.covenant_id, meeting.organisation_id)
-
-    def may_subscribe(self, group: WorkingGroup) -> bool:
-        """The group's calendar feed link (a secret URL): its members, its chair and the secretariat."""
+    def may_attend(self, group: WorkingGroup) -> bool:
+        """The one rule for a group's meetings, on every surface that shows one (``/meeting next``, ``list``,
+        ``ics``, Home, questions, the Attend buttons, the calendar feed's link): who may see them (time,
+        agenda, video link), answer their invitations and subscribe to their calendar: the group's members,
+        its chair and the covenant's secretariat."""
         return group.id in self.groups or self.may_manage_group(group)
+
+    def may_see_group_meeting(self, meeting: Meeting, group: WorkingGroup) -> bool:
+        """A group's meeting: as :meth:`may_attend`; a confidential meeting with one company (an assessment
+        meeting) only that company's contacts (who attend it) and the covenant's secretariat."""
+        if meeting.organisation_id is None:
+            return self.may_attend(group)
+        return self.may_see_company(group.covenant_id, meeting.organisation_id)
 
     def may_see_rsvps(self, group: WorkingGroup) -> bool:
         """Who answered an invitation (names, not counts): the group's chair and the covenant's secretariat."""
@@ -111,7 +114,7 @@ def meeting_filter(viewer: Viewer | None) -> Callable[[Meeting], bool]:
     """The meetings ``viewer`` may see listed (``None``: the public, e.g. a message shared in a channel)."""
     if viewer is None:
         return public_meeting
-    return lambda meeting: viewer.may_see_meeting(meeting.group.covenant_id, meeting.organisation_id)
+    return lambda meeting: viewer.may_see_group_meeting(meeting, meeting.group)
 
 
 def viewer_for(

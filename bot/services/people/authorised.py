@@ -82,6 +82,17 @@ def occurrence(session: Session, viewer: Viewer, raw_id: object, recurrence_id: 
     return found
 
 
+def invitation(session: Session, viewer: Viewer, raw_id: object, recurrence_id: datetime) -> Occurrence:
+    """One sitting whose invitation the viewer may answer (or whose answers they may ask for): as
+    :func:`occurrence`, but someone outside a group is told that its meetings are for its members (a group's
+    meeting is no secret; a confidential one with one company still answers :class:`NotFound`)."""
+    key = row_id(str(raw_id)) if raw_id is not None else None
+    found = session.get(Meeting, key) if key is not None else None
+    if found is not None and found.organisation_id is None and not viewer.may_attend(found.group):
+        raise UsageError("meeting.members_only", group=found.group.name)
+    return occurrence(session, viewer, raw_id, recurrence_id)
+
+
 def minutes(session: Session, viewer: Viewer, raw_id: object) -> Minutes:
     """Minutes the viewer may read: the group's members and the secretariat (steering group: its members),
     and for an assessment meeting only the secretariat and the company's contacts."""
