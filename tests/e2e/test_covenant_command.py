@@ -118,7 +118,7 @@ def test_companies_of_a_covenant_nobody_takes_part_in_now_give_its_public_figure
     text = reply_text(slack.command("/covenant", "companies textiel", person("emma").slack_user_id))
     assert "Public figures on who signed" in text and "55 companies at signing" in text
     # The few (fictional) companies recorded here come after the public figures, said as such.
-    assert text.index("93 brands") < text.index("Recorded here") < text.index("Taking part now: 0 companies")
+    assert text.index("93 brands") < text.index("Recorded here") < text.index("Companies taking part now: 0")
     dutch = reply_text(slack.command("/covenant", "companies banken", person("sanne").slack_user_id))
     assert "Openbare cijfers" in dutch and "13 of 11 banken" in dutch and "onzeker" in dutch
 

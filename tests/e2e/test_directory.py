@@ -47,7 +47,7 @@ def test_company_shows_plans_only_to_its_contacts_and_the_secretariat(slack: Sla
     assert "only shown to its own contacts and to the covenant's secretariat" in other
     ngo = reply_text(slack.command("/covenant", "company Eerlijke Keten", EMMA))
     assert "NGO" in ngo and "only shown to its own contacts" not in ngo  # nothing to withhold
-    assert "Welke organisatie" in reply_text(slack.command("/covenant", "company", SANNE))
+    assert "Gebruik `/covenant company <naam>`" in reply_text(slack.command("/covenant", "company", SANNE))
 
 
 def test_plans_are_an_aggregate_for_everyone(slack: SlackHarness) -> None:

@@ -1,4 +1,8 @@
-"""The stand-in refuses what Slack refuses and limits what Slack limits, seen through a real slack_sdk WebClient."""
+"""The stand-in refuses what Slack refuses and limits what Slack limits, seen through a real slack_sdk WebClient.
+
+These stand-ins run with ``strict=False``: the tests here are about Block Kit and rate limits alone (channels,
+users, trigger ids, tokens and messages are tests/unit/test_standin_strict.py's), so a made-up channel or a
+message never posted does not hide the rule under test."""
 
 from __future__ import annotations
 
@@ -31,7 +35,7 @@ def fake_clock() -> FakeClock:
 @pytest.fixture
 def slack(fake_clock: FakeClock) -> Iterator[StandinSlack]:
     """A stand-in with Slack's own limits, on a clock the test moves."""
-    server = StandinSlack(rate_limits=replace(SLACK_LIMITS, clock=fake_clock)).start()
+    server = StandinSlack(rate_limits=replace(SLACK_LIMITS, clock=fake_clock), strict=False).start()
     yield server
     server.stop()
 
@@ -195,7 +199,7 @@ def test_retry_after_says_when_the_next_call_of_the_method_is_allowed(
 
 def test_history_for_apps_distributed_outside_the_marketplace_is_one_call_a_minute(fake_clock: FakeClock) -> None:
     limits = RateLimits(distributed_outside_marketplace=True, clock=fake_clock)
-    server = StandinSlack(rate_limits=limits).start()
+    server = StandinSlack(rate_limits=limits, strict=False).start()
     try:
         client = client_for(server)
         assert client.conversations_history(channel="C1")["ok"]
@@ -212,7 +216,7 @@ def test_raised_limits_are_explicit_multiples_of_slacks() -> None:
     assert raised.per_channel == 10 * SLACK_LIMITS.per_channel
     assert raised.workspace == 10 * SLACK_LIMITS.workspace
     assert raised.per_minute("users.info") == 10 * TIER_4
-    server = StandinSlack(rate_limits=raised).start()
+    server = StandinSlack(rate_limits=raised, strict=False).start()
     try:
         client = client_for(server)
         assert all(client.chat_postMessage(channel="C1", text=str(n))["ok"] for n in range(30))
