@@ -127,6 +127,7 @@ def test_every_button_the_bot_draws_is_answered() -> None:
         *(f"{meetings.ACTION_RSVP}_{answer}" for answer in ("yes", "no", "maybe")),
         meetings.ACTION_WHO,
         meetings.ACTION_SCHEDULE_ANYWAY,
+        meetings.ACTION_SKIP_HOLIDAYS,
         *minutes.ACTIONS,
     }
     assert drawn == set(ACTIONS)

@@ -114,7 +114,7 @@ def test_every_holiday_sitting_of_a_series_is_listed_and_skipped_in_one_step(
         meeting = session.scalar(select(Meeting).where(Meeting.uid.not_like("demo-%")))
         assert meeting is not None and meeting.exceptions == []
     url = slack.standin.response_url()
-    payload = button_payload(reply, "meeting_skip_holidays", SANNE, url)
+    payload = button_payload(reply, "meeting_skip_holidays", SANNE, url, slack.standin.trigger_id())
     payload["container"] = {"type": "message", "is_ephemeral": True}
     assert slack.interaction(payload).status == 200
     skipped = reply_text(slack.wait_response(url))

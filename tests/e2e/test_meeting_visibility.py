@@ -59,13 +59,17 @@ def test_only_members_may_answer_an_invitation(slack: SlackHarness, session_fact
     _plant(session_factory)
     shown = slack.command("/meeting", "next leefbaar loon", FATIMA)
     for outsider in (EMMA, STRANGER):
-        payload = button_payload(shown, "meeting_rsvp_yes", outsider, slack.standin.response_url())
+        payload = button_payload(
+            shown, "meeting_rsvp_yes", outsider, slack.standin.response_url(), slack.standin.trigger_id()
+        )
         payload["container"] = {"type": "message", "is_ephemeral": True}
         assert slack.interaction(payload).status == 200
         refused = reply_text(slack.wait_response(payload["response_url"]))
         assert "members" in refused or "leden" in refused, refused
     assert _rsvps(session_factory) == 0
-    payload = button_payload(shown, "meeting_rsvp_yes", FATIMA, slack.standin.response_url())
+    payload = button_payload(
+        shown, "meeting_rsvp_yes", FATIMA, slack.standin.response_url(), slack.standin.trigger_id()
+    )
     payload["container"] = {"type": "message", "is_ephemeral": True}
     assert slack.interaction(payload).status == 200
     assert "Genoteerd" in reply_text(slack.wait_response(payload["response_url"]))
