@@ -130,3 +130,22 @@ def test_a_series_without_holidays_offers_nothing_to_skip(slack: SlackHarness) -
     reply = slack.command("/meeting", "schedule leefbaar loon 15-3-2027 14:00 90m", SANNE)
     assert "Ingepland" in reply_text(reply)
     assert "meeting_skip_holidays" not in str(reply.args.get("blocks"))
+
+
+@pytest.mark.parametrize("presser", [EMMA, STRANGER], ids=["member of another covenant's group", "unknown user"])
+def test_a_forged_skip_by_someone_outside_the_group_cancels_nothing(
+    slack: SlackHarness, session_factory: SessionFactory, presser: str
+) -> None:
+    reply = slack.command("/meeting", "schedule leefbaar loon 29-4-2027 14:00 wekelijks", SANNE)
+    assert "Ingepland" in reply_text(reply)
+    url = slack.standin.response_url()
+    # The button Sanne got, pressed (its value copied) by someone who may not change or even see the meeting.
+    payload = button_payload(reply, "meeting_skip_holidays", presser, url, slack.standin.trigger_id())
+    payload["container"] = {"type": "message", "is_ephemeral": True}
+    assert slack.interaction(payload).status == 200
+    answer = reply_text(slack.wait_response(url))
+    assert ":warning:" in answer and "overgeslagen" not in answer and "Skipped" not in answer, answer
+    assert "Hemelvaartsdag" not in answer and "6 May 2027" not in answer  # nothing of the series shown
+    with session_factory() as session:
+        meeting = session.scalar(select(Meeting).where(Meeting.uid.not_like("demo-%")))
+        assert meeting is not None and meeting.exceptions == []  # 0 writes
