@@ -263,6 +263,8 @@ def set_language(session: Session, actor: Viewer, covenant: Covenant, language: 
     _require_secretariat(actor, covenant)
     if language not in ("nl", "en"):
         raise UsageError("group.bad_language", language=language)
+    locking.serialise(session, "covenant", covenant.id)
+    session.refresh(covenant)  # the language as it is now, after anyone changing it at the same moment
     before = covenant.language
     if before == language:
         return before
