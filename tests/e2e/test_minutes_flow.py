@@ -323,13 +323,10 @@ def test_a_correction_keeps_the_minute_taker_and_records_who_corrected(
     assert f"Minute-taker: <@{uid('tom')}>" in shown and f"<@{uid('sanne')}>" not in shown.split("Minute-taker")[1]
 
 
-def test_approving_with_a_change_request_open_asks_to_confirm_first(
-    slack: SlackHarness,
-    clock: ManualClock,
-    sweeper: Sweeper,
-    standin: StandinSlack,
-    session_factory: SessionFactory,
-) -> None:
+def _circulated_with_a_change_request(
+    slack: SlackHarness, clock: ManualClock, sweeper: Sweeper, standin: StandinSlack, session_factory: SessionFactory
+) -> int:
+    """Tom's minutes of the metals call, circulated, with Ahmed's request for changes posted; their id."""
     end_the_call(clock, sweeper, standin)
     minutes_id = write_minutes(slack, session_factory)
     click(slack, uid("tom"), render.ACTION_CIRCULATE, str(minutes_id))
@@ -337,6 +334,17 @@ def test_approving_with_a_change_request_open_asks_to_confirm_first(
     _, before = click(slack, uid("ahmed"), render.ACTION_CHANGES, str(minutes_id))
     assert submit(slack, uid("ahmed"), opened_view(slack, before), comment="Add the grievance questions.") == {}
     standin.wait_until(lambda c: c.method == "chat.postMessage" and "grievance questions" in reply_text(c))
+    return minutes_id
+
+
+def test_approving_with_a_change_request_open_asks_to_confirm_first(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    minutes_id = _circulated_with_a_change_request(slack, clock, sweeper, standin, session_factory)
     warning = slack.wait_response(click(slack, uid("emma"), render.ACTION_APPROVE, str(minutes_id))[0])
     text = reply_text(warning)
     assert f"<@{uid('ahmed')}>" in text and "grievance questions" in text and "not approved yet" in text
@@ -358,13 +366,7 @@ def test_a_change_request_answered_by_an_edit_no_longer_holds_up_approval(
     standin: StandinSlack,
     session_factory: SessionFactory,
 ) -> None:
-    end_the_call(clock, sweeper, standin)
-    minutes_id = write_minutes(slack, session_factory)
-    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(minutes_id))
-    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
-    _, before = click(slack, uid("ahmed"), render.ACTION_CHANGES, str(minutes_id))
-    assert submit(slack, uid("ahmed"), opened_view(slack, before), comment="Add the grievance questions.") == {}
-    standin.wait_until(lambda c: c.method == "chat.postMessage" and "grievance questions" in reply_text(c))
+    minutes_id = _circulated_with_a_change_request(slack, clock, sweeper, standin, session_factory)
     clock.advance(timedelta(minutes=5))
     write_minutes(slack, session_factory)  # Tom edits the circulated minutes after the request
     saves = select(func.count()).where(AuditEntry.action == "minutes.saved")
