@@ -373,3 +373,20 @@ def test_a_change_request_answered_by_an_edit_no_longer_holds_up_approval(
     eventually(session_factory, lambda s: s.scalar(saves) == 2)  # the edit is stored before anyone approves
     approved = answer_to(slack, click(slack, uid("emma"), render.ACTION_APPROVE, str(minutes_id))[0])
     assert "You approved" in approved
+
+
+def test_a_forged_approve_anyway_by_a_member_who_may_not_approve_approves_nothing(
+    slack: SlackHarness,
+    clock: ManualClock,
+    sweeper: Sweeper,
+    standin: StandinSlack,
+    session_factory: SessionFactory,
+) -> None:
+    minutes_id = _circulated_with_a_change_request(slack, clock, sweeper, standin, session_factory)
+    # Ahmed (a member, not the chair) sends the value only the approver's Approve anyway button carries.
+    refused = answer_to(slack, click(slack, uid("ahmed"), render.ACTION_APPROVE, f"{minutes_id}:confirmed")[0])
+    assert "You approved" not in refused and "grievance questions" not in refused, refused
+    with session_factory() as session:
+        assert call_minutes(session).status == MinutesStatus.CIRCULATED  # 0 writes
+        approvals = select(func.count()).where(AuditEntry.action == "minutes.approved")
+        assert session.scalar(approvals) == 0
