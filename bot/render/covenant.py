@@ -60,6 +60,9 @@ def _list_line(covenant: Covenant, lang: str) -> str:
         )
     elif covenant.phase in (CovenantPhase.EXPLORING, CovenantPhase.NEGOTIATING):
         line += ", " + t(lang, "covenant.list.line_not_signed")
+    elif covenant.phase == CovenantPhase.ENDED and covenant.kind == CovenantKind.COVENANT:
+        # Talks that stopped (land- en tuinbouw): ended without ever being signed.
+        line += ", " + t(lang, "covenant.list.line_never_signed")
     return line
 
 

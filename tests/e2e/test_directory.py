@@ -78,9 +78,9 @@ def test_lang_overrides_the_slack_locale_and_auto_restores_it(
     slack: SlackHarness, session_factory: SessionFactory
 ) -> None:
     assert "From now on I answer you in English" in reply_text(slack.command("/covenant", "lang en", SANNE))
-    assert "Covenants (12)" in reply_text(slack.command("/covenant", "list", SANNE))
+    assert "Covenants (13)" in reply_text(slack.command("/covenant", "list", SANNE))
     assert "Ik volg weer je Slack-taal" in reply_text(slack.command("/covenant", "lang auto", SANNE))
-    assert "Convenanten (12)" in reply_text(slack.command("/covenant", "list", SANNE))
+    assert "Convenanten (13)" in reply_text(slack.command("/covenant", "list", SANNE))
     assert "is not a language" in reply_text(slack.command("/covenant", "lang fr", EMMA))
     with session_factory() as session:
         assert [a.detail for a in session.scalars(select(AuditEntry).where(AuditEntry.action == "person.language"))]

@@ -91,6 +91,11 @@ def _moment(value: str, today: date, tz: str) -> datetime:
     return datetime.combine(day, time(int(match.group(2)), int(match.group(3))), tzinfo=ZoneInfo(tz))
 
 
+def public_entries() -> list[dict[str, Any]]:
+    """The public covenants and initiatives as the seed files give them, in file order."""
+    return [entry for name in PUBLIC_FILES for entry in _read(name)["covenants"]]
+
+
 def load_public(session: Session) -> int:
     """Insert or update the public covenants and initiatives; returns how many there are."""
     # One read of what is there (runs at every console start): no query per covenant, alias or fact.
@@ -100,13 +105,11 @@ def load_public(session: Session) -> int:
             select(Covenant).options(selectinload(Covenant.aliases), selectinload(Covenant.facts))
         )
     }
-    count = 0
-    for name in PUBLIC_FILES:
-        for entry in _read(name)["covenants"]:
-            _upsert_covenant(session, entry, stored.get(entry["slug"]))
-            count += 1
+    entries = public_entries()
+    for entry in entries:
+        _upsert_covenant(session, entry, stored.get(entry["slug"]))
     session.commit()
-    return count
+    return len(entries)
 
 
 def _upsert_covenant(session: Session, entry: dict[str, Any], covenant: Covenant | None) -> Covenant:
