@@ -50,7 +50,7 @@ TABLES = Base.metadata.tables
 
 @dataclass(frozen=True)
 class Sizes:
-    """How much data the large database holds (the twelve public covenants come from the seed file)."""
+    """How much data the large database holds (the public covenants come from the seed file)."""
 
     organisations: int = 5_000
     people: int = 20_000
