@@ -15,9 +15,10 @@ from bot.parsing.text import CommandText, parse_phase, split_command
 from bot.render import companies as render_companies
 from bot.render import covenant as render
 from bot.render import groups as render_groups
+from bot.render import legal_context as render_legal
 from bot.render import open_items as render_open_items
 from bot.render.blocks import Reply
-from bot.services.covenants import covenants, organisations, overview
+from bot.services.covenants import covenants, legal_context, organisations, overview
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
 from bot.services.minutes import minutes_lookup
@@ -30,6 +31,7 @@ from . import account, admin
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
 STATUS_WORDS = {"status", "info", "stand"}
+CONTEXT_WORDS = {"context", "legal", "wetgeving"}
 
 
 # -- answers (shared with questions) ---------------------------------------------------------------------------
@@ -72,6 +74,11 @@ def share(ask: Ask, value: str) -> Outcome:
     shared = Reply(text=t(ask.lang, "status.shared", channel=f"<#{ask.channel}>"))
     failed = Reply(text=t(ask.lang, "status.share_failed"))
     return Outcome(reply=shared, posts=[ChannelMessage(ask.channel, status)], if_failed=failed)
+
+
+def context_answer(ask: Ask) -> Reply:
+    """The legal context (EU due diligence law, the Dutch bill) as public facts, what may change marked."""
+    return render_legal.legal_context_reply(legal_context.legal_context(), ask.lang)
 
 
 def plans_answer(ask: Ask, covenant: Covenant) -> Reply:
@@ -191,6 +198,12 @@ def _groups(ask: Ask, command: CommandText) -> Reply:
     return covenant_groups_answer(ask, covenant)
 
 
+def _context(ask: Ask, command: CommandText) -> Reply:
+    if command.rest:
+        raise UsageError("usage.covenant_context", command=f"/covenant {command.sub}")
+    return context_answer(ask)
+
+
 def _company(ask: Ask, command: CommandText) -> Reply:
     if not command.rest:
         raise UsageError("organisation.missing_name")
@@ -207,6 +220,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     **dict.fromkeys(("groups", "groepen", "werkgroepen"), _groups),
     **dict.fromkeys(("company", "bedrijf", "organisation", "organisatie", "org"), _company),
     **dict.fromkeys(("mine", "mijn"), lambda ask, _command: mine_answer(ask)),
+    **dict.fromkeys(CONTEXT_WORDS, _context),
     **account.SUBCOMMANDS,
     **admin.SUBCOMMANDS,
 }

@@ -17,6 +17,7 @@ LANG, WHOAMI, CONTACT, HELP = "lang", "whoami", "contact", "help"
 MEETINGS, PLANS, COMPANIES, GROUPS = "meetings", "plans", "companies", "groups"
 COMPANY, LIST, STATUS, UNKNOWN = "company", "list", "status", "unknown"
 MINE, DECIDED, UPCOMING = "mine", "decided", "upcoming"
+LEGAL = "legal"
 
 _TO_ENGLISH = (" in english", " speak english", " english please", " in het engels", " engels graag")
 _TO_DUTCH = (
@@ -32,6 +33,9 @@ _CONTACT_WORDS = {"contactpersoon", "contactpersonen", "aanspreekpunt", "contact
 _SECRETARIAT_WORDS = {"secretariaat", "secretariat"}
 _ASKING_WHO = {"wie", "who"}
 _HELP_WORDS = {"help", "hulp", "commands", "commandos"}
+# The law around the covenants: "what is the CSDDD?", "wat is de stand van de wetgeving?", "wat is de IMVO-wet?".
+_LEGAL_WORDS = {"csddd", "cs3d", "wetgeving", "legislation", "wetsvoorstel", "initiatiefwet", "omnibus", "directive"}
+_LEGAL_WORDS |= {"law", "laws", "wet", "wetten", "legal", "juridisch", "juridische", "35761"}
 _HELP_PHRASES = (" wat kun je", " wat kan je", " what can you", " wat kan ik vragen", " what can i ask")
 _MEETING_STEMS = ("vergader", "meeting", "bijeenkomst", "overleg", "agenda")
 _MEETING_WORDS = {"meet", "meets", "vergadert", "samenkomen"}
@@ -142,6 +146,8 @@ _DUTCH = {
     "volgende",
     "besloten",
     "openstaande",
+    "wetgeving",
+    "wet",
 }
 _ENGLISH = {
     "what",
@@ -171,6 +177,8 @@ _ENGLISH = {
     "decided",
     "signed",
     "show",
+    "law",
+    "legislation",
 }
 
 
@@ -213,6 +221,8 @@ def detect(words: list[str], found: Entities) -> Intent:
         return Intent(WHOAMI)
     if token_set & _CONTACT_WORDS or (token_set & _SECRETARIAT_WORDS and token_set & _ASKING_WHO):
         return Intent(CONTACT)
+    if token_set & _LEGAL_WORDS:
+        return Intent(LEGAL)
     named = found.covenant_id is not None or found.group_id is not None or found.organisation_id is not None
     if not named and (token_set & _HELP_WORDS or any(p in text for p in _HELP_PHRASES)):
         return Intent(HELP)

@@ -28,6 +28,7 @@ from .intents import Intent
 _MENTION = re.compile(r"<@[A-Z0-9]+(\|[^>]*)?>")
 # Subcommand words that also start ordinary sentences ("ik wil…", "info over…"): read those as questions.
 _SENTENCE_STARTERS = {"ik", "me", "mijn", "info", "stand", "contact", "contactpersoon", "secretariat", "secretariaat"}
+_SENTENCE_STARTERS |= {"wetgeving", "legal", "context"}
 
 
 def strip_mentions(text: str) -> str:
@@ -74,6 +75,8 @@ def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
         return account.contact_answer(ask, covenant)
     if kind == intents.HELP:
         return commands.help_answer(ask)
+    if kind == intents.LEGAL:
+        return commands.context_answer(ask)
     if kind == intents.MINE:
         return commands.mine_answer(ask)
     if kind == intents.UPCOMING:

@@ -14,7 +14,8 @@ ANSWERED_ALONE = {
     "/plan": {"overdue", "achterstallig"},
     "/covenant": {*covenant.HELP_WORDS, "list", "lijst", "overzicht", "groups", "groepen", "werkgroepen"}
     | {"whoami", "wiebenik", "me", "ik", "contact", "contacts", "contactpersoon", "secretariat", "secretariaat"}
-    | {"lang", "language", "taal", "mine", "mijn"},
+    | {"lang", "language", "taal", "mine", "mijn"}
+    | covenant.CONTEXT_WORDS,
     "/meeting": {*meeting.HELP_WORDS, "schedule", "plan", "new", "nieuw", "inplannen"}
     | {"next", "volgende", "list", "lijst", "groups", "groepen"},
     "/minutes": minutes.HELP_WORDS | minutes.ADD_WORDS | minutes.LIST_WORDS,
