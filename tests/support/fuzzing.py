@@ -57,6 +57,8 @@ WORDS = [
     "search",
     "export",
     "lang",
+    "context",
+    "wetgeving",
     "nl",
     "en",
     "🙂",
