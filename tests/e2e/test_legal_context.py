@@ -184,3 +184,14 @@ def test_a_malformed_file_is_refused(tmp_path: Path, content: str) -> None:
     path.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError):
         legal_context.read_legal_context(path)
+
+
+def test_everyone_gets_the_same_public_context(slack: SlackHarness) -> None:
+    """Public facts only: secretaries, company contacts and someone unknown to the bot read the same reply in
+    their language."""
+    for users in (
+        (EMMA, person("tom").slack_user_id, "UNKNOWN001"),
+        (SANNE, person("pieter").slack_user_id, person("fatima").slack_user_id),
+    ):
+        replies = [slack.command("/covenant", "context", user).args["blocks"] for user in users]
+        assert all(reply == replies[0] for reply in replies)
