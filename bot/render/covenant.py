@@ -132,7 +132,7 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
         participants += "\n" + tn(lang, "covenant.status.left", status.left)
     blocks.append(section(participants))
 
-    if status.companies or overview.plans.total:
+    if covenant.kind != CovenantKind.PROJECT and (status.companies or overview.plans.total):  # projects have no plans
         blocks += [divider(), section("\n".join(plan_summary_lines(overview.plans, lang)))]
     if overview.group_count:
         lines = [f"*{t(lang, 'status.next_meetings')}*"]

@@ -91,7 +91,8 @@ def test_the_dutch_words_work_and_answer_in_dutch(slack: SlackHarness, session_f
     text = reply_text(slack.command("/project", "lijst metaal", SANNE))
     assert "Mijnregio Y" in text and "trekker: Staalwerk Twente" in text, text
     with session_factory() as session:
-        assert session.scalar(select(ProjectUpdate.internal)) is True
+        update = session.scalar(select(ProjectUpdate).where(ProjectUpdate.text.like("Gesprek met de mijnbouwers%")))
+        assert update is not None and update.internal and update.author_slack_id == SANNE
 
 
 def test_the_parent_covenant_status_lists_its_projects(slack: SlackHarness) -> None:
@@ -105,6 +106,8 @@ def test_only_the_secretariat_starts_or_changes_a_project(slack: SlackHarness, s
     assert "Only the secretariat of" in refused
     start_project(slack)
     before = _audit_count(session_factory)
+    with session_factory() as session:
+        updates = session.scalar(select(func.count()).select_from(ProjectUpdate))
     for text in (
         "update mining-region-x We took over",
         'party mining-region-x "Koperhuis Gieterij BV" funder',
@@ -116,7 +119,7 @@ def test_only_the_secretariat_starts_or_changes_a_project(slack: SlackHarness, s
             assert "Only the coordinator" in answer or "Alleen de coördinator" in answer, (text, user, answer)
     assert _audit_count(session_factory) == before
     with session_factory() as session:
-        assert session.scalar(select(func.count()).select_from(ProjectUpdate)) == 0
+        assert session.scalar(select(func.count()).select_from(ProjectUpdate)) == updates
 
 
 def test_mistakes_get_a_clear_answer_and_write_nothing(slack: SlackHarness, session_factory: SessionFactory) -> None:

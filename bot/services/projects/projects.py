@@ -169,6 +169,13 @@ def add_party(
         previous, party.role = party.role, role
         _audit(session, viewer, now, "project.party_role", project, {"organisation": organisation.id, "from": previous})
         return False
+    record_party(session, project, organisation, role)
+    _audit(session, viewer, now, "project.party_added", project, {"organisation": organisation.id, "role": role})
+    return True
+
+
+def record_party(session: Session, project: Project, organisation: Organisation, role: str) -> None:
+    """Write a new party (no checks, no audit: for :func:`add_party` and the demo data)."""
     project.parties.append(ProjectParty(organisation_id=organisation.id, role=role))
     session.add(
         Participation(organisation_id=organisation.id, covenant_id=project.covenant_id, type=ParticipationType.PARTY)
@@ -183,8 +190,6 @@ def add_party(
         ):
             session.add(Role(person_id=person.id, covenant_id=project.covenant_id, kind=RoleKind.COMPANY_CONTACT))
     session.flush()
-    _audit(session, viewer, now, "project.party_added", project, {"organisation": organisation.id, "role": role})
-    return True
 
 
 def add_milestone(
