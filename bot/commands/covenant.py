@@ -44,10 +44,11 @@ def list_answer(ask: Ask, phase: CovenantPhase | None) -> Reply:
     return render.covenant_list(covenants.by_phase(covenants.all_covenants(ask.session), phase), ask.lang, phase)
 
 
-def status_answer(ask: Ask, covenant: Covenant) -> Reply:
-    """The covenant's public status, with the Share in channel button."""
+def status_answer(ask: Ask, covenant: Covenant, public: bool = False) -> Reply:
+    """The covenant's public status, with the Share in channel button (``public``: a project's parties-only
+    updates left out even for its parties, as in answers to questions)."""
     reply = render.covenant_status(overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang)
-    return render_projects.with_section(reply, project.status_section(ask, covenant, ask.lang))
+    return render_projects.with_section(reply, project.status_section(ask, covenant, ask.lang, public))
 
 
 def shared_status_answer(ask: Ask, slug: str, shared_by: str, lang: str) -> Reply:

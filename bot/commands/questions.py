@@ -115,8 +115,8 @@ def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
     if kind == intents.PROJECTS:
         # A project named: its status; a covenant (or none): the projects it runs.
         if covenant is not None and covenant.kind == CovenantKind.PROJECT:
-            return commands.status_answer(ask, covenant)
+            return commands.status_answer(ask, covenant, public=True)
         return project.list_answer(ask, covenant)
     if kind == intents.STATUS and covenant is not None:
-        return commands.status_answer(ask, covenant)
+        return commands.status_answer(ask, covenant, public=True)
     return render.question_fallback(ask.lang)
