@@ -15,12 +15,11 @@ from datetime import date, datetime
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db.enums import CovenantKind, CovenantPhase, DeadlineKind, DeadlineStatus, ParticipationType, RoleKind
+from bot.db.enums import CovenantKind, CovenantPhase, DeadlineKind, DeadlineStatus, RoleKind
 from bot.db.models import (
     Covenant,
     Deadline,
     Organisation,
-    Participation,
     Person,
     Project,
     ProjectParty,
@@ -176,10 +175,9 @@ def add_party(
 
 def record_party(session: Session, project: Project, organisation: Organisation, role: str) -> None:
     """Write a new party (no checks, no audit: for :func:`add_party` and the demo data)."""
+    # No Participation row: that is membership of a covenant with action plans (``/plan`` would then ask which
+    # covenant a party's plan is for); a project's parties are its ProjectParty rows.
     project.parties.append(ProjectParty(organisation_id=organisation.id, role=role))
-    session.add(
-        Participation(organisation_id=organisation.id, covenant_id=project.covenant_id, type=ParticipationType.PARTY)
-    )
     for person in _acting_for(session, organisation.id, project.parent_covenant_id):
         if not session.scalar(
             select(Role.id).where(
