@@ -151,3 +151,32 @@ def test_mistakes_get_a_clear_answer_and_write_nothing(slack: SlackHarness, sess
 def test_help_in_both_languages(slack: SlackHarness) -> None:
     assert "/project milestone" in reply_text(slack.command("/project", "help", TOM))
     assert "/project mijlpaal" in reply_text(slack.command("/project", "hulp", SANNE))
+
+
+def test_mark_done_pressed_by_someone_else_changes_nothing(
+    slack: SlackHarness, sweeper: Sweeper, session_factory: SessionFactory
+) -> None:
+    start_project(slack)
+    sweeper.run_once()
+    reminder = next(
+        c
+        for c in slack.standin.calls_to("chat.postMessage")
+        if c.ok and c.args["channel"] == EMMA and "Baseline study" in c.args["text"]
+    )
+    before = _audit_count(session_factory)
+    # A non-party company's contact and a public user press the reminder's button (its value is the milestone's).
+    for user in (person("ahmed").slack_user_id, person("pieter").slack_user_id):
+        replies = press(slack, reminder, render_reminders.ACTION_DONE, user)
+        assert "Traceback" not in reply_text(replies[-1])
+    with session_factory() as session:
+        milestone = session.scalar(select(Deadline).where(Deadline.title == "Baseline study"))
+        assert milestone is not None and milestone.status == DeadlineStatus.OPEN
+    assert _audit_count(session_factory) == before
+
+
+def test_the_demo_project_is_in_the_demo(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "status mijnregio-andes", SANNE))
+    assert "Mijnregio Andes (demo)" in text and "Trekker" in text and "uitvoerende ngo" in text
+    assert "Vertrouwelijk" in text  # Sanne runs the metals secretariat: she reads the parties-only update
+    public = reply_text(slack.command("/covenant", "status mijnregio-andes", person("ahmed").slack_user_id))
+    assert "Veldbezoek afgerond" in public and "Vertrouwelijk" not in public
