@@ -29,6 +29,7 @@ LEAD_WORDS = {"lead", "trekker", "leider", "penvoerder"}
 OWNER_WORDS = {"owner", "eigenaar", "door"}
 INTERNAL_WORDS = {"internal", "intern", "parties-only", "partijen"}
 ROLE_SEPARATORS = {"as", "als"}
+NOTE_WORDS = {"note", "notitie", "toelichting"}
 _DATE_LIKE = re.compile(r"^\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}$")
 
 
@@ -166,13 +167,18 @@ def _party(ask: Ask, args: list[str]) -> Reply:
 
 def _milestone(ask: Ask, args: list[str]) -> Reply:
     session = ask.session
-    words, owner_words = _split_at(args, OWNER_WORDS)
+    # The note comes last and may say anything ("owner" too): split at the first "note".
+    at = next((i for i, word in enumerate(args) if word.lower() in NOTE_WORDS), None)
+    words, note = (args[:at], " ".join(args[at + 1 :])) if at is not None else (args, None)
+    if note is not None and not note:
+        raise UsageError("usage.project_milestone", command="/project milestone")
+    words, owner_words = _split_at(words, OWNER_WORDS)
     if owner_words is not None and not owner_words:
         raise UsageError("usage.project_milestone", command="/project milestone")
     project, rest = _take_project(session, words)
     title_words, due = _take_trailing_date(ask, rest)
     owner = organisations.resolve(session, " ".join(owner_words)) if owner_words else None
-    deadline = projects.add_milestone(session, project, " ".join(title_words), due, owner, ask.viewer, ask.now)
+    deadline = projects.add_milestone(session, project, " ".join(title_words), due, owner, ask.viewer, ask.now, note)
     session.commit()
     return render.milestone_added(project, deadline, owner.name if owner else None, ask.lang)
 

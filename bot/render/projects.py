@@ -119,7 +119,10 @@ def status_blocks(view: ProjectView, lang: str) -> list[Block]:
     blocks.append(
         section("\n".join([f"*{t(lang, 'project.parties')}*", *(parties or [t(lang, "project.no_parties")])]))
     )
-    milestones = [_milestone_line(d, lang) for d in view.milestones] or [t(lang, "project.no_milestones")]
+    milestones = [
+        _milestone_line(d, lang) + (f"\n      :lock: _{escape(view.notes[d.id])}_" if d.id in view.notes else "")
+        for d in view.milestones
+    ] or [t(lang, "project.no_milestones")]
     blocks += lines_to_sections([f"*{t(lang, 'project.milestones')}*", *milestones], budget=2)
     updates = [_update_line(u, tz, lang) for u in view.updates] or [t(lang, "project.no_updates")]
     blocks += lines_to_sections([f"*{t(lang, 'project.latest_updates')}*", *updates], budget=2)

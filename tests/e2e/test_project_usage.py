@@ -28,7 +28,7 @@ def test_a_subcommand_without_arguments_shows_its_own_usage(slack: SlackHarness,
 
 def test_the_usage_is_in_dutch_for_a_dutch_reader(slack: SlackHarness) -> None:
     text = reply_text(slack.command("/project", "mijlpaal", person("sanne").slack_user_id))
-    assert "Gebruik `/project mijlpaal <project> <titel> <datum> [eigenaar <organisatie>]`" in text
+    assert "Gebruik `/project mijlpaal <project> <titel> <datum> [eigenaar <organisatie>] [notitie <tekst>]`" in text
 
 
 def test_list_without_a_covenant_lists_every_project(slack: SlackHarness) -> None:

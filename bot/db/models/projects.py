@@ -51,12 +51,14 @@ class ProjectParty(Timestamped, Base):
 
 
 class ProjectUpdate(Timestamped, Base):
-    """A status update; ``internal`` ones are for the project's parties and its coordinators only."""
+    """A status update; ``internal`` ones are for the project's parties and its coordinators only. With
+    ``milestone_id`` it is that milestone's note (always internal)."""
 
     __tablename__ = "project_update"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    milestone_id: Mapped[int | None] = mapped_column(ForeignKey("deadline.id", ondelete="CASCADE"), index=True)
     on: Mapped[date]
     text: Mapped[str] = mapped_column(Text)
     internal: Mapped[bool] = mapped_column(default=False)

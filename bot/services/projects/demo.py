@@ -60,16 +60,24 @@ def load(
             due = day(milestone["due"])
             assert due is not None
             owner = organisations[milestone["owner"]] if milestone.get("owner") else None
-            session.add(
-                Deadline(
-                    covenant_id=row.id,
-                    kind=DeadlineKind.PROJECT_MILESTONE,
-                    title=milestone["title"],
-                    due_on=due,
-                    organisation_id=owner.id if owner else None,
-                    status=DeadlineStatus.OPEN,
-                )
+            deadline = Deadline(
+                covenant_id=row.id,
+                kind=DeadlineKind.PROJECT_MILESTONE,
+                title=milestone["title"],
+                due_on=due,
+                organisation_id=owner.id if owner else None,
+                status=DeadlineStatus.OPEN,
             )
+            session.add(deadline)
+            if milestone.get("note"):
+                session.flush()
+                on = day("+0d")
+                assert on is not None
+                session.add(
+                    ProjectUpdate(
+                        project_id=project.id, milestone_id=deadline.id, on=on, text=milestone["note"], internal=True
+                    )
+                )
         for update in entry.get("updates", []):
             on = day(update["date"])
             assert on is not None

@@ -62,6 +62,8 @@ class ProjectView:
     parties: list[PartyLine]
     milestones: list[Deadline]
     updates: list[ProjectUpdate]
+    # Milestone notes by milestone id: empty unless the viewer may read parties-only text.
+    notes: dict[int, str]
     internal_visible: bool
     group: WorkingGroup | None
     next_meeting: Occurrence | None
@@ -198,8 +200,10 @@ def add_milestone(
     owner: Organisation | None,
     viewer: Viewer,
     now: datetime,
+    note: str | None = None,
 ) -> Deadline:
-    """A milestone: a deadline of the reminder engine, owned by a party organisation (or the coordinators)."""
+    """A milestone: a deadline of the reminder engine, owned by a party organisation (or the coordinators);
+    its ``note`` is for the parties and coordinators only."""
     _require_coordinator(viewer, project)
     title = " ".join(title.split())
     if not title or len(title) > MAX_TITLE:
@@ -217,7 +221,22 @@ def add_milestone(
         organisation_id=owner.id if owner else None,
         owner_slack_id=None if owner else viewer.slack_user_id,
     )
-    _audit(session, viewer, now, "project.milestone_added", project, {"deadline": deadline.id})
+    if note is not None:
+        note = note.strip()
+        if not note or len(note) > MAX_UPDATE:
+            raise UsageError("project.bad_update", limit=MAX_UPDATE)
+        session.add(
+            ProjectUpdate(
+                project_id=project.id,
+                milestone_id=deadline.id,
+                on=now.date(),
+                text=note,
+                internal=True,
+                author_slack_id=viewer.slack_user_id,
+                author_name=viewer.name,
+            )
+        )
+    _audit(session, viewer, now, "project.milestone_added", project, {"deadline": deadline.id, "note": bool(note)})
     return deadline
 
 
@@ -270,7 +289,15 @@ def view(session: Session, project: Project, viewer: Viewer | None, now: datetim
             .limit(20)
         )
     )
-    query = select(ProjectUpdate).where(ProjectUpdate.project_id == project.id)
+    notes: dict[int, str] = {}
+    if internal:
+        for milestone_id, text in session.execute(
+            select(ProjectUpdate.milestone_id, ProjectUpdate.text)
+            .where(ProjectUpdate.project_id == project.id, ProjectUpdate.milestone_id.is_not(None))
+            .order_by(ProjectUpdate.id)
+        ):
+            notes[milestone_id] = text
+    query = select(ProjectUpdate).where(ProjectUpdate.project_id == project.id, ProjectUpdate.milestone_id.is_(None))
     if not internal:
         query = query.where(ProjectUpdate.internal.is_(False))
     updates = list(
@@ -286,6 +313,7 @@ def view(session: Session, project: Project, viewer: Viewer | None, now: datetim
         parties=parties,
         milestones=milestones,
         updates=updates,
+        notes=notes,
         internal_visible=internal,
         group=group,
         next_meeting=upcoming[0] if upcoming else None,

@@ -6,7 +6,7 @@ Create Date: 2026-12-01 20:40:00
 
 A collective project is a covenant row of kind ``project``; these tables add its parent covenant, lead
 organisation and linked working group, its parties with their role, and its status updates (public or
-parties-only). Milestones are deadlines (kind ``project_milestone``), so they need no table.
+parties-only; a milestone's note is a parties-only update with its milestone). Milestones are deadlines (kind ``project_milestone``), so they need no table.
 """
 from __future__ import annotations
 
@@ -61,6 +61,7 @@ def upgrade() -> None:
     op.create_table('project_update',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
+    sa.Column('milestone_id', sa.Integer(), nullable=True),
     sa.Column('on', sa.Date(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('internal', sa.Boolean(), nullable=False),
@@ -69,10 +70,12 @@ def upgrade() -> None:
     sa.Column('created_at', bot.db.types.UTCDateTime(), nullable=False),
     sa.Column('updated_at', bot.db.types.UTCDateTime(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_project_update_project_id_project'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['milestone_id'], ['deadline.id'], name=op.f('fk_project_update_milestone_id_deadline'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_project_update'))
     )
     with op.batch_alter_table('project_update', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_project_update_project_id'), ['project_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_project_update_milestone_id'), ['milestone_id'], unique=False)
 
 
 def downgrade() -> None:
