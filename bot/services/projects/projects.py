@@ -142,7 +142,7 @@ def create(
     )
     session.add(row)
     session.flush()
-    project = Project(covenant_id=row.id, parent_covenant_id=parent.id, lead_organisation_id=lead and lead.id)
+    project = Project(covenant_id=row.id, parent_covenant_id=parent.id, lead_organisation_id=lead.id if lead else None)
     session.add(project)
     if viewer.person_id is not None:
         session.add(Role(person_id=viewer.person_id, covenant_id=row.id, kind=RoleKind.SECRETARIAT))
