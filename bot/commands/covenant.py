@@ -17,6 +17,7 @@ from bot.render import covenant as render
 from bot.render import groups as render_groups
 from bot.render import legal_context as render_legal
 from bot.render import open_items as render_open_items
+from bot.render import projects as render_projects
 from bot.render.blocks import Reply
 from bot.services.covenants import covenants, legal_context, organisations, overview
 from bot.services.errors import UsageError
@@ -26,7 +27,7 @@ from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
-from . import account, admin
+from . import account, admin, project
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
@@ -45,18 +46,21 @@ def list_answer(ask: Ask, phase: CovenantPhase | None) -> Reply:
     return render.covenant_list(covenants.by_phase(covenants.all_covenants(ask.session), phase), ask.lang, phase)
 
 
-def status_answer(ask: Ask, covenant: Covenant) -> Reply:
-    """The covenant's public status, with the Share in channel button."""
-    return render.covenant_status(overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang)
+def status_answer(ask: Ask, covenant: Covenant, public: bool = False) -> Reply:
+    """The covenant's public status, with the Share in channel button (``public``: a project's parties-only
+    updates left out even for its parties, as in answers to questions)."""
+    reply = render.covenant_status(overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang)
+    return render_projects.with_section(reply, project.status_section(ask, covenant, ask.lang, public))
 
 
 def shared_status_answer(ask: Ask, slug: str, shared_by: str, lang: str) -> Reply:
     """The public status as posted in a channel by **Share in channel**, in ``lang`` (no button; says who shared
     it)."""
     covenant = covenants.resolve(ask.session, slug)
-    return render.covenant_status(
+    reply = render.covenant_status(
         overview.overview(ask.session, covenant, ask.now, ask.today), lang, shared_by=shared_by
     )
+    return render_projects.with_section(reply, project.status_section(ask, covenant, lang, public=True))
 
 
 def share(ask: Ask, value: str) -> Outcome:

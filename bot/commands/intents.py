@@ -17,7 +17,7 @@ LANG, WHOAMI, CONTACT, HELP = "lang", "whoami", "contact", "help"
 MEETINGS, PLANS, COMPANIES, GROUPS = "meetings", "plans", "companies", "groups"
 COMPANY, LIST, STATUS, UNKNOWN = "company", "list", "status", "unknown"
 MINE, DECIDED, UPCOMING = "mine", "decided", "upcoming"
-LEGAL = "legal"
+LEGAL, PROJECTS = "legal", "projects"
 
 _TO_ENGLISH = (" in english", " speak english", " english please", " in het engels", " engels graag")
 _TO_DUTCH = (
@@ -93,6 +93,8 @@ _OPEN_ITEM_PHRASES = (
 _NEXT_WEEK = (" volgende week", " komende week", " next week", " coming week", " week ahead")
 _DECIDED_STEMS = ("beslo", "besluit", "decid", "decision", "afgesproken", "overeengekomen")
 _DECIDED_WORDS = {"agreed"}
+# "Which projects does metaal run?", "hoe staat het project Mijnregio X?": collective projects.
+_PROJECT_STEMS = ("project",)
 # "The outcome of the last meeting" asks for decisions; "the outcome of the assessment" does not.
 _OUTCOME_WORDS = {"uitkomst", "outcome", "resultaat", "result"}
 _SIGNED_STEMS = ("ondertek", "getekend", "tekende", "signed", "sign")
@@ -245,6 +247,8 @@ def detect(words: list[str], found: Entities) -> Intent:
         )
     ):
         return Intent(MINE)
+    if _has_stem(words, _PROJECT_STEMS):
+        return Intent(PROJECTS)
     if (
         _has_stem(words, _MEETING_STEMS)
         or token_set & _MEETING_WORDS

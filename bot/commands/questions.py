@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from bot.db.enums import CovenantKind
 from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.interaction import Ask, Outcome
 from bot.parsing.text import split_command
@@ -21,7 +22,7 @@ from bot.services.covenants.vocabulary import Entities, vocabulary_for, words
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
 
-from . import account, intents
+from . import account, intents, project
 from . import covenant as commands
 from .intents import Intent
 
@@ -114,6 +115,11 @@ def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
         return commands.company_answer(ask, organisation)
     if kind == intents.LIST:
         return commands.list_answer(ask, intent.phase)
+    if kind == intents.PROJECTS:
+        # A project named: its status; a covenant (or none): the projects it runs.
+        if covenant is not None and covenant.kind == CovenantKind.PROJECT:
+            return commands.status_answer(ask, covenant, public=True)
+        return project.list_answer(ask, covenant)
     if kind == intents.STATUS and covenant is not None:
-        return commands.status_answer(ask, covenant)
+        return commands.status_answer(ask, covenant, public=True)
     return render.question_fallback(ask.lang)

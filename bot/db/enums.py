@@ -10,6 +10,7 @@ class CovenantKind(enum.StrEnum):
     PROGRAMME = "programme"
     CHARTER = "charter"
     PLATFORM = "platform"
+    PROJECT = "project"
 
 
 class CovenantPhase(enum.StrEnum):
@@ -89,6 +90,7 @@ class DeadlineKind(enum.StrEnum):
     ACTION_ITEM = "action_item"
     MINUTES = "minutes"
     CUSTOM = "custom"
+    PROJECT_MILESTONE = "project_milestone"
 
 
 class DeadlineStatus(enum.StrEnum):

@@ -133,9 +133,10 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
         participants = f"*{t(lang, 'covenant.status.participants')}:* {t(lang, 'covenant.status.no_participants')}"
     if status.left:
         participants += "\n" + tn(lang, "covenant.status.left", status.left)
-    blocks.append(section(participants))
+    if covenant.kind != CovenantKind.PROJECT:  # a project lists its parties in its own section
+        blocks.append(section(participants))
 
-    if status.companies or overview.plans.total:
+    if covenant.kind != CovenantKind.PROJECT and (status.companies or overview.plans.total):  # projects have no plans
         blocks += [divider(), section("\n".join(plan_summary_lines(overview.plans, lang)))]
     if overview.group_count:
         lines = [f"*{t(lang, 'status.next_meetings')}*"]

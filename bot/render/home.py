@@ -8,6 +8,7 @@ from typing import Any
 from bot.db.keys import row_id
 from bot.db.models import ActionPlan, Deadline
 from bot.i18n import t, tn
+from bot.render import projects as render_projects
 from bot.render.blocks import (
     MAX_VIEW_BLOCKS,
     Block,
@@ -176,6 +177,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
         personal += [f"*{t(lang, 'dashboard.my_meetings')}*", *(meeting_line(o, lang) for o in board.my_meetings)]
     if personal:
         blocks += [divider(), *lines_to_sections(personal, budget=2)]
+    blocks += render_projects.home_blocks(board.project_tasks, lang)
     collapsed: list[str] = []
     for run in board.secretariat:
         full = secretariat_blocks(run, board)

@@ -16,6 +16,7 @@ from bot.db.models.delivery import AuditEntry, ProcessedEvent, ReminderDelivery
 from bot.db.models.meetings import Meeting, MeetingException, Rsvp, WorkingGroup, WorkingGroupMember
 from bot.db.models.minutes import ActionItem, Decision, Minutes, MinutesContribution
 from bot.db.models.plans import ActionPlan, Deadline
+from bot.db.models.projects import Project, ProjectParty, ProjectUpdate
 
 __all__ = [
     "AckedWork",
@@ -36,6 +37,9 @@ __all__ = [
     "Participation",
     "Person",
     "ProcessedEvent",
+    "Project",
+    "ProjectParty",
+    "ProjectUpdate",
     "ReminderDelivery",
     "Role",
     "Rsvp",

@@ -45,6 +45,7 @@ from bot.db.models import (
 )
 from bot.services.meetings import meetings as meetings_service
 from bot.services.plans.plans import plan_title
+from bot.services.projects import demo as project_demo
 from config import CONFIG_DIR, read_yaml
 
 SEED_DIR = CONFIG_DIR / "seed"
@@ -276,6 +277,7 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
     if session.scalar(select(Meeting.id).where(Meeting.uid.like("demo-%")).limit(1)) is None:
         _demo_meetings(session, data.get("meetings", []), groups, people, today)
         _demo_plans_and_deadlines(session, data, slugs, orgs, people, today)
+    project_demo.load(session, data.get("projects") or [], slugs, orgs, people, groups, lambda v: _date(v, today))
     session.commit()
 
 

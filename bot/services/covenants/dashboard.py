@@ -6,14 +6,14 @@ is never built, so no "show more" request (whatever value its button carries) ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db.enums import DeadlineStatus, RoleKind
+from bot.db.enums import CovenantKind, DeadlineStatus, RoleKind
 from bot.db.models import ActionPlan, Covenant, Deadline, Minutes
 from bot.services.covenants import covenants
 from bot.services.meetings import groups
@@ -23,6 +23,7 @@ from bot.services.minutes.minutes_status import MinutesBacklog
 from bot.services.people.access import Viewer, meeting_filter
 from bot.services.plans import plans
 from bot.services.plans.plans import PlanSummary
+from bot.services.projects import projects
 
 SUMMARY_ITEMS = 5  # items a section lists before "show more"
 PAGE_ITEMS = 30  # items on one page of an expanded section
@@ -84,6 +85,8 @@ class Dashboard:
     my_meetings: list[Occurrence]
     my_deadlines: list[Deadline]
     today: date
+    # Open milestones of collective projects owned by the viewer or their organisation.
+    project_tasks: list[Deadline] = field(default_factory=list)
 
 
 def _page(items: list[T], total: int, expansion: Expansion | None, kind: str, covenant_id: int) -> Page[T]:
@@ -165,12 +168,14 @@ def dashboard(
         company
         for covenant in everything
         if viewer.has_role(covenant.id, RoleKind.COMPANY_CONTACT)
+        and covenant.kind != CovenantKind.PROJECT  # a project's work is under "your project tasks"
         and (company := _company_section(session, viewer, covenant, expansion))
     ]
     secretariat = [
         section
         for covenant in everything
-        if (section := _secretariat_section(session, viewer, covenant, now, today, expansion))
+        if covenant.kind != CovenantKind.PROJECT
+        and (section := _secretariat_section(session, viewer, covenant, now, today, expansion))
     ]
     my_groups = groups.person_groups(session, viewer.person_id)
     return Dashboard(
@@ -182,4 +187,5 @@ def dashboard(
         my_meetings=groups.next_meetings(session, my_groups, now, meeting_filter(viewer), limit=SUMMARY_ITEMS),
         my_deadlines=_my_deadlines(session, viewer),
         today=today,
+        project_tasks=projects.tasks_for(session, viewer),
     )

@@ -64,6 +64,13 @@ class Viewer:
             return True
         return self.organisation_id == organisation_id and self.has_role(covenant_id, RoleKind.COMPANY_CONTACT)
 
+    def may_see_project_internal(self, covenant_id: int, parent_id: int | None, party_ids: frozenset[int]) -> bool:
+        """A project's parties-only updates: its coordinator (secretariat role on the project's row), the parent
+        covenant's secretariat, and the contacts (on the project's row) of its party organisations."""
+        if self.is_secretariat(covenant_id) or (parent_id is not None and self.is_secretariat(parent_id)):
+            return True
+        return self.organisation_id in party_ids and self.has_role(covenant_id, RoleKind.COMPANY_CONTACT)
+
     def may_see_meeting(self, covenant_id: int, organisation_id: int | None) -> bool:
         """A meeting about one company (an assessment meeting) is company data; every other meeting is not."""
         return organisation_id is None or self.may_see_company(covenant_id, organisation_id)
