@@ -6,6 +6,7 @@ from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
 from bot.db.models import Covenant
 from bot.i18n import t, tn
 from bot.parsing.text import phase_names
+from bot.render import charters
 from bot.render.blocks import (
     Reply,
     actions,
@@ -132,7 +133,8 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
         participants += "\n" + tn(lang, "covenant.status.left", status.left)
     blocks.append(section(participants))
 
-    if status.companies or overview.plans.total:
+    # A charter has signatories and commitments instead of action plans (its own section below).
+    if overview.charter is None and (status.companies or overview.plans.total):
         blocks += [divider(), section("\n".join(plan_summary_lines(overview.plans, lang)))]
     if overview.group_count:
         lines = [f"*{t(lang, 'status.next_meetings')}*"]
@@ -141,6 +143,8 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
             lines += [f"*{t(lang, 'status.latest_minutes')}*", minutes_line(overview.latest_minutes, lang)]
         blocks += [divider(), section("\n".join(lines))]
 
+    if overview.charter is not None:
+        blocks += charters.status_blocks(overview.charter, lang)
     if status.facts:
         marker = t(lang, "common.uncertain")
         lines = [f"• {escape(fact.text(lang))}" + (f" _({marker})_" if fact.uncertain else "") for fact in status.facts]

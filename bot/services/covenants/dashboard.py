@@ -6,7 +6,7 @@ is never built, so no "show more" request (whatever value its button carries) ca
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Generic, TypeVar
 
@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeadlineStatus, RoleKind
 from bot.db.models import ActionPlan, Covenant, Deadline, Minutes
+from bot.services.charters import progress
+from bot.services.charters.progress import MyCommitments
 from bot.services.covenants import covenants
 from bot.services.meetings import groups
 from bot.services.meetings.occurrences import Occurrence
@@ -84,6 +86,8 @@ class Dashboard:
     my_meetings: list[Occurrence]
     my_deadlines: list[Deadline]
     today: date
+    # A charter signatory's contact: their own organisation's commitments.
+    commitments: list[MyCommitments] = field(default_factory=list)
 
 
 def _page(items: list[T], total: int, expansion: Expansion | None, kind: str, covenant_id: int) -> Page[T]:
@@ -182,4 +186,5 @@ def dashboard(
         my_meetings=groups.next_meetings(session, my_groups, now, meeting_filter(viewer), limit=SUMMARY_ITEMS),
         my_deadlines=_my_deadlines(session, viewer),
         today=today,
+        commitments=progress.my_commitments(session, viewer),
     )
