@@ -62,7 +62,7 @@ def _take_date(words: list[str], today: date) -> tuple[list[str], date | None]:
     if words and _DATE_LIKE.match(words[-1]):
         return words[:-1], parse_date(words[-1], today)
     for size in (3, 2, 1):
-        if len(words) > size and looks_like_date(" ".join(words[-size:])):
+        if len(words) >= size and looks_like_date(" ".join(words[-size:])):
             return words[:-size], parse_date(" ".join(words[-size:]), today)
     return words, None
 

@@ -160,3 +160,42 @@ def test_a_due_update_is_reminded_to_the_signatorys_contacts_and_recorded(
     clock.set(clock.now() + timedelta(days=8))
     sweeper.run_once()
     assert not [c for c in standin.calls_to("chat.postMessage") if "commitment 2" in c.args["text"].lower()]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'sign decent-work ""',
+        f"sign decent-work {ATELIER} by",
+        f"sign decent-work {ATELIER} by , CEO",
+        "commit decent-work hiring Text without an organisation",
+        f"commit decent-work {ATELIER} hiring",
+        f"commit decent-work {ATELIER} hiring " + "x" * 2500,
+        f"commit decent-work {ATELIER} hiring Jobs by 2027-13-45",
+        "signatories xyzzy",
+        "commitments decent-work Qwxz Vbnm",
+        "progress decent-work 1 Text without an organisation",
+        f"progress decent-work {ATELIER} 0 Commitment zero",
+        'sign "decent work for all" \u00a0\u200b',
+    ],
+)
+def test_odd_text_from_the_coordinator_gets_a_clear_answer_and_writes_nothing(
+    slack: SlackHarness, session_factory: SessionFactory, text: str
+) -> None:
+    before = counts(session_factory)
+    answer = reply_text(slack.command("/charter", text, LIEN))
+    assert ":warning:" in answer and "Traceback" not in answer, answer
+    assert "Sorry" not in answer and "Excuses" not in answer
+    assert counts(session_factory) == before
+
+
+def test_a_target_date_after_by_is_not_part_of_the_text(slack: SlackHarness, session_factory: SessionFactory) -> None:
+    reply_text(
+        slack.command(
+            "/charter", f"toezegging decent-work {ATELIER} werving Banen voor nieuwkomers voor 1 juni 2027", LIEN
+        )
+    )
+    with session_factory() as session:
+        commitment = session.scalar(select(Commitment).where(Commitment.text == "Banen voor nieuwkomers"))
+        assert commitment is not None and commitment.target_on == date(2027, 6, 1)
+        assert commitment.kind == CommitmentKind.HIRING and commitment.number == 3
