@@ -14,7 +14,7 @@ from bot.db.enums import CommitmentKind, DeadlineKind, DeadlineStatus, Participa
 from bot.db.models import AuditEntry, CharterSignatory, Commitment, CommitmentUpdate, Deadline, Participation
 from bot.delivery import Sweeper
 from bot.slack_standin import StandinSlack
-from tests.support.charters import ATELIER, BEN, HARBOUR, LIEN, SANNE, STRANGER, counts, plant_note
+from tests.support.charters import AN, ATELIER, BEN, HARBOUR, LIEN, SANNE, STRANGER, counts, home, plant_note
 from tests.support.demo import NOW
 from tests.support.harness import SlackHarness, reply_text
 
@@ -199,3 +199,11 @@ def test_a_target_date_after_by_is_not_part_of_the_text(slack: SlackHarness, ses
         commitment = session.scalar(select(Commitment).where(Commitment.text == "Banen voor nieuwkomers"))
         assert commitment is not None and commitment.target_on == date(2027, 6, 1)
         assert commitment.kind == CommitmentKind.HIRING and commitment.number == 3
+
+
+def test_home_shows_a_signatorys_contact_their_commitments_and_the_next_update(slack: SlackHarness) -> None:
+    text = home(slack, AN)
+    assert "Jouw toezeggingen: Atelier Inclusief NV (demo)" in text
+    assert "Vrijwillige coaching van begeleiders" in text and "volgende update verwacht" in text
+    assert "Nog geen plan van aanpak" not in text  # a charter has commitments, not action plans
+    assert "Your commitments: Harbour Logistics NV (demo)" in home(slack, BEN)

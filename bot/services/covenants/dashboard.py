@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db.enums import DeadlineStatus, RoleKind
+from bot.db.enums import CovenantKind, DeadlineStatus, RoleKind
 from bot.db.models import ActionPlan, Covenant, Deadline, Minutes
 from bot.services.charters import progress
 from bot.services.charters.progress import MyCommitments
@@ -169,6 +169,8 @@ def dashboard(
         company
         for covenant in everything
         if viewer.has_role(covenant.id, RoleKind.COMPANY_CONTACT)
+        # A charter signatory has commitments, not action plans: its own section (``commitments``).
+        and covenant.kind != CovenantKind.CHARTER
         and (company := _company_section(session, viewer, covenant, expansion))
     ]
     secretariat = [
