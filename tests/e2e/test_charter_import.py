@@ -108,3 +108,18 @@ def test_the_cli_imports_signatories(tmp_path: Path) -> None:
         )
         assert result.returncode == 0, result.stderr
     assert "2 inserted" in result.stdout + result.stderr
+
+
+def test_organisations_csv_sends_a_signatory_to_signatories_csv(session_factory: SessionFactory) -> None:
+    before = counts(session_factory)
+    report = _import(
+        session_factory,
+        "organisations",
+        [
+            "name,kind,covenant,participation,joined_on",
+            "Nieuw BV (demo),company,decent-work-charter,signatory,2026-10-01",
+        ],
+    )
+    assert [(e.row, e.column) for e in report.errors] == [(2, "participation")]
+    assert "signatories.csv" in report.errors[0].message
+    assert counts(session_factory) == before
