@@ -207,3 +207,10 @@ def test_home_shows_a_signatorys_contact_their_commitments_and_the_next_update(s
     assert "Vrijwillige coaching van begeleiders" in text and "volgende update verwacht" in text
     assert "Nog geen plan van aanpak" not in text  # a charter has commitments, not action plans
     assert "Your commitments: Harbour Logistics NV (demo)" in home(slack, BEN)
+
+
+def test_a_signatory_is_listed_as_such_among_the_participants(slack: SlackHarness) -> None:
+    companies = reply_text(slack.command("/covenant", "companies decent-work", BEN))
+    assert "Atelier Inclusief NV (demo)" in companies and "Traceback" not in companies
+    company = reply_text(slack.command("/covenant", "company Atelier Inclusief", BEN))
+    assert "signatory" in company and "Decent Work for All" in company
