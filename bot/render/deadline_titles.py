@@ -25,3 +25,9 @@ def deadline_title(deadline: Deadline, lang: str) -> str:
     if deadline.kind == DeadlineKind.COMMITMENT_UPDATE and update:
         return t(lang, "charter.deadline_title", number=update.group(1), year=update.group(2))
     return deadline.title
+
+
+def commitment_number(deadline: Deadline) -> str | None:
+    """The commitment a charter update request is for (its number under the signatory), else None."""
+    found = _STORED_UPDATE_TITLE.fullmatch(deadline.title)
+    return found.group(1) if deadline.kind == DeadlineKind.COMMITMENT_UPDATE and found else None

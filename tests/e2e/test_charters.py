@@ -154,6 +154,8 @@ def test_a_due_update_is_reminded_to_the_signatorys_contacts_and_recorded(
         if c.ok and "commitment 2" in c.args["text"].lower()
     ]
     assert reminded == [BEN]  # Harbour's contact only: not Atelier's, not the coordinator
+    reminder = next(c for c in standin.calls_to("chat.postMessage") if c.ok and c.args["channel"] == BEN)
+    assert '/charter progress decent-work-charter \\"Harbour Logistics NV (demo)\\" 2' in reply_text(reminder)
     text = reply_text(slack.command("/charter", f"progress decent-work {HARBOUR} 2 Four interns started", BEN))
     assert "recorded" in text
     standin.reset()
