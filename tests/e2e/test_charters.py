@@ -216,3 +216,8 @@ def test_a_signatory_is_listed_as_such_among_the_participants(slack: SlackHarnes
     assert "Atelier Inclusief NV (demo)" in companies and "Traceback" not in companies
     company = reply_text(slack.command("/covenant", "company Atelier Inclusief", BEN))
     assert "signatory" in company and "Decent Work for All" in company
+
+
+def test_the_follow_up_group_is_a_working_group_of_the_charter(slack: SlackHarness) -> None:
+    text = reply_text(slack.command("/covenant", "groups decent-work", AN))
+    assert "Opvolggroep Decent Work (demo)" in text
