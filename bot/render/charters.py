@@ -11,9 +11,12 @@ from bot.render.time import date_token
 from bot.services.charters.progress import CommitmentProgress, MyCommitments
 from bot.services.charters.signatories import CharterOverview
 
-# Signatories listed in full in the status (the rest are counted; /charter signatories lists them all).
-STATUS_SIGNATORIES = 15
-LIST_SIGNATORIES = 40
+# Signatories listed in the status (the rest are counted; /charter signatories lists more), and how much of each:
+# within the sections' budget whatever the charter's size, so the "and N more" line is never cut off.
+STATUS_SIGNATORIES = 10
+STATUS_COMMITMENTS = 3
+LIST_SIGNATORIES = 25
+LIST_COMMITMENTS = 10
 
 
 def help_reply(lang: str) -> Reply:
@@ -40,10 +43,10 @@ def signatory_line(signatory: CharterSignatory, lang: str) -> str:
     )
 
 
-def commitment_line(commitment: Commitment, tz: str, lang: str) -> str:
+def commitment_line(commitment: Commitment, tz: str, lang: str, width: int = 300) -> str:
     """``2. Internships: Ten places a year (target 10, by 31 Dec 2027)``."""
     kind = t(lang, f"commitment_kind.{commitment.kind.value}")
-    line = f"{commitment.number}. _{kind}_: {escape(clip(commitment.text, 300))}"
+    line = f"{commitment.number}. _{kind}_: {escape(clip(commitment.text, width))}"
     extras = []
     if commitment.target_number is not None:
         extras.append(t(lang, "charter.target_number", number=commitment.target_number))
@@ -64,29 +67,35 @@ def status_blocks(overview: CharterOverview, lang: str) -> list[Block]:
     lines = [head]
     for signatory in overview.signatories[:STATUS_SIGNATORIES]:
         lines.append(signatory_line(signatory, lang))
-        lines += [f"    {commitment_line(c, tz, lang)}" for c in signatory.commitments[:5]]
-    hidden = len(overview.signatories) - STATUS_SIGNATORIES
-    if hidden > 0:
-        lines.append(tn(lang, "charter.more_signatories", hidden, slug=overview.charter.slug))
+        lines += [f"    {commitment_line(c, tz, lang, 100)}" for c in signatory.commitments[:STATUS_COMMITMENTS]]
+        if len(signatory.commitments) > STATUS_COMMITMENTS:
+            lines.append("    " + t(lang, "common_nav.more", count=len(signatory.commitments) - STATUS_COMMITMENTS))
     if not overview.signatories:
         lines.append(t(lang, "charter.no_signatories"))
-    return [divider(), *lines_to_sections(lines, budget=3)]
+    blocks = [divider(), *lines_to_sections(lines, budget=3)]
+    hidden = len(overview.signatories) - STATUS_SIGNATORIES
+    if hidden > 0:
+        blocks.append(context(tn(lang, "charter.more_signatories", hidden, slug=overview.charter.slug)))
+    return blocks
 
 
 def signatory_list(overview: CharterOverview, lang: str) -> Reply:
-    """``/charter signatories``: everyone who signed, with what they committed to (public)."""
+    """``/charter signatories``: who signed, with what they committed to (public), within one message."""
     charter = overview.charter
     title = t(lang, "charter.signatories_title", charter=charter.name(lang))
     tz = charter.timezone
     lines = []
     for signatory in overview.signatories[:LIST_SIGNATORIES]:
         lines.append(signatory_line(signatory, lang))
-        lines += [f"    {commitment_line(c, tz, lang)}" for c in signatory.commitments]
+        lines += [f"    {commitment_line(c, tz, lang, 200)}" for c in signatory.commitments[:LIST_COMMITMENTS]]
+        if len(signatory.commitments) > LIST_COMMITMENTS:
+            lines.append("    " + t(lang, "common_nav.more", count=len(signatory.commitments) - LIST_COMMITMENTS))
+    head = f"*{tn(lang, 'charter.signatories_count', len(overview.signatories))}* · {aggregate_line(overview, lang)}"
+    blocks = [header(title), section(head)]
+    blocks += lines_to_sections(lines, budget=40) if lines else [section(t(lang, "charter.no_signatories"))]
     hidden = len(overview.signatories) - LIST_SIGNATORIES
     if hidden > 0:
-        lines.append(tn(lang, "charter.more_signatories", hidden, slug=charter.slug))
-    blocks = [header(title), section(aggregate_line(overview, lang))]
-    blocks += lines_to_sections(lines, budget=40) if lines else [section(t(lang, "charter.no_signatories"))]
+        blocks.append(context(tn(lang, "charter.more_listed", hidden)))
     fallback = title + "\n" + "\n".join(s.organisation.name for s in overview.signatories)
     return Reply(text=fallback, blocks=blocks)
 

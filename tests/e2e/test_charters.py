@@ -10,8 +10,17 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.enums import CommitmentKind, DeadlineKind, DeadlineStatus, ParticipationType
-from bot.db.models import AuditEntry, CharterSignatory, Commitment, CommitmentUpdate, Deadline, Participation
+from bot.db.enums import CommitmentKind, DeadlineKind, DeadlineStatus, OrganisationKind, ParticipationType
+from bot.db.models import (
+    AuditEntry,
+    CharterSignatory,
+    Commitment,
+    CommitmentUpdate,
+    Covenant,
+    Deadline,
+    Organisation,
+    Participation,
+)
 from bot.delivery import Sweeper
 from bot.slack_standin import StandinSlack
 from tests.support.charters import AN, ATELIER, BEN, HARBOUR, LIEN, SANNE, STRANGER, counts, home, plant_note
@@ -221,3 +230,32 @@ def test_a_signatory_is_listed_as_such_among_the_participants(slack: SlackHarnes
 def test_the_follow_up_group_is_a_working_group_of_the_charter(slack: SlackHarness) -> None:
     text = reply_text(slack.command("/covenant", "groups decent-work", AN))
     assert "Opvolggroep Decent Work (demo)" in text
+
+
+def test_a_charter_of_sixty_signatories_stays_within_slacks_limits(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    with session_factory() as session:
+        charter = session.scalar(select(Covenant).where(Covenant.slug == "decent-work-charter"))
+        assert charter is not None
+        for n in range(60):
+            organisation = Organisation(name=f"Groot Bedrijf {n:02d} NV (demo)", kind=OrganisationKind.COMPANY)
+            session.add(organisation)
+            session.flush()
+            signatory = CharterSignatory(
+                covenant_id=charter.id, organisation_id=organisation.id, signed_on=date(2026, 1, 1)
+            )
+            session.add(signatory)
+            session.flush()
+            for number in range(1, 8):
+                session.add(
+                    Commitment(
+                        signatory_id=signatory.id, number=number, kind=CommitmentKind.OTHER, text="Toezegging " * 40
+                    )
+                )
+        session.commit()
+    # The stand-in refuses any message over Slack's limits: each answer arriving is the check.
+    status = reply_text(slack.command("/covenant", "status decent-work", BEN))
+    assert "…and 53 more: `/charter signatories decent-work-charter`" in status
+    listed = reply_text(slack.command("/charter", "signatories decent-work", BEN))
+    assert "63 signatories" in listed and "…and 38 more signatories." in listed
