@@ -23,7 +23,7 @@ from bot.db.models import (
 )
 from bot.delivery import Sweeper
 from bot.slack_standin import StandinSlack
-from tests.support.charters import AN, ATELIER, BEN, HARBOUR, LIEN, SANNE, STRANGER, counts, home, plant_note
+from tests.support.charters import AN, ATELIER, BEN, HARBOUR, LIEN, SANNE, STRANGER, ask, counts, home, plant_note
 from tests.support.demo import NOW
 from tests.support.harness import SlackHarness, reply_text
 
@@ -259,3 +259,9 @@ def test_a_charter_of_sixty_signatories_stays_within_slacks_limits(
     assert "…and 53 more: `/charter signatories decent-work-charter`" in status
     listed = reply_text(slack.command("/charter", "signatories decent-work", BEN))
     assert "63 signatories" in listed and "…and 38 more signatories." in listed
+
+
+def test_a_contact_asks_for_their_own_commitments(slack: SlackHarness) -> None:
+    text = ask(slack, AN, "wat zijn mijn toezeggingen?")
+    assert "Atelier Inclusief NV (demo): toezeggingen" in text and "Vier stagiairs" in text
+    assert "Vier stagiairs" not in ask(slack, BEN, "what are my commitments?")
