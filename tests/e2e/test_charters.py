@@ -81,8 +81,9 @@ def test_a_commitment_gets_a_number_a_target_and_a_yearly_update_request(
 def test_a_contact_records_progress_the_request_is_done_and_next_years_asked(
     slack: SlackHarness, session_factory: SessionFactory
 ) -> None:
-    text = plant_note(slack)
-    assert "De voortgang van toezegging 1 van Atelier Inclusief NV (demo) is vastgelegd" in text
+    # Atelier's second commitment has no update yet: its first request is open.
+    text = reply_text(slack.command("/charter", f"voortgang decent-work {ATELIER} 2 Drie coaches actief behaald 5", AN))
+    assert "De voortgang van toezegging 2 van Atelier Inclusief NV (demo) is vastgelegd" in text
     with session_factory() as session:
         update = session.scalar(select(CommitmentUpdate).where(CommitmentUpdate.achieved == 5))
         assert update is not None and update.reported_by == "An Claes (demo)"
@@ -265,3 +266,19 @@ def test_a_contact_asks_for_their_own_commitments(slack: SlackHarness) -> None:
     text = ask(slack, AN, "wat zijn mijn toezeggingen?")
     assert "Atelier Inclusief NV (demo): toezeggingen" in text and "Vier stagiairs" in text
     assert "Vier stagiairs" not in ask(slack, BEN, "what are my commitments?")
+
+
+def test_a_second_update_in_the_same_year_leaves_next_years_request_open(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    plant_note(slack)
+    plant_note(slack)
+    with session_factory() as session:
+        commitment = session.scalar(select(Commitment).where(Commitment.text.like("Stageplaatsen voor werkzoekenden%")))
+        assert commitment is not None
+        requests = session.scalars(
+            select(Deadline).where(Deadline.ref.like(f"charter-commitment:{commitment.id}:%")).order_by(Deadline.due_on)
+        ).all()
+        # The demo's update answered this year's request; both new ones are extra: next year's stays open.
+        assert [r.status for r in requests] == [DeadlineStatus.DONE, DeadlineStatus.OPEN]
+        assert len(commitment.updates) == 3

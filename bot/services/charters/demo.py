@@ -91,7 +91,12 @@ def _request(session: Session, charter: Covenant, commitment: Commitment, org_id
 
 
 def _signatory(
-    session: Session, charter: Covenant, entry: dict[str, Any], orgs: dict[str, Organisation], today: date
+    session: Session,
+    charter: Covenant,
+    entry: dict[str, Any],
+    orgs: dict[str, Organisation],
+    today: date,
+    now: datetime,
 ) -> None:
     org = _organisation(session, orgs, entry["organisation"], entry["kind"])
     signed_on = _day(entry["signed_on"], today) or today
@@ -136,7 +141,10 @@ def _signatory(
                     reported_by=update["by"],
                 )
             )
-            due = anniversary(signed_on, max(due.year, reported.year + 1))
+            # The update answered the first request: done, and next year's asked for.
+            answered = _request(session, charter, commitment, org.id, due)
+            answered.status, answered.done_at = DeadlineStatus.DONE, now
+            due = anniversary(signed_on, due.year + 1)
         _request(session, charter, commitment, org.id, due)
 
 
@@ -159,7 +167,7 @@ def load(
         if session.scalar(select(CharterSignatory.id).where(CharterSignatory.covenant_id == charter.id).limit(1)):
             continue
         for item in entry.get("signatories", []):
-            _signatory(session, charter, item, orgs, today)
+            _signatory(session, charter, item, orgs, today, now)
         group_entry = entry.get("follow_up_group")
         if group_entry:
             group = WorkingGroup(

@@ -55,10 +55,14 @@ def record(
     actor: str,
     reported_by: str,
 ) -> CommitmentUpdate:
-    """Record a progress update (audited, without its confidential text): the open request is done and next
-    year's is planned."""
+    """Record a progress update (audited, without its confidential text): the year's open request is done and
+    next year's is asked for; a second update before next year's request is due is recorded as an extra one."""
     locking.serialise(session, "charter-commitment", commitment.signatory_id)
     request = open_request(session, commitment)
+    signed_on = commitment.signatory.signed_on
+    if request is not None and today <= charters.anniversary(signed_on, request.due_on.year - 1):
+        # Next year's request, asked for by an update already given this year: this one is an extra update.
+        request = None
     year = request.due_on.year if request is not None else today.year
     update = CommitmentUpdate(
         commitment_id=commitment.id,
@@ -73,10 +77,9 @@ def record(
     session.flush()
     if request is not None:
         deadlines.close(session, request, DeadlineStatus.DONE, now, actor)
-        next_due = charters.anniversary(commitment.signatory.signed_on, request.due_on.year + 1)
-    else:
-        next_due = charters.first_update_due(commitment.signatory.signed_on, today)
-    charters.request_update(session, commitment, charter, next_due, now, actor)
+        charters.request_update(session, commitment, charter, charters.anniversary(signed_on, year + 1), now, actor)
+    elif open_request(session, commitment) is None:
+        charters.request_update(session, commitment, charter, charters.first_update_due(signed_on, today), now, actor)
     audit.record(
         session,
         at=now,
