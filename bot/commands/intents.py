@@ -18,6 +18,7 @@ MEETINGS, PLANS, COMPANIES, GROUPS = "meetings", "plans", "companies", "groups"
 COMPANY, LIST, STATUS, UNKNOWN = "company", "list", "status", "unknown"
 MINE, DECIDED, UPCOMING = "mine", "decided", "upcoming"
 LEGAL, PROJECTS = "legal", "projects"
+COMMITTED = "committed"
 
 _TO_ENGLISH = (" in english", " speak english", " english please", " in het engels", " engels graag")
 _TO_DUTCH = (
@@ -97,6 +98,8 @@ _DECIDED_WORDS = {"agreed"}
 _PROJECT_STEMS = ("project",)
 # "The outcome of the last meeting" asks for decisions; "the outcome of the assessment" does not.
 _OUTCOME_WORDS = {"uitkomst", "outcome", "resultaat", "result"}
+# "What did <organisation> commit to?": a charter signatory's commitments.
+_COMMITTED_STEMS = ("commit", "toegezegd", "toezeg", "beloofd", "belooft", "pledge")
 _SIGNED_STEMS = ("ondertek", "getekend", "tekende", "signed", "sign")
 _HOW_MANY_OR_WHO = {"hoeveel", "many", "wie", "who", "welke", "which"}
 _PHASE_WORDS = {
@@ -249,6 +252,8 @@ def detect(words: list[str], found: Entities) -> Intent:
         return Intent(MINE)
     if _has_stem(words, _PROJECT_STEMS):
         return Intent(PROJECTS)
+    if _has_stem(words, _COMMITTED_STEMS) and (found.organisation_id is not None or mine):
+        return Intent(COMMITTED, mine=mine)
     if (
         _has_stem(words, _MEETING_STEMS)
         or token_set & _MEETING_WORDS

@@ -18,11 +18,13 @@ from bot.parsing.text import split_command
 from bot.render import covenant as render
 from bot.render import errors as render_errors
 from bot.render.blocks import Reply
+from bot.services.charters import signatories as charters
 from bot.services.covenants.vocabulary import Entities, vocabulary_for, words
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
 
 from . import account, intents, project
+from . import charter as charter_commands
 from . import covenant as commands
 from .intents import Intent
 
@@ -107,6 +109,10 @@ def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
         if intent.mine and own is not None:
             return commands.company_answer(ask, own)
         raise UsageError("question.which_covenant")
+    if kind == intents.COMMITTED:
+        return _commitments(ask, covenant, organisation, intent.mine)
+    if kind == intents.COMPANIES and covenant is not None and covenant.kind == CovenantKind.CHARTER:
+        return charter_commands.signatories_answer(ask, covenant)
     if kind == intents.COMPANIES:
         if covenant is None:
             raise UsageError("question.which_covenant")
@@ -123,3 +129,20 @@ def respond_to(ask: Ask, intent: Intent, found: Entities) -> Reply:
     if kind == intents.STATUS and covenant is not None:
         return commands.status_answer(ask, covenant, public=True)
     return render.question_fallback(ask.lang)
+
+
+def _commitments(ask: Ask, covenant: Covenant | None, organisation: Organisation | None, mine: bool) -> Reply:
+    """What an organisation (or, asked of "my" commitments, the asker's own) committed to under a charter: the one
+    named, else the only charter it signed."""
+    if organisation is None and mine and ask.viewer.organisation_id is not None:
+        organisation = ask.session.get(Organisation, ask.viewer.organisation_id)
+    if organisation is None:
+        raise UsageError("charter.which_organisation")
+    if covenant is None or covenant.kind != CovenantKind.CHARTER:
+        signed = charters.charters_signed_by(ask.session, organisation)
+        if not signed:
+            raise UsageError("charter.signed_none", organisation=organisation.name)
+        if len(signed) > 1:
+            raise UsageError("charter.which_charter", organisation=organisation.name)
+        covenant = signed[0]
+    return charter_commands.commitments_answer(ask, covenant, organisation)

@@ -37,6 +37,8 @@ class ParticipationType(enum.StrEnum):
     ADHERING_COMPANY = "adhering_company"
     SUPPORTER = "supporter"
     OBSERVER = "observer"
+    # A charter's signatory (the signing details are in CharterSignatory).
+    SIGNATORY = "signatory"
 
 
 class RoleKind(enum.StrEnum):
@@ -91,6 +93,18 @@ class DeadlineKind(enum.StrEnum):
     MINUTES = "minutes"
     CUSTOM = "custom"
     PROJECT_MILESTONE = "project_milestone"
+    # A charter signatory's yearly progress update on one commitment.
+    COMMITMENT_UPDATE = "commitment_update"
+
+
+class CommitmentKind(enum.StrEnum):
+    """What a charter signatory commits to contribute."""
+
+    INTERNSHIPS = "internships"
+    COACHING = "coaching"
+    FREE_SERVICES = "free_services"
+    HIRING = "hiring"
+    OTHER = "other"
 
 
 class DeadlineStatus(enum.StrEnum):

@@ -6,6 +6,7 @@ from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind
 from bot.db.models import Covenant
 from bot.i18n import t, tn
 from bot.parsing.text import phase_names
+from bot.render import charters
 from bot.render.blocks import (
     Reply,
     actions,
@@ -136,7 +137,10 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
     if covenant.kind != CovenantKind.PROJECT:  # a project lists its parties in its own section
         blocks.append(section(participants))
 
-    if covenant.kind != CovenantKind.PROJECT and (status.companies or overview.plans.total):  # projects have no plans
+    # Projects and charters have no action plans: a project lists its parties, a charter its signatories and
+    # commitments, each in its own section below.
+    has_plans = covenant.kind != CovenantKind.PROJECT and overview.charter is None
+    if has_plans and (status.companies or overview.plans.total):
         blocks += [divider(), section("\n".join(plan_summary_lines(overview.plans, lang)))]
     if overview.group_count:
         lines = [f"*{t(lang, 'status.next_meetings')}*"]
@@ -145,6 +149,8 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
             lines += [f"*{t(lang, 'status.latest_minutes')}*", minutes_line(overview.latest_minutes, lang)]
         blocks += [divider(), section("\n".join(lines))]
 
+    if overview.charter is not None:
+        blocks += charters.status_blocks(overview.charter, lang)
     if status.facts:
         marker = t(lang, "common.uncertain")
         lines = [f"• {escape(fact.text(lang))}" + (f" _({marker})_" if fact.uncertain else "") for fact in status.facts]

@@ -8,6 +8,7 @@ from typing import Any
 from bot.db.keys import row_id
 from bot.db.models import ActionPlan, Deadline
 from bot.i18n import t, tn
+from bot.render import charters
 from bot.render import projects as render_projects
 from bot.render.blocks import (
     MAX_VIEW_BLOCKS,
@@ -169,6 +170,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
         blocks.append(section(t(lang, "home.unknown_user")))
     for company in board.companies:
         blocks += company_blocks(company, board)
+    blocks += charters.home_blocks(board.commitments, lang)
     personal: list[str] = []
     if board.my_deadlines:
         personal += [f"*{t(lang, 'dashboard.my_deadlines')}*"]

@@ -8,7 +8,7 @@ from bot.db.enums import DeadlineKind
 from bot.db.models import Deadline
 from bot.i18n import t, tn
 from bot.render.blocks import Reply, actions, button, context, escape, section
-from bot.render.deadline_titles import deadline_title
+from bot.render.deadline_titles import commitment_number, deadline_title
 from bot.render.time import date_token, plain_date
 
 ACTION_DONE = "reminder_done"
@@ -38,6 +38,9 @@ def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> 
     what, when = _what(deadline, lang), _when(deadline, today, lang)
     is_plan = deadline.kind == DeadlineKind.ACTION_PLAN
     todo = t(lang, "reminder.todo_plan" if is_plan else "reminder.todo_other")
+    if (number := commitment_number(deadline)) is not None and deadline.organisation is not None:
+        organisation = escape(deadline.organisation.name)
+        todo = t(lang, "charter.todo_update", slug=deadline.covenant.slug, organisation=organisation, number=number)
     value = str(deadline.id)
     buttons = [
         button(t(lang, "reminder.mark_submitted" if is_plan else "reminder.mark_done"), ACTION_DONE, value, "primary")

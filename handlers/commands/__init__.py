@@ -4,10 +4,17 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import covenant, meeting, minutes, plan, project
+from handlers.commands import charter, covenant, meeting, minutes, plan, project
 
 # Every command the app registers; config/manifest.yml must declare exactly these.
-COMMANDS = (*covenant.COMMANDS, *plan.COMMANDS, *meeting.COMMANDS, *minutes.COMMANDS, *project.COMMANDS)
+COMMANDS = (
+    *covenant.COMMANDS,
+    *plan.COMMANDS,
+    *meeting.COMMANDS,
+    *minutes.COMMANDS,
+    *charter.COMMANDS,
+    *project.COMMANDS,
+)
 
 
 def register(app: App) -> None:
@@ -15,4 +22,5 @@ def register(app: App) -> None:
     plan.register(app)
     meeting.register(app)
     minutes.register(app)
+    charter.register(app)
     project.register(app)

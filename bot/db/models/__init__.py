@@ -2,6 +2,7 @@
 
 from bot.db.models.acked_work import AckedWork
 from bot.db.models.base import Base, Timestamped
+from bot.db.models.charters import CharterSignatory, Commitment, CommitmentUpdate
 from bot.db.models.covenants import (
     Covenant,
     CovenantAlias,
@@ -24,6 +25,9 @@ __all__ = [
     "ActionPlan",
     "AuditEntry",
     "Base",
+    "CharterSignatory",
+    "Commitment",
+    "CommitmentUpdate",
     "Covenant",
     "CovenantAlias",
     "CovenantFact",

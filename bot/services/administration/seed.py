@@ -43,6 +43,7 @@ from bot.db.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
+from bot.services.charters import demo as charter_demo
 from bot.services.meetings import meetings as meetings_service
 from bot.services.plans.plans import plan_title
 from bot.services.projects import demo as project_demo
@@ -184,8 +185,13 @@ def demo_people() -> list[DemoPerson]:
     """The fictional people of the demo data, in file order."""
     return [
         DemoPerson(p["key"], p["slack_user_id"], p["name"], p.get("locale", "nl-NL"), p.get("tz", "Europe/Amsterdam"))
-        for p in _read(DEMO_FILE)["people"]
+        for p in _all_people(_read(DEMO_FILE))
     ]
+
+
+def _all_people(data: dict[str, Any]) -> list[dict[str, Any]]:
+    """The demo people: those of ``people`` and those listed with a charter (``charters``)."""
+    return [*data["people"], *(p for entry in data.get("charters") or [] for p in entry.get("people", []))]
 
 
 def load_demo(session: Session, today: date, now: datetime) -> None:
@@ -278,6 +284,7 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
         _demo_meetings(session, data.get("meetings", []), groups, people, today)
         _demo_plans_and_deadlines(session, data, slugs, orgs, people, today)
     project_demo.load(session, data.get("projects") or [], slugs, orgs, people, groups, lambda v: _date(v, today))
+    charter_demo.load(session, data.get("charters") or [], slugs, orgs, today, now)
     session.commit()
 
 

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import CovenantKind, DeadlineStatus, RoleKind
 from bot.db.models import ActionPlan, Covenant, Deadline, Minutes
+from bot.services.charters import progress
+from bot.services.charters.progress import MyCommitments
 from bot.services.covenants import covenants
 from bot.services.meetings import groups
 from bot.services.meetings.occurrences import Occurrence
@@ -87,6 +89,8 @@ class Dashboard:
     today: date
     # Open milestones of collective projects owned by the viewer or their organisation.
     project_tasks: list[Deadline] = field(default_factory=list)
+    # A charter signatory's contact: their own organisation's commitments.
+    commitments: list[MyCommitments] = field(default_factory=list)
 
 
 def _page(items: list[T], total: int, expansion: Expansion | None, kind: str, covenant_id: int) -> Page[T]:
@@ -168,7 +172,8 @@ def dashboard(
         company
         for covenant in everything
         if viewer.has_role(covenant.id, RoleKind.COMPANY_CONTACT)
-        and covenant.kind != CovenantKind.PROJECT  # a project's work is under "your project tasks"
+        # A project's work is under "your project tasks"; a charter signatory has commitments, not action plans.
+        and covenant.kind not in (CovenantKind.PROJECT, CovenantKind.CHARTER)
         and (company := _company_section(session, viewer, covenant, expansion))
     ]
     secretariat = [
@@ -188,4 +193,5 @@ def dashboard(
         my_deadlines=_my_deadlines(session, viewer),
         today=today,
         project_tasks=projects.tasks_for(session, viewer),
+        commitments=progress.my_commitments(session, viewer),
     )

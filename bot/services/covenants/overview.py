@@ -8,7 +8,10 @@ from datetime import date, datetime
 
 from sqlalchemy.orm import Session
 
+from bot.db.enums import CovenantKind
 from bot.db.models import Covenant, Minutes
+from bot.services.charters import signatories as charters
+from bot.services.charters.signatories import CharterOverview
 from bot.services.covenants import covenants
 from bot.services.covenants.covenants import CovenantStatus
 from bot.services.meetings import groups
@@ -30,6 +33,8 @@ class CovenantOverview:
     group_count: int
     meetings: list[Occurrence]
     latest_minutes: Minutes | None
+    # A charter's signatories and commitments, progress in aggregate (None for every other kind).
+    charter: CharterOverview | None = None
 
 
 def overview(session: Session, covenant: Covenant, now: datetime, today: date) -> CovenantOverview:
@@ -41,4 +46,5 @@ def overview(session: Session, covenant: Covenant, now: datetime, today: date) -
         group_count=len(covenant_groups),
         meetings=groups.next_meetings(session, covenant_groups, now, public_meeting, limit=NEXT_MEETINGS),
         latest_minutes=minutes_status.latest_approved(session, [g.id for g in covenant_groups], public_meeting),
+        charter=charters.overview(session, covenant, today) if covenant.kind == CovenantKind.CHARTER else None,
     )

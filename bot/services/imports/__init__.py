@@ -1,4 +1,5 @@
-"""Operators' CSV imports of organisations, contacts and deadlines: all or nothing, and idempotent.
+"""Operators' CSV imports of organisations, contacts, deadlines, charter signatories and commitments: all or
+nothing, and idempotent.
 
 Every row is read and checked first; when any row is wrong nothing is written and the report lists
 each problem by row and column. Otherwise every row is upserted in one transaction that is committed
@@ -18,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.services.imports import contact_rows, deadline_rows, organisation_rows
+from bot.services.imports import charter_rows, contact_rows, deadline_rows, organisation_rows
 from bot.services.imports.rows import Column, CsvRow, Outcome, RowError, read_rows, resolve_covenant
 
 __all__ = [
@@ -82,6 +83,20 @@ KINDS: dict[str, ImportKind[Any]] = {
     ),
     "deadlines": ImportKind(
         "deadlines", deadline_rows.COLUMNS, deadline_rows.KEY, deadline_rows.validate, deadline_rows.Upsert
+    ),
+    "signatories": ImportKind(
+        "signatories",
+        charter_rows.SIGNATORY_COLUMNS,
+        charter_rows.SIGNATORY_KEY,
+        charter_rows.validate_signatories,
+        charter_rows.SignatoryUpsert,
+    ),
+    "commitments": ImportKind(
+        "commitments",
+        charter_rows.COMMITMENT_COLUMNS,
+        charter_rows.COMMITMENT_KEY,
+        charter_rows.validate_commitments,
+        charter_rows.CommitmentUpsert,
     ),
 }
 

@@ -33,7 +33,8 @@ COLUMNS = (
 )
 KEY = "an organisation by name; a participation by organisation, covenant and joined_on"
 _PARTICIPATION_COLUMNS = ("participation", "joined_on", "left_on", "left_reason")
-_TYPES = ", ".join(t.value for t in ParticipationType)
+# A charter's signatory comes with its signing details: signatories.csv records it, not this file.
+_TYPES = ", ".join(t.value for t in ParticipationType if t != ParticipationType.SIGNATORY)
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,9 @@ def validate(session: Session, rows: list[CsvRow], errors: list[RowError]) -> li
         kind = cells.choice("kind", OrganisationKind, required=True)
         covenant = lookups.covenant(cells)
         participation = cells.choice("participation", ParticipationType)
+        if participation == ParticipationType.SIGNATORY:
+            cells.error("participation", "signatory: a charter's signatories are imported with signatories.csv")
+            participation = None
         joined_on, left_on = cells.date("joined_on"), cells.date("left_on")
         left_reason = cells.text("left_reason", max_length=2000)
         if not cells.raw("covenant"):

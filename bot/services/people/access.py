@@ -71,6 +71,12 @@ class Viewer:
             return True
         return self.organisation_id in party_ids and self.has_role(covenant_id, RoleKind.COMPANY_CONTACT)
 
+    def may_see_progress_notes(self, charter_id: int, organisation_id: int) -> bool:
+        """A charter signatory's progress updates (their text, figures achieved, due requests): that signatory's
+        contacts and the charter's coordinator (the secretariat role on the charter). Who signed and what they
+        committed to is public."""
+        return self.may_see_company(charter_id, organisation_id)
+
     def may_see_meeting(self, covenant_id: int, organisation_id: int | None) -> bool:
         """A meeting about one company (an assessment meeting) is company data; every other meeting is not."""
         return organisation_id is None or self.may_see_company(covenant_id, organisation_id)

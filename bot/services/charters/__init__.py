@@ -1,0 +1,1 @@
+"""Charters: signatories, their commitments and the yearly progress updates."""
