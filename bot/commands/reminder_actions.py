@@ -73,6 +73,9 @@ def mark_done(ask: Ask, deadline_id: object) -> Outcome:
         return _note(t(lang, "reminder.not_yours"))
     if deadline.status != DeadlineStatus.OPEN:
         return _note(t(lang, "reminder.already_done"))
+    if deadline.kind == DeadlineKind.COMMITMENT_UPDATE:
+        # The reminder has no such button: an update request closes when the progress itself is recorded.
+        return _note(t(lang, "charter.done_by_recording"))
     when = date_token(today, deadline.covenant.timezone, lang)
     plan = plans.plan_of_deadline(session, deadline.id) if deadline.kind == DeadlineKind.ACTION_PLAN else None
     if plan is not None:

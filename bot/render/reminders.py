@@ -42,9 +42,17 @@ def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> 
         organisation = escape(deadline.organisation.name)
         todo = t(lang, "charter.todo_update", slug=deadline.covenant.slug, organisation=organisation, number=number)
     value = str(deadline.id)
-    buttons = [
-        button(t(lang, "reminder.mark_submitted" if is_plan else "reminder.mark_done"), ACTION_DONE, value, "primary")
-    ]
+    # A charter's update request is done by recording the progress (the command in ``todo``), never by a button
+    # that would close it with nothing recorded.
+    buttons = (
+        []
+        if deadline.kind == DeadlineKind.COMMITMENT_UPDATE
+        else [
+            button(
+                t(lang, "reminder.mark_submitted" if is_plan else "reminder.mark_done"), ACTION_DONE, value, "primary"
+            )
+        ]
+    )
     if deadline.due_on > today:
         buttons += [
             button(t(lang, "reminder.snooze_1"), f"{ACTION_SNOOZE}_1", f"{value}:1"),

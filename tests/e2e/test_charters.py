@@ -4,6 +4,8 @@ records progress, the engine asks for next year's update; mistakes and forged va
 from __future__ import annotations
 
 from datetime import date, timedelta
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -25,7 +27,7 @@ from bot.delivery import Sweeper
 from bot.slack_standin import StandinSlack
 from tests.support.charters import AN, ATELIER, BEN, HARBOUR, LIEN, SANNE, STRANGER, ask, counts, home, plant_note
 from tests.support.demo import NOW
-from tests.support.harness import SlackHarness, reply_text
+from tests.support.harness import SlackHarness, button_ids, click, reply_text
 
 
 def test_the_coordinator_records_a_signature_with_date_and_signer(
@@ -166,6 +168,7 @@ def test_a_due_update_is_reminded_to_the_signatorys_contacts_and_recorded(
     assert reminded == [BEN]  # Harbour's contact only: not Atelier's, not the coordinator
     reminder = next(c for c in standin.calls_to("chat.postMessage") if c.ok and c.args["channel"] == BEN)
     assert '/charter progress decent-work-charter \\"Harbour Logistics NV (demo)\\" 2' in reply_text(reminder)
+    assert "reminder_done" not in button_ids(reminder.args["blocks"])  # recorded, never just ticked
     text = reply_text(slack.command("/charter", f"progress decent-work {HARBOUR} 2 Four interns started", BEN))
     assert "recorded" in text
     standin.reset()
@@ -282,3 +285,37 @@ def test_a_second_update_in_the_same_year_leaves_next_years_request_open(
         # The demo's update answered this year's request; both new ones are extra: next year's stays open.
         assert [r.status for r in requests] == [DeadlineStatus.DONE, DeadlineStatus.OPEN]
         assert len(commitment.updates) == 3
+
+
+def test_a_forged_mark_done_on_an_update_request_records_nothing(
+    slack: SlackHarness, session_factory: SessionFactory, standin: StandinSlack
+) -> None:
+    """The update reminder has no Mark done button; a press forged with the request's id leaves it open."""
+    reply_text(slack.command("/charter", f"commit decent-work {HARBOUR} internships Ten internships 10", LIEN))
+    with session_factory() as session:
+        request = session.scalars(
+            select(Deadline)
+            .join(Organisation, Deadline.organisation_id == Organisation.id)
+            .where(Deadline.kind == DeadlineKind.COMMITMENT_UPDATE, Organisation.name == HARBOUR.strip('"'))
+            .order_by(Deadline.id.desc())
+        ).first()
+        assert request is not None and request.status == DeadlineStatus.OPEN
+        request_id, audits = request.id, len(session.scalars(select(AuditEntry.id)).all())
+    forged: dict[str, Any] = {
+        "blocks": [
+            {
+                "type": "actions",
+                "block_id": f"reminder:{request_id}",
+                "elements": [{"type": "button", "action_id": "reminder_done", "value": str(request_id)}],
+            }
+        ]
+    }
+    response_url = click(slack, SimpleNamespace(args=forged), "reminder_done", BEN)  # type: ignore[arg-type]
+    path = response_url.removeprefix(standin.base_url)
+    standin.wait_until(lambda c: c.path == path)
+    answer = next(c for c in standin.calls if c.path == path)
+    assert "/charter progress" in str(answer.args) and "nothing was changed" in str(answer.args)
+    with session_factory() as session:
+        request = session.get(Deadline, request_id)
+        assert request is not None and request.status == DeadlineStatus.OPEN
+        assert len(session.scalars(select(AuditEntry.id)).all()) == audits
