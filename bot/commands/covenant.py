@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.db.enums import CovenantPhase, GroupKind
+from bot.db.enums import CovenantKind, CovenantPhase, GroupKind
 from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.i18n import t
 from bot.interaction import Ask, ChannelMessage, Outcome
@@ -16,7 +16,7 @@ from bot.render import companies as render_companies
 from bot.render import covenant as render
 from bot.render import groups as render_groups
 from bot.render import open_items as render_open_items
-from bot.render.blocks import Reply
+from bot.render.blocks import Block, Reply
 from bot.services.covenants import covenants, organisations, overview
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
@@ -25,7 +25,7 @@ from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
-from . import account, admin
+from . import account, admin, cohort
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
@@ -45,7 +45,16 @@ def list_answer(ask: Ask, phase: CovenantPhase | None) -> Reply:
 
 def status_answer(ask: Ask, covenant: Covenant) -> Reply:
     """The covenant's public status, with the Share in channel button."""
-    return render.covenant_status(overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang)
+    return render.covenant_status(
+        overview.overview(ask.session, covenant, ask.now, ask.today),
+        ask.lang,
+        kind_blocks=_kind(ask, covenant, ask.lang),
+    )
+
+
+def _kind(ask: Ask, covenant: Covenant, lang: str) -> list[Block]:
+    """The public section of an initiative's kind in its status (a programme's cohorts)."""
+    return cohort.status_blocks(ask.session, covenant, lang) if covenant.kind == CovenantKind.PROGRAMME else []
 
 
 def shared_status_answer(ask: Ask, slug: str, shared_by: str, lang: str) -> Reply:
@@ -53,7 +62,10 @@ def shared_status_answer(ask: Ask, slug: str, shared_by: str, lang: str) -> Repl
     it)."""
     covenant = covenants.resolve(ask.session, slug)
     return render.covenant_status(
-        overview.overview(ask.session, covenant, ask.now, ask.today), lang, shared_by=shared_by
+        overview.overview(ask.session, covenant, ask.now, ask.today),
+        lang,
+        shared_by=shared_by,
+        kind_blocks=_kind(ask, covenant, lang),
     )
 
 

@@ -89,6 +89,8 @@ class DeadlineKind(enum.StrEnum):
     ACTION_ITEM = "action_item"
     MINUTES = "minutes"
     CUSTOM = "custom"
+    # A cohort participant's milestone (bot.services.cohorts): reminded to that company's contacts.
+    MILESTONE = "milestone"
 
 
 class DeadlineStatus(enum.StrEnum):

@@ -7,6 +7,7 @@ from bot.db.models import Covenant
 from bot.i18n import t, tn
 from bot.parsing.text import phase_names
 from bot.render.blocks import (
+    Block,
     Reply,
     actions,
     button,
@@ -86,12 +87,15 @@ def covenant_list(covenants: list[Covenant], lang: str, phase: CovenantPhase | N
     return Reply(text=fallback, blocks=blocks)
 
 
-def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None = None) -> Reply:
+def covenant_status(
+    overview: CovenantOverview, lang: str, shared_by: str | None = None, kind_blocks: list[Block] | None = None
+) -> Reply:
     """One covenant's public status: phase, dates, term, secretariat, participants, this cycle's plans in
     aggregate, next meetings, latest approved minutes and the facts (uncertain ones marked).
 
     Everything in it is public, so it carries a **Share in channel** button; ``shared_by`` (a Slack user id)
-    renders the copy posted in a channel instead, without the button.
+    renders the copy posted in a channel instead, without the button. ``kind_blocks``: the public section of
+    an initiative's kind (a programme's cohorts), shown before the facts.
     """
     status = overview.status
     covenant = status.covenant
@@ -140,6 +144,7 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
         if overview.latest_minutes is not None:
             lines += [f"*{t(lang, 'status.latest_minutes')}*", minutes_line(overview.latest_minutes, lang)]
         blocks += [divider(), section("\n".join(lines))]
+    blocks += kind_blocks or []
 
     if status.facts:
         marker = t(lang, "common.uncertain")

@@ -38,6 +38,8 @@ def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> 
     what, when = _what(deadline, lang), _when(deadline, today, lang)
     is_plan = deadline.kind == DeadlineKind.ACTION_PLAN
     todo = t(lang, "reminder.todo_plan" if is_plan else "reminder.todo_other")
+    if deadline.kind == DeadlineKind.MILESTONE:
+        todo = t(lang, "cohort.reminder_todo")
     value = str(deadline.id)
     buttons = [
         button(t(lang, "reminder.mark_submitted" if is_plan else "reminder.mark_done"), ACTION_DONE, value, "primary")

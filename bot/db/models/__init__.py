@@ -2,6 +2,7 @@
 
 from bot.db.models.acked_work import AckedWork
 from bot.db.models.base import Base, Timestamped
+from bot.db.models.cohorts import Cohort, CohortMaterial, CohortMilestone, CohortParticipant, MilestoneCheckin
 from bot.db.models.covenants import (
     Covenant,
     CovenantAlias,
@@ -23,6 +24,10 @@ __all__ = [
     "ActionPlan",
     "AuditEntry",
     "Base",
+    "Cohort",
+    "CohortMaterial",
+    "CohortMilestone",
+    "CohortParticipant",
     "Covenant",
     "CovenantAlias",
     "CovenantFact",
@@ -30,6 +35,7 @@ __all__ = [
     "Decision",
     "Meeting",
     "MeetingException",
+    "MilestoneCheckin",
     "Minutes",
     "MinutesContribution",
     "Organisation",

@@ -43,6 +43,7 @@ from bot.db.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
+from bot.services.administration import seed_cohorts
 from bot.services.meetings import meetings as meetings_service
 from bot.services.plans.plans import plan_title
 from config import CONFIG_DIR, read_yaml
@@ -173,14 +174,16 @@ def demo_channels() -> list[DemoChannel]:
         )
         if values.get("secretariat_channel"):
             channels.append(DemoChannel(values["secretariat_channel"], f"secretariaat-{slug}", secretariat))
+    channels += [DemoChannel(*found) for found in seed_cohorts.channel_entries(data)]
     return channels
 
 
 def demo_people() -> list[DemoPerson]:
     """The fictional people of the demo data, in file order."""
+    data = _read(DEMO_FILE)
     return [
         DemoPerson(p["key"], p["slack_user_id"], p["name"], p.get("locale", "nl-NL"), p.get("tz", "Europe/Amsterdam"))
-        for p in _read(DEMO_FILE)["people"]
+        for p in [*data["people"], *seed_cohorts.people_entries(data)]
     ]
 
 
@@ -273,6 +276,7 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
     if session.scalar(select(Meeting.id).where(Meeting.uid.like("demo-%")).limit(1)) is None:
         _demo_meetings(session, data.get("meetings", []), groups, people, today)
         _demo_plans_and_deadlines(session, data, slugs, orgs, people, today)
+    seed_cohorts.load(session, data, today, now)
     session.commit()
 
 
