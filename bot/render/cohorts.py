@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.db.models import Cohort, CohortMaterial, CohortMilestone, MilestoneCheckin, Organisation
 from bot.i18n import t, tn
 from bot.render.blocks import Block, Reply, context, divider, escape, header, lines_to_sections, progress_bar, section
-from bot.render.time import date_token, plain_date
+from bot.render.time import date_token
 from bot.services.cohorts.progress import CohortSummary, MilestoneState, ParticipantProgress
 
 
@@ -211,8 +211,3 @@ def home_blocks(companies: list[tuple[Cohort, ParticipantProgress]], lang: str) 
         tz = cohort.covenant.timezone
         lines += [f"_{escape(label)}_"] + [_state_line(state, tz, lang) for state in company.milestones]
     return [divider(), *lines_to_sections(lines, budget=3)]
-
-
-def plain_due(milestone: CohortMilestone, lang: str) -> str:
-    """The due date as plain text (for fallbacks)."""
-    return plain_date(milestone.due_on, lang) if milestone.due_on else ""
