@@ -155,7 +155,7 @@ def milestone_deadline(session: Session, milestone: CohortMilestone, organisatio
 
 
 def _plan_deadline(
-    session: Session, cohort: Cohort, milestone: CohortMilestone, organisation_id: int, viewer: Viewer, now: datetime
+    session: Session, cohort: Cohort, milestone: CohortMilestone, organisation_id: int, actor: str, now: datetime
 ) -> None:
     if milestone.due_on is None or milestone_deadline(session, milestone, organisation_id) is not None:
         return
@@ -166,7 +166,7 @@ def _plan_deadline(
         title=milestone.title,
         due_on=milestone.due_on,
         now=now,
-        actor=viewer.slack_user_id,
+        actor=actor,
         organisation_id=organisation_id,
         ref=_deadline_ref(milestone, organisation_id),
     )
@@ -181,7 +181,16 @@ def join(
     locking.serialise(session, "cohort", cohort.id)
     if any(p.organisation_id == organisation.id for p in cohort.participants):
         raise UsageError("cohort.already_joined", organisation=organisation.name, year=cohort.year)
-    participant = CohortParticipant(cohort_id=cohort.id, organisation_id=organisation.id, joined_on=today)
+    participant, added = add_participant(session, cohort, organisation, today, now, viewer.slack_user_id)
+    _audit(session, viewer, now, "cohort.joined", "cohort", cohort.id, organisation=organisation.id)
+    return participant, added
+
+
+def add_participant(
+    session: Session, cohort: Cohort, organisation: Organisation, joined_on: date, now: datetime, actor: str
+) -> tuple[CohortParticipant, int]:
+    """Add a participant (no permission check: :func:`join` checks; an operator's CSV import needs none)."""
+    participant = CohortParticipant(cohort_id=cohort.id, organisation_id=organisation.id, joined_on=joined_on)
     participant.organisation = organisation
     cohort.participants.append(participant)
     current = session.scalar(
@@ -197,14 +206,13 @@ def join(
                 organisation_id=organisation.id,
                 covenant_id=cohort.covenant_id,
                 type=ParticipationType.ADHERING_COMPANY,
-                joined_on=today,
+                joined_on=joined_on,
             )
         )
     session.flush()
     for milestone in cohort.milestones:
-        _plan_deadline(session, cohort, milestone, organisation.id, viewer, now)
+        _plan_deadline(session, cohort, milestone, organisation.id, actor, now)
     added = sync_members(session, cohort)
-    _audit(session, viewer, now, "cohort.joined", "cohort", cohort.id, organisation=organisation.id)
     return participant, added
 
 
@@ -242,7 +250,7 @@ def add_milestone(
     cohort.milestones.append(milestone)
     session.flush()
     for participant in cohort.participants:
-        _plan_deadline(session, cohort, milestone, participant.organisation_id, viewer, now)
+        _plan_deadline(session, cohort, milestone, participant.organisation_id, viewer.slack_user_id, now)
     _audit(
         session,
         viewer,

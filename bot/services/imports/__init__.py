@@ -18,7 +18,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.services.imports import contact_rows, deadline_rows, organisation_rows
+from bot.services.imports import cohort_rows, contact_rows, deadline_rows, organisation_rows
 from bot.services.imports.rows import Column, CsvRow, Outcome, RowError, read_rows, resolve_covenant
 
 __all__ = [
@@ -82,6 +82,9 @@ KINDS: dict[str, ImportKind[Any]] = {
     ),
     "deadlines": ImportKind(
         "deadlines", deadline_rows.COLUMNS, deadline_rows.KEY, deadline_rows.validate, deadline_rows.Upsert
+    ),
+    "cohort_participants": ImportKind(
+        "cohort_participants", cohort_rows.COLUMNS, cohort_rows.KEY, cohort_rows.validate, cohort_rows.Upsert
     ),
 }
 
