@@ -24,7 +24,7 @@ from bot.db.models import (
 from bot.delivery.engine import Sweeper
 from bot.slack_standin.server import StandinSlack
 from tests.support.demo import person
-from tests.support.harness import SlackHarness, reply_text
+from tests.support.harness import SlackHarness, press, reply_text
 
 NOOR, DAAN, YARA, LIAM = (person(k).slack_user_id for k in ("noor", "daan", "yara", "liam"))
 SANNE, FATIMA = person("sanne").slack_user_id, person("fatima").slack_user_id
@@ -191,3 +191,19 @@ def test_mistakes_are_explained_and_change_nothing(slack: SlackHarness, session_
 def test_help_in_both_languages(slack: SlackHarness) -> None:
     assert "/cohort voortgang" in _say(slack, "help")
     assert "/cohort progress" in _say(slack, "help", LIAM)
+
+
+def test_mark_done_on_a_milestone_reminder_reaches_the_milestone_and_a_forged_press_changes_nothing(
+    slack: SlackHarness, sweeper: Sweeper, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    sweeper.run_once()
+    reminder = next(
+        c
+        for c in standin.calls_to("chat.postMessage")
+        if c.ok and c.args["channel"] == LIAM and "Mensenrechtenbeleid vastgesteld" in c.args["text"]
+    )
+    before = _counts(session_factory)
+    press(slack, reminder, "reminder_done", YARA)  # not hers: another participant's contact
+    assert _counts(session_factory) == before
+    press(slack, reminder, "reminder_done", LIAM)
+    assert "3 of 9 milestones reached" in _say(slack, "progress accelerator 2026", LIAM)

@@ -346,3 +346,34 @@ def person_cohorts(session: Session, viewer: Viewer) -> list[tuple[Cohort, int]]
         .order_by(Cohort.year.desc())
     )
     return [(cohort, viewer.organisation_id) for cohort in found]
+
+
+def done_from_reminder(session: Session, deadline: Deadline, actor: str, today: date, now: datetime) -> None:
+    """**Mark done** on a milestone's reminder: the participant's milestone is reached (a check-in without a note),
+    so the cohort's progress and the engine agree."""
+    parts = (deadline.ref or "").split(":")
+    if len(parts) != 3 or parts[0] != "cohort-milestone" or deadline.organisation_id is None:
+        return
+    milestone = session.get(CohortMilestone, int(parts[1])) if parts[1].isdigit() else None
+    if milestone is None or is_done(session, milestone, deadline.organisation_id):
+        return
+    checkin = MilestoneCheckin(
+        milestone_id=milestone.id,
+        organisation_id=deadline.organisation_id,
+        checked_on=today,
+        note=None,
+        done=True,
+        recorded_by=actor,
+        recorded_at=now,
+    )
+    session.add(checkin)
+    session.flush()
+    audit.record(
+        session,
+        at=now,
+        actor=actor,
+        action="cohort.checkin",
+        entity="milestone_checkin",
+        entity_id=checkin.id,
+        detail={"milestone": milestone.id, "done": True, "from": "reminder"},
+    )
