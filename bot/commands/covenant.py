@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from bot.db.enums import CovenantPhase, GroupKind
+from bot.db.enums import CovenantKind, CovenantPhase, GroupKind
 from bot.db.models import Covenant, Organisation, WorkingGroup
 from bot.i18n import t
 from bot.interaction import Ask, ChannelMessage, Outcome
@@ -17,8 +17,7 @@ from bot.render import covenant as render
 from bot.render import groups as render_groups
 from bot.render import legal_context as render_legal
 from bot.render import open_items as render_open_items
-from bot.render import projects as render_projects
-from bot.render.blocks import Reply
+from bot.render.blocks import Block, Reply
 from bot.services.covenants import covenants, legal_context, organisations, overview
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
@@ -27,7 +26,7 @@ from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
-from . import account, admin, project
+from . import account, admin, cohort, project
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
@@ -47,20 +46,32 @@ def list_answer(ask: Ask, phase: CovenantPhase | None) -> Reply:
 
 
 def status_answer(ask: Ask, covenant: Covenant, public: bool = False) -> Reply:
-    """The covenant's public status, with the Share in channel button (``public``: a project's parties-only
-    updates left out even for its parties, as in answers to questions)."""
-    reply = render.covenant_status(overview.overview(ask.session, covenant, ask.now, ask.today), ask.lang)
-    return render_projects.with_section(reply, project.status_section(ask, covenant, ask.lang, public))
+    """The covenant's status, with the Share in channel button (``public``: a project's parties-only updates left
+    out even for its parties, as in answers to questions)."""
+    return render.covenant_status(
+        overview.overview(ask.session, covenant, ask.now, ask.today),
+        ask.lang,
+        kind_blocks=_kind(ask, covenant, ask.lang, public),
+    )
+
+
+def _kind(ask: Ask, covenant: Covenant, lang: str, public: bool) -> list[Block]:
+    """The section of an initiative's own kind in its status: a programme's cohorts (public), a project's lead,
+    parties and milestones (its parties-only updates unless ``public``), or a covenant's list of projects."""
+    cohorts = cohort.status_blocks(ask.session, covenant, lang) if covenant.kind == CovenantKind.PROGRAMME else []
+    return cohorts + project.status_section(ask, covenant, lang, public)
 
 
 def shared_status_answer(ask: Ask, slug: str, shared_by: str, lang: str) -> Reply:
     """The public status as posted in a channel by **Share in channel**, in ``lang`` (no button; says who shared
     it)."""
     covenant = covenants.resolve(ask.session, slug)
-    reply = render.covenant_status(
-        overview.overview(ask.session, covenant, ask.now, ask.today), lang, shared_by=shared_by
+    return render.covenant_status(
+        overview.overview(ask.session, covenant, ask.now, ask.today),
+        lang,
+        shared_by=shared_by,
+        kind_blocks=_kind(ask, covenant, lang, public=True),
     )
-    return render_projects.with_section(reply, project.status_section(ask, covenant, lang, public=True))
 
 
 def share(ask: Ask, value: str) -> Outcome:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.commands import cohort
 from bot.interaction import Ask, Outcome
 from bot.render.home import LESS, home_view, parse_more_value
 from bot.services.covenants import dashboard
@@ -20,7 +21,8 @@ def expansion_from(value: str | None) -> Expansion | None:
 
 def view(ask: Ask, expansion: Expansion | None = None) -> dict[str, Any]:
     """The Home view for ``ask.viewer`` (only sections their roles allow can be opened)."""
-    return home_view(dashboard.dashboard(ask.session, ask.viewer, ask.now, ask.today, expansion))
+    board = dashboard.dashboard(ask.session, ask.viewer, ask.now, ask.today, expansion)
+    return home_view(board, extra=cohort.home_blocks(ask.session, ask.viewer))
 
 
 def show(ask: Ask, expansion: Expansion | None = None) -> Outcome:

@@ -23,7 +23,7 @@ from bot.services.covenants.vocabulary import Entities, vocabulary_for, words
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
 
-from . import account, intents, project
+from . import account, cohort, intents, project
 from . import charter as charter_commands
 from . import covenant as commands
 from .intents import Intent
@@ -56,7 +56,8 @@ def answer(ask: Ask, text: str) -> Outcome:
         ask = dataclasses.replace(ask, viewer=dataclasses.replace(ask.viewer, language=language))
     intent, found = understand(ask, question)
     try:
-        return Outcome.of(respond_to(ask, intent, found))
+        about_cohort = cohort.question_answer(ask, intent.kind, found.covenant_id, words(question))
+        return Outcome.of(about_cohort or respond_to(ask, intent, found))
     except UsageError as error:
         # Said in the language the question was asked in (the handler would use the asker's usual one);
         # nothing the answer may have begun to write is kept.

@@ -20,6 +20,7 @@ from bot.render import plans as render_plans
 from bot.render.blocks import Reply, escape, section
 from bot.render.deadline_titles import deadline_title
 from bot.render.time import date_token, datetime_token
+from bot.services.cohorts import cohorts
 from bot.services.errors import UsageError
 from bot.services.people import authorised
 from bot.services.plans import deadlines, plans, reminders
@@ -99,6 +100,8 @@ def mark_done(ask: Ask, deadline_id: object) -> Outcome:
         return _replace_with(f":white_check_mark: {_what(deadline, lang)} — {done}", notices)
     if not deadlines.close(session, deadline, DeadlineStatus.DONE, ask.now, viewer.slack_user_id):
         return _note(t(lang, "reminder.already_done"))
+    if deadline.kind == DeadlineKind.MILESTONE:
+        cohorts.done_from_reminder(session, deadline, viewer.slack_user_id, today, ask.now)
     session.commit()
     return _replace_with(f":white_check_mark: {_what(deadline, lang)} — " + t(lang, "reminder.done_other", date=when))
 

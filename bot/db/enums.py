@@ -95,6 +95,8 @@ class DeadlineKind(enum.StrEnum):
     PROJECT_MILESTONE = "project_milestone"
     # A charter signatory's yearly progress update on one commitment.
     COMMITMENT_UPDATE = "commitment_update"
+    # A cohort participant's milestone (bot.services.cohorts): reminded to that company's contacts.
+    MILESTONE = "milestone"
 
 
 class CommitmentKind(enum.StrEnum):

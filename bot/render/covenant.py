@@ -8,6 +8,7 @@ from bot.i18n import t, tn
 from bot.parsing.text import phase_names
 from bot.render import charters
 from bot.render.blocks import (
+    Block,
     Reply,
     actions,
     button,
@@ -90,12 +91,16 @@ def covenant_list(covenants: list[Covenant], lang: str, phase: CovenantPhase | N
     return Reply(text=fallback, blocks=blocks)
 
 
-def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None = None) -> Reply:
+def covenant_status(
+    overview: CovenantOverview, lang: str, shared_by: str | None = None, kind_blocks: list[Block] | None = None
+) -> Reply:
     """One covenant's public status: phase, dates, term, secretariat, participants, this cycle's plans in
     aggregate, next meetings, latest approved minutes and the facts (uncertain ones marked).
 
     Everything in it is public, so it carries a **Share in channel** button; ``shared_by`` (a Slack user id)
-    renders the copy posted in a channel instead, without the button.
+    renders the copy posted in a channel instead, without the button. ``kind_blocks``: the section of an
+    initiative's own kind (a programme's cohorts, a project's parties and milestones, a covenant's projects),
+    already cut to what the reader may see, shown before the facts.
     """
     status = overview.status
     covenant = status.covenant
@@ -148,6 +153,7 @@ def covenant_status(overview: CovenantOverview, lang: str, shared_by: str | None
         if overview.latest_minutes is not None:
             lines += [f"*{t(lang, 'status.latest_minutes')}*", minutes_line(overview.latest_minutes, lang)]
         blocks += [divider(), section("\n".join(lines))]
+    blocks += kind_blocks or []
 
     if overview.charter is not None:
         blocks += charters.status_blocks(overview.charter, lang)

@@ -157,9 +157,10 @@ def _compact_secretariat(run: SecretariatSection, lang: str) -> str:
     )
 
 
-def home_view(board: Dashboard) -> dict[str, Any]:
+def home_view(board: Dashboard, extra: list[Block] | None = None) -> dict[str, Any]:
     """The Home tab: who you are, your company's plan and deadlines (contacts), your covenants' work (secretariat),
-    your groups' meetings, your covenants and all covenants. Never more than 100 blocks."""
+    your groups' meetings, your covenants and all covenants. Never more than 100 blocks. ``extra``: the viewer's
+    own sections of other initiatives (a participant's milestones), after their deadlines and meetings."""
     viewer = board.viewer
     lang = viewer.language
     blocks: list[Block] = [header(t(lang, "home.title"))]
@@ -180,6 +181,7 @@ def home_view(board: Dashboard) -> dict[str, Any]:
     if personal:
         blocks += [divider(), *lines_to_sections(personal, budget=2)]
     blocks += render_projects.home_blocks(board.project_tasks, lang)
+    blocks += (extra or [])[:10]
     collapsed: list[str] = []
     for run in board.secretariat:
         full = secretariat_blocks(run, board)

@@ -147,14 +147,6 @@ def children_blocks(projects: list[Project], lang: str) -> list[Block]:
     return [divider(), section("\n".join(lines))]
 
 
-def with_section(reply: Reply, blocks: list[Block]) -> Reply:
-    """``reply`` (a status) with ``blocks`` added before its buttons (or its closing context line)."""
-    if not blocks:
-        return reply
-    at = next((i for i, b in enumerate(reply.blocks) if b.get("type") == "actions"), len(reply.blocks) - 1)
-    return Reply(text=reply.text, blocks=[*reply.blocks[:at], *blocks, *reply.blocks[at:]])
-
-
 def home_blocks(tasks: list[Deadline], lang: str) -> list[Block]:
     """The Home's "your project tasks": open milestones owned by the reader or their organisation."""
     if not tasks:

@@ -41,6 +41,8 @@ def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> 
     if (number := commitment_number(deadline)) is not None and deadline.organisation is not None:
         organisation = escape(deadline.organisation.name)
         todo = t(lang, "charter.todo_update", slug=deadline.covenant.slug, organisation=organisation, number=number)
+    elif deadline.kind == DeadlineKind.MILESTONE:
+        todo = t(lang, "cohort.reminder_todo")
     value = str(deadline.id)
     # A charter's update request is done by recording the progress (the command in ``todo``), never by a button
     # that would close it with nothing recorded.

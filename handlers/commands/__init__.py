@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.commands import charter, covenant, meeting, minutes, plan, project
+from handlers.commands import charter, cohort, covenant, meeting, minutes, plan, project
 
 # Every command the app registers; config/manifest.yml must declare exactly these.
 COMMANDS = (
@@ -13,6 +13,7 @@ COMMANDS = (
     *meeting.COMMANDS,
     *minutes.COMMANDS,
     *charter.COMMANDS,
+    *cohort.COMMANDS,
     *project.COMMANDS,
 )
 
@@ -23,4 +24,5 @@ def register(app: App) -> None:
     meeting.register(app)
     minutes.register(app)
     charter.register(app)
+    cohort.register(app)
     project.register(app)

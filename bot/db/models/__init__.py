@@ -3,6 +3,7 @@
 from bot.db.models.acked_work import AckedWork
 from bot.db.models.base import Base, Timestamped
 from bot.db.models.charters import CharterSignatory, Commitment, CommitmentUpdate
+from bot.db.models.cohorts import Cohort, CohortMaterial, CohortMilestone, CohortParticipant, MilestoneCheckin
 from bot.db.models.covenants import (
     Covenant,
     CovenantAlias,
@@ -26,6 +27,10 @@ __all__ = [
     "AuditEntry",
     "Base",
     "CharterSignatory",
+    "Cohort",
+    "CohortMaterial",
+    "CohortMilestone",
+    "CohortParticipant",
     "Commitment",
     "CommitmentUpdate",
     "Covenant",
@@ -35,6 +40,7 @@ __all__ = [
     "Decision",
     "Meeting",
     "MeetingException",
+    "MilestoneCheckin",
     "Minutes",
     "MinutesContribution",
     "Organisation",

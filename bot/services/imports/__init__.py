@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from bot.services.imports import charter_rows, contact_rows, deadline_rows, organisation_rows
+from bot.services.imports import charter_rows, cohort_rows, contact_rows, deadline_rows, organisation_rows
 from bot.services.imports.rows import Column, CsvRow, Outcome, RowError, read_rows, resolve_covenant
 
 __all__ = [
@@ -97,6 +97,9 @@ KINDS: dict[str, ImportKind[Any]] = {
         charter_rows.COMMITMENT_KEY,
         charter_rows.validate_commitments,
         charter_rows.CommitmentUpsert,
+    ),
+    "cohort_participants": ImportKind(
+        "cohort_participants", cohort_rows.COLUMNS, cohort_rows.KEY, cohort_rows.validate, cohort_rows.Upsert
     ),
 }
 

@@ -1,7 +1,7 @@
 """collective projects
 
 Revision ID: 0013_projects
-Revises: 0011_charters
+Revises: 0012_cohorts
 Create Date: 2026-12-01 20:40:00
 
 A collective project is a covenant row of kind ``project``; these tables add its parent covenant, lead
@@ -18,7 +18,7 @@ from alembic import op
 import bot.db.types
 
 revision: str = '0013_projects'
-down_revision: str | None = '0011_charters'
+down_revision: str | None = '0012_cohorts'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Cohort programmes: yearly cohorts, their participants, sessions, materials, milestones and check-ins."""
