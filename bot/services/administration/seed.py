@@ -43,8 +43,8 @@ from bot.db.models import (
     WorkingGroup,
     WorkingGroupMember,
 )
-from bot.services.administration import seed_cohorts
 from bot.services.charters import demo as charter_demo
+from bot.services.cohorts import demo as cohort_demo
 from bot.services.meetings import meetings as meetings_service
 from bot.services.plans.plans import plan_title
 from bot.services.projects import demo as project_demo
@@ -179,7 +179,7 @@ def demo_channels() -> list[DemoChannel]:
         )
         if values.get("secretariat_channel"):
             channels.append(DemoChannel(values["secretariat_channel"], f"secretariaat-{slug}", secretariat))
-    channels += [DemoChannel(*found) for found in seed_cohorts.channel_entries(data)]
+    channels += [DemoChannel(*found) for found in cohort_demo.channel_entries(data)]
     return channels
 
 
@@ -188,7 +188,7 @@ def demo_people() -> list[DemoPerson]:
     data = _read(DEMO_FILE)
     return [
         DemoPerson(p["key"], p["slack_user_id"], p["name"], p.get("locale", "nl-NL"), p.get("tz", "Europe/Amsterdam"))
-        for p in [*_all_people(data), *seed_cohorts.people_entries(data)]
+        for p in [*_all_people(data), *cohort_demo.people_entries(data)]
     ]
 
 
@@ -288,7 +288,7 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
         _demo_plans_and_deadlines(session, data, slugs, orgs, people, today)
     project_demo.load(session, data.get("projects") or [], slugs, orgs, people, groups, lambda v: _date(v, today))
     charter_demo.load(session, data.get("charters") or [], slugs, orgs, today, now)
-    seed_cohorts.load(session, data, today, now)
+    cohort_demo.load(session, data, today, now)
     session.commit()
 
 
