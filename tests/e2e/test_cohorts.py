@@ -22,6 +22,7 @@ from bot.db.models import (
     WorkingGroupMember,
 )
 from bot.delivery.engine import Sweeper
+from bot.i18n import t
 from bot.slack_standin.server import StandinSlack
 from tests.support.demo import person
 from tests.support.harness import SlackHarness, press, reply_text
@@ -207,3 +208,14 @@ def test_mark_done_on_a_milestone_reminder_reaches_the_milestone_and_a_forged_pr
     assert _counts(session_factory) == before
     press(slack, reminder, "reminder_done", LIAM)
     assert "3 of 9 milestones reached" in _say(slack, "progress accelerator 2026", LIAM)
+
+
+def test_a_participants_home_shows_its_milestones_not_an_action_plan_section(slack: SlackHarness) -> None:
+    """A programme has no action plans: its participant sees "your milestones", not "no action plan recorded yet"
+    with the same milestones listed a second time as open deadlines."""
+    yara = person("yara").slack_user_id
+    slack.event({"type": "app_home_opened", "user": yara, "tab": "home", "channel": "DHOME00001"})
+    home = str(slack.standin.wait_for("views.publish")[0].args["view"]["blocks"])
+    assert "Jouw mijlpalen" in home
+    assert t("nl", "company.no_plans") not in home
+    assert home.count("Klachtenmechanisme ingericht") == 1

@@ -172,8 +172,9 @@ def dashboard(
         company
         for covenant in everything
         if viewer.has_role(covenant.id, RoleKind.COMPANY_CONTACT)
-        # A project's work is under "your project tasks"; a charter signatory has commitments, not action plans.
-        and covenant.kind not in (CovenantKind.PROJECT, CovenantKind.CHARTER)
+        # Only covenants have action plans: a project's work is under "your project tasks", a charter signatory's
+        # under "your commitments", a cohort participant's under "your milestones".
+        and covenant.kind not in (CovenantKind.PROJECT, CovenantKind.CHARTER, CovenantKind.PROGRAMME)
         and (company := _company_section(session, viewer, covenant, expansion))
     ]
     secretariat = [
