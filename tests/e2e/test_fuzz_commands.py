@@ -19,7 +19,8 @@ from tests.support.demo import SIGNING_SECRET, person
 from tests.support.fuzzing import APOLOGIES, EXAMPLES, OWN_TABLES, texts
 from tests.support.fuzzing import app as app
 
-pytestmark = [pytest.mark.fuzz, pytest.mark.floods_slack]
+# 10,000 texts per command take two to three minutes each on a CI machine: more than the unit-test timeout.
+pytestmark = [pytest.mark.fuzz, pytest.mark.timeout(900), pytest.mark.floods_slack]
 
 # What a member of a working group may legitimately start: opening the minutes form of their group's
 # last meeting creates its (empty) draft, with them as minute-taker.
