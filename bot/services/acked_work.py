@@ -34,6 +34,20 @@ MAX_ATTEMPTS = 3
 KEEP_FOR = timedelta(days=2)
 
 
+def _storable(value: Any) -> Any:
+    """``value`` with every U+0000 taken out of its strings (keys too): PostgreSQL's jsonb cannot hold one.
+
+    Slack sends none: typed text with one is refused before any listener (:mod:`bot.user_text`), so only a
+    forged field (a team_domain, say) carries one, and the takeover runs that request without it."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    return value
+
+
 @dataclass(frozen=True)
 class Claim:
     """One claim on a record: who holds it, which attempt; the request to run again on a takeover."""
@@ -66,7 +80,7 @@ def record(
         insert(AckedWork)
         .values(
             function=function,
-            request=request,
+            request=_storable(request),
             status=PENDING,
             received_at=now,
             attempts=1,

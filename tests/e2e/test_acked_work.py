@@ -91,6 +91,24 @@ def test_work_left_by_a_dead_worker_is_taken_over_after_its_lease_and_answered_o
     assert len(_answers(slack.standin, response_url)) == 1
 
 
+def test_a_forged_nul_in_a_field_is_recorded_without_it_and_still_taken_over(
+    workers: tuple[SlackHarness, DurableLazyRunner], session_factory: SessionFactory, clock: ManualClock
+) -> None:
+    """PostgreSQL's jsonb refuses U+0000: a signed request with one in a field no one types (the fuzzer found
+    team_domain) was run unrecorded there, so a crash would have lost its answer."""
+    slack, survivor = workers
+    response_url = slack.standin.response_url()
+    body = slack_requests.slash_command("/covenant", "status textiel", user_id=EMMA, response_url=response_url)
+    body = body.replace("team_domain=covenant", "team_domain=cove%00nant%00")
+    assert slack.signed(body, slack_requests.FORM).status == 200
+    [record] = _records(session_factory)
+    assert record.request is not None and record.request["team_domain"] == "covenant"
+    clock.advance(LEASE + timedelta(seconds=1))
+    assert survivor.take_over() == 1
+    [answer] = _answers(slack.standin, response_url)
+    assert "Agreement on Sustainable Garments and Textile" in answer
+
+
 def test_a_write_taken_over_twice_writes_once_and_answers_once(
     workers: tuple[SlackHarness, DurableLazyRunner], session_factory: SessionFactory, clock: ManualClock
 ) -> None:
