@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, make_url, text
 
 from bot.app import create_app, make_web_client
 from bot.clock import ManualClock
@@ -43,16 +43,43 @@ def pytest_report_header() -> str:
     return f"database: {'PostgreSQL ' + POSTGRES_URL if POSTGRES_URL else 'SQLite'}"
 
 
+def _worker_database(url: str) -> str:
+    """Under pytest-xdist each worker gets its own PostgreSQL database (``<name>_gw0``…), made when missing, so
+    workers never truncate each other's tables; without xdist the URL is used as it is."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    parsed = make_url(url)
+    name = f"{parsed.database}_{worker}"
+    admin = make_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if exists is None:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def template_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database migrated to head and seeded with public and demo data, made once per run."""
+    """A database migrated to head and seeded with public and demo data, made once per run.
+
+    On PostgreSQL the seeded rows are kept in a schema ``template`` beside ``public``, so each test gets them
+    back with one INSERT … SELECT per table (about 30 ms) instead of seeding again (about half a second)."""
     if POSTGRES_URL:
-        engine = make_engine(POSTGRES_URL)
+        url = _worker_database(POSTGRES_URL)
+        engine = make_engine(url)
         with engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA IF EXISTS template CASCADE"))
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade(engine)
+        _seed(make_session_factory(engine))
+        with engine.begin() as connection:
+            connection.execute(text("CREATE SCHEMA template"))
+            for table in Base.metadata.sorted_tables:
+                connection.execute(text(f'CREATE TABLE template."{table.name}" AS SELECT * FROM public."{table.name}"'))
         engine.dispose()
-        return POSTGRES_URL
+        return url
     path = tmp_path_factory.mktemp("db") / "template.sqlite3"
     engine = make_engine(f"sqlite:///{path}")
     upgrade(engine)
@@ -67,10 +94,30 @@ def _seed(factory: SessionFactory) -> None:
         seed.load_demo(session, NOW.date(), NOW)
 
 
-def _truncate(engine: Engine) -> None:
-    tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+def _restore_seed(engine: Engine) -> None:
+    """Empty every table and put the template's seeded rows back, with each id sequence just past its rows."""
+    tables = [table.name for table in Base.metadata.sorted_tables]
     with engine.begin() as connection:
-        connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        for name in tables:
+            connection.execute(text(f'INSERT INTO public."{name}" SELECT * FROM template."{name}"'))
+        sequences = connection.execute(
+            text(
+                "SELECT s.relname, t.relname, a.attname FROM pg_class s "
+                "JOIN pg_depend d ON d.objid = s.oid AND d.deptype IN ('a', 'i') "
+                "JOIN pg_class t ON t.oid = d.refobjid "
+                "JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = d.refobjsubid "
+                "JOIN pg_namespace n ON n.oid = s.relnamespace "
+                "WHERE s.relkind = 'S' AND n.nspname = 'public'"
+            )
+        ).all()
+        for sequence, table, column in sequences:
+            connection.execute(
+                text(
+                    f"SELECT setval('public.\"{sequence}\"', "
+                    f'COALESCE((SELECT MAX("{column}") FROM public."{table}"), 0) + 1, false)'
+                )
+            )
 
 
 @pytest.fixture
@@ -78,9 +125,8 @@ def engine(template_database: str, tmp_path: Path) -> Iterator[Engine]:
     """A fresh seeded database for one test."""
     if POSTGRES_URL:
         # Tests need no durability across a crash of the server: skip the fsync on each commit.
-        engine = make_engine(POSTGRES_URL, connect_args={"options": "-c synchronous_commit=off"})
-        _truncate(engine)
-        _seed(make_session_factory(engine))
+        engine = make_engine(template_database, connect_args={"options": "-c synchronous_commit=off"})
+        _restore_seed(engine)
     else:
         path = tmp_path / "test.sqlite3"
         shutil.copyfile(template_database, path)
