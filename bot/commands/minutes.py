@@ -1,4 +1,4 @@
-"""``/minutes``: add (opens the form), show, list, search, export, help.
+"""``/minutes``: add (opens the form), show, list, search, decisions, export, help.
 
 Each entry point takes an :class:`~bot.interaction.Ask` and returns an :class:`~bot.interaction.Outcome`:
 what the handler must do in Slack (answer, open a modal, send owed messages now, replace earlier messages,
@@ -23,8 +23,8 @@ from bot.render import minutes as render
 from bot.render import minutes_export, minutes_views
 from bot.render.blocks import Reply
 from bot.services.errors import UsageError
+from bot.services.minutes import decisions, minutes_lookup, minutes_search
 from bot.services.minutes import minutes as service
-from bot.services.minutes import minutes_lookup, minutes_search
 from bot.services.people import access
 
 HELP_WORDS = {"", "help", "hulp", "?"}
@@ -33,6 +33,7 @@ SHOW_WORDS = {"show", "toon", "bekijk", "view"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
 SEARCH_WORDS = {"search", "zoek", "zoeken", "find"}
 EXPORT_WORDS = {"export", "exporteer", "download"}
+DECISION_WORDS = {"decisions", "decision", "besluiten", "besluit", "besluitenlijst"}
 
 
 def split_date(text: str, today: date) -> tuple[str, date | None]:
@@ -58,6 +59,8 @@ def run(ask: Ask, text: str) -> Outcome:
         return Outcome.of(render.help_reply(ask.lang))
     if command.sub in LIST_WORDS:
         return Outcome.of(minutes_list(ask, command.rest))
+    if command.sub in DECISION_WORDS:
+        return Outcome.of(render.decisions_register(decisions.register(session, viewer, command.rest), ask.lang))
     typed = f"/minutes {command.sub}"
     if command.sub in SEARCH_WORDS:
         if not command.rest.strip():

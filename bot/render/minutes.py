@@ -4,6 +4,7 @@ circulated minutes with Approve / Request changes, and the replies of /minutes (
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from bot.db.enums import MinutesStatus
 from bot.db.models import Minutes
@@ -12,6 +13,7 @@ from bot.render.blocks import Block, Reply, actions, button, clip, context, esca
 from bot.render.time import date_token, datetime_token
 from bot.services.minutes.action_items import ReplaceResult
 from bot.services.minutes.change_requests import ChangeRequest
+from bot.services.minutes.decisions import Register
 from bot.services.minutes.minutes_search import SearchHit
 
 ACTION_ADD = "minutes_add"
@@ -299,6 +301,30 @@ def search_results(query: str, hits: list[tuple[SearchHit, datetime]], lang: str
     return Reply(
         text=title, blocks=[header(title), *lines_to_sections(lines, 10), context(t(lang, "minutes.search.hint"))]
     )
+
+
+def decisions_register(found: Register, lang: str) -> Reply:
+    """``/minutes decisions``: each decision with its meeting, its date and the command that shows its minutes."""
+    scope = found.scope or t(lang, "minutes.register.everywhere")
+    title = t(lang, "minutes.register.title", scope=scope)
+    narrowed = t(lang, "minutes.register.words", words=escape(found.words)) if found.words else ""
+    if not found.entries:
+        none = t(lang, "minutes.register.none") + narrowed if found.words else t(lang, "minutes.register.none_yet")
+        return Reply(text=title, blocks=[header(title), section(none)])
+    lines = []
+    for entry in found.entries:
+        m = entry.minutes
+        day = entry.sitting.astimezone(ZoneInfo(m.meeting.timezone)).date()
+        show = f"/minutes show {m.meeting.title} {day.isoformat()}"
+        lines.append(
+            f"• {escape(clip(entry.text, 500))}\n    _{_title(m)} — {date_token(day, m.meeting.timezone, lang)}_"
+            f" · `{escape(show)}`"
+        )
+    blocks = [header(title), *lines_to_sections(lines, 10)]
+    if found.total > len(found.entries):
+        blocks.append(context(tn(lang, "minutes.register.more", found.total - len(found.entries))))
+    blocks.append(context(t(lang, "minutes.register.hint") + narrowed))
+    return Reply(text=title, blocks=blocks)
 
 
 def help_reply(lang: str) -> Reply:

@@ -56,6 +56,8 @@ WORDS = [
     "show",
     "search",
     "export",
+    "decisions",
+    "besluiten",
     "lang",
     "context",
     "wetgeving",
