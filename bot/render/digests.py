@@ -7,7 +7,7 @@ from bot.render.blocks import Reply, context, divider, escape, header, lines_to_
 from bot.render.deadline_titles import deadline_title
 from bot.render.time import date_token, datetime_token
 from bot.services.meetings.occurrences import Occurrence
-from bot.services.plans.digests import GroupDigest, SecretariatDigest
+from bot.services.plans.digests import GroupDigest, OpenAction, SecretariatDigest
 
 LISTED = 10
 
@@ -21,6 +21,17 @@ def _meeting_lines(items: list[Occurrence], lang: str) -> list[str]:
         f"• {datetime_token(o.starts_at, o.meeting.timezone, lang)} — *{escape(o.meeting.title)}*"
         for o in items[:LISTED]
     ]
+    return lines + _more(len(items), lang)
+
+
+def _action_lines(items: list[OpenAction], tz: str, lang: str) -> list[str]:
+    """``• owner — task — due date`` (late ones marked), at most LISTED of them."""
+    lines = []
+    for action in items[:LISTED]:
+        owner = escape(action.owner) if action.owner else t(lang, "digest.nobody")
+        due = f" — {date_token(action.item.due_on, tz, lang)}" if action.item.due_on else ""
+        late = f" *{t(lang, 'digest.late')}*" if action.late else ""
+        lines.append(f"• {owner} — {escape(action.item.task)}{due}{late}")
     return lines + _more(len(items), lang)
 
 
@@ -58,6 +69,10 @@ def secretariat(digest: SecretariatDigest, lang: str) -> Reply:
             ]
             + _more(len(digest.awaiting_approval), lang),
         ),
+        (
+            t(lang, "digest.overdue_actions", count=len(digest.overdue_actions)),
+            _action_lines(digest.overdue_actions, tz, lang),
+        ),
     ]
     for heading, lines in sections:
         if lines:
@@ -80,5 +95,10 @@ def group(digest: GroupDigest, lang: str) -> Reply:
         blocks += [
             section(f"*{t(lang, 'digest.awaiting_approval', count=len(digest.awaiting_approval))}*"),
             *lines_to_sections(lines, 3),
+        ]
+    if digest.open_actions:
+        blocks += [
+            section(f"*{t(lang, 'digest.open_actions', count=len(digest.open_actions))}*"),
+            *lines_to_sections(_action_lines(digest.open_actions, digest.group.covenant.timezone, lang), 3),
         ]
     return Reply(text=title, blocks=blocks)

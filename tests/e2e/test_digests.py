@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+import json
+import uuid
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, event, select
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.models import Covenant, ReminderDelivery, WorkingGroup
+from bot.db.enums import DeadlineStatus, MeetingKind, MinutesStatus
+from bot.db.models import ActionItem, Covenant, Deadline, Meeting, Organisation, ReminderDelivery, WorkingGroup
 from bot.delivery import Sweeper
+from bot.services.minutes import minutes as service
 from bot.services.plans import deadlines, digests
 from bot.slack_standin import StandinSlack
+from tests.support.demo import NOW, person
+from tests.support.factories import windkracht_deadline
 
 
 def _digests(standin: StandinSlack, channel: str) -> list[str]:
@@ -93,3 +99,73 @@ def test_an_idle_sweep_plans_digests_without_writing(session_factory: SessionFac
         event.remove(engine, "before_cursor_execute", record)
     assert not [s for s in statements if not s.lstrip().upper().startswith("SELECT")], statements
     assert len(statements) <= 4, statements
+
+
+def _plant_action_items(session_factory: SessionFactory) -> None:
+    """Approved minutes of a sitting of the metals working group last week, with action items: one late, one
+    open, one done; and Delta's assessment meeting's minutes with a late item of its own (confidential)."""
+    done = windkracht_deadline(session_factory, date(2026, 11, 30), "Done already")
+    with session_factory() as session:
+        working = session.scalar(select(Meeting).where(Meeting.title.like("Metals due diligence%")))
+        delta = session.scalar(select(Organisation).where(Organisation.name.like("Delta Alloys%")))
+        assert working is not None and delta is not None
+        deadline = session.get(Deadline, done)
+        assert deadline is not None
+        deadline.status = DeadlineStatus.DONE
+        sittings = []
+        for title, organisation in (("Extra metals call", None), ("Beoordelingsgesprek Delta Alloys", delta.id)):
+            meeting = Meeting(
+                uid=f"test-{uuid.uuid4()}",
+                working_group_id=working.working_group_id,
+                kind=MeetingKind.ASSESSMENT if organisation else MeetingKind.WORKING_GROUP,
+                title=title,
+                starts_at=NOW - timedelta(days=7),
+                ends_at=NOW - timedelta(days=7) + timedelta(hours=1),
+                organisation_id=organisation,
+            )
+            session.add(meeting)
+            session.flush()
+            minutes = service.open_draft(session, meeting, meeting.starts_at, NOW, "test")
+            minutes.status = MinutesStatus.APPROVED
+            sittings.append(minutes)
+        ahmed, emma = person("ahmed").slack_user_id, person("emma").slack_user_id
+        sittings[0].action_items = [
+            ActionItem(position=0, owner_slack_id=ahmed, task="Send the smelter list", due_on=date(2026, 11, 20)),
+            ActionItem(position=1, owner_slack_id=emma, task="Draft the audit letter", due_on=date(2026, 12, 4)),
+            ActionItem(
+                position=2, owner_slack_id=emma, task="Book the room", due_on=date(2026, 11, 19), deadline_id=done
+            ),
+        ]
+        sittings[1].action_items = [
+            ActionItem(position=0, owner_slack_id=emma, task="Delta resubmits its plan", due_on=date(2026, 11, 18))
+        ]
+        session.commit()
+
+
+def _body(standin: StandinSlack, channel: str) -> str:
+    return json.dumps(
+        [c.args["blocks"] for c in standin.calls_to("chat.postMessage") if c.ok and c.args["channel"] == channel],
+        ensure_ascii=False,
+    )
+
+
+def test_digests_list_open_and_late_action_items_with_owners_and_never_a_confidential_one(
+    sweeper: Sweeper, clock: ManualClock, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    _plant_action_items(session_factory)
+    clock.set(datetime(2026, 11, 23, 8, 5, tzinfo=UTC))  # Monday 09:05 Amsterdam: both digests are due
+    sweeper.run_once()
+    group = _body(standin, "CDEMOWG002")  # the metals working group's channel (English)
+    assert "Open action items (2)" in group
+    assert "Ahmed" in group and "Send the smelter list" in group and "(late)" in group
+    assert "Draft the audit letter" in group
+    assert "Book the room" not in group  # its deadline is done
+    assert "Delta resubmits" not in group  # an assessment meeting's: the channel may not read it
+    assert group.index("Send the smelter list") < group.index("Draft the audit letter")  # late ones first
+    with session_factory() as session:
+        metals = session.scalar(select(Covenant).where(Covenant.slug == "metaal"))
+        assert metals is not None and metals.secretariat_channel
+        secretariat_channel = metals.secretariat_channel
+    secretariat = _body(standin, secretariat_channel)
+    assert "Send the smelter list" in secretariat and "Delta resubmits its plan" in secretariat
+    assert "Draft the audit letter" not in secretariat  # only the overdue ones, for the secretariat

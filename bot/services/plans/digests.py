@@ -14,17 +14,39 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeadlineStatus, MinutesStatus
-from bot.db.models import ActionPlan, Covenant, Deadline, Meeting, Minutes, ReminderDelivery, WorkingGroup
+from bot.db.models import (
+    ActionItem,
+    ActionPlan,
+    Covenant,
+    Deadline,
+    Meeting,
+    Minutes,
+    ReminderDelivery,
+    WorkingGroup,
+)
 from bot.services.meetings import occurrences
 from bot.services.meetings.occurrences import Occurrence
+from bot.services.minutes.minutes_search import names_of
 from bot.services.people.access import Audience, audience_filter
 from bot.services.plans import deadlines, plans
 from bot.services.plans.reminders import insert_once
 from bot.services.working_days import is_business_day
 
 SECRETARIAT_AT = time(8, 30)
+# Action items looked at per digest: the open ones of years of approved minutes of a busy covenant.
+MAX_ACTIONS = 500
 GROUP_AT = time(9, 0)
 LATEST = time(17, 0)
+
+
+@dataclass(frozen=True)
+class OpenAction:
+    """An action item of approved minutes not done yet: its owner's name ("" when nobody is named)."""
+
+    item: ActionItem
+    meeting: Meeting
+    owner: str
+    late: bool
 
 
 @dataclass
@@ -37,24 +59,28 @@ class SecretariatDigest:
     due_this_week: list[Deadline] = field(default_factory=list)
     meetings: list[Occurrence] = field(default_factory=list)
     awaiting_approval: list[Minutes] = field(default_factory=list)
+    overdue_actions: list[OpenAction] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue_plans or self.due_this_week or self.meetings or self.awaiting_approval)
+        return not (
+            self.overdue_plans or self.due_this_week or self.meetings or self.awaiting_approval or self.overdue_actions
+        )
 
 
 @dataclass
 class GroupDigest:
-    """A working group's week: its meetings and minutes waiting for approval."""
+    """A working group's week: its meetings, minutes waiting for approval and open action items (late first)."""
 
     group: WorkingGroup
     today: date
     meetings: list[Occurrence] = field(default_factory=list)
     awaiting_approval: list[Minutes] = field(default_factory=list)
+    open_actions: list[OpenAction] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.meetings or self.awaiting_approval)
+        return not (self.meetings or self.awaiting_approval or self.open_actions)
 
 
 def _local(now: datetime, tz: str) -> datetime:
@@ -133,6 +159,48 @@ def _awaiting(session: Session, group_ids: list[int], audience: Audience) -> lis
     return [minutes for minutes in found if keep(minutes.meeting)]
 
 
+def _open_actions(
+    session: Session, group_ids: list[int], audience: Audience, today: date, *, late_only: bool = False
+) -> list[OpenAction]:
+    """Action items of the newest approved minutes of each sitting of these groups whose deadline is still open
+    (or that have none), late ones first; only of meetings a message to ``audience`` may name."""
+    if not group_ids:
+        return []
+    keep = audience_filter(audience)
+    rows = session.scalars(
+        select(ActionItem)
+        .join(Minutes, Minutes.id == ActionItem.minutes_id)
+        .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .options(selectinload(ActionItem.minutes).selectinload(Minutes.meeting).selectinload(Meeting.group))
+        .where(Minutes.status == MinutesStatus.APPROVED, Meeting.working_group_id.in_(group_ids))
+        .order_by(Minutes.version.desc(), ActionItem.id)
+        .limit(MAX_ACTIONS)
+    ).all()
+    open_ids = set(
+        session.scalars(
+            select(Deadline.id).where(
+                Deadline.id.in_({i.deadline_id for i in rows if i.deadline_id is not None}),
+                Deadline.status == DeadlineStatus.OPEN,
+            )
+        )
+    )
+    newest: dict[tuple[int, datetime], int] = {}
+    for item in rows:
+        newest.setdefault((item.minutes.meeting_id, item.minutes.occurrence_start), item.minutes.version)
+    names = names_of(session, {i.owner_slack_id for i in rows if i.owner_slack_id})
+    found = []
+    for item in rows:
+        minutes = item.minutes
+        if minutes.version != newest[(minutes.meeting_id, minutes.occurrence_start)] or not keep(minutes.meeting):
+            continue
+        if item.deadline_id is not None and item.deadline_id not in open_ids:
+            continue  # done, or waived
+        late = item.due_on is not None and item.due_on < today
+        if late or not late_only:
+            found.append(OpenAction(item, minutes.meeting, names.get(item.owner_slack_id or "", ""), late))
+    return sorted(found, key=lambda a: (not a.late, a.item.due_on or date.max, a.item.id))
+
+
 def _coming(session: Session, now: datetime, group_ids: list[int], audience: Audience) -> list[Occurrence]:
     """The sittings of the next seven days that ``audience`` may see named."""
     if not group_ids:
@@ -169,15 +237,18 @@ def secretariat_digest(
         ),
         meetings=_coming(session, now, group_ids, audience),
         awaiting_approval=_awaiting(session, group_ids, audience),
+        overdue_actions=_open_actions(session, group_ids, audience, today, late_only=True),
     )
 
 
 def group_digest(session: Session, group: WorkingGroup, now: datetime, audience: Audience) -> GroupDigest:
     """The group's week as of ``now``, as ``audience`` (its channel's readers: anyone) may see it: no
     assessment meeting, and no minutes of one, outside the secretariat's own channel."""
+    today = _local(now, group.covenant.timezone).date()
     return GroupDigest(
         group=group,
-        today=_local(now, group.covenant.timezone).date(),
+        today=today,
         meetings=_coming(session, now, [group.id], audience),
         awaiting_approval=_awaiting(session, [group.id], audience),
+        open_actions=_open_actions(session, [group.id], audience, today),
     )
