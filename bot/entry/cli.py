@@ -60,6 +60,18 @@ def _parser() -> argparse.ArgumentParser:
     load.add_argument("file", metavar="FILE.csv", help="the CSV file")
     load.add_argument("--dry-run", action="store_true", help="check and count what would change; write nothing")
 
+    admin = commands.add_parser("admin", help="make or unmake secretariat members (the first one of a new install)")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
+    for action, says in (("grant", "make a Slack user a secretariat member"), ("revoke", "take that role away")):
+        change = admin_commands.add_parser(action, help=f"{says} of a covenant")
+        change.add_argument("slack_id", metavar="SLACK_ID", help="their Slack member id (U…)")
+        change.add_argument("role", choices=["secretariat"], help="the role")
+        change.add_argument("covenant", metavar="COVENANT", help="the covenant's slug or name")
+        if action == "grant":
+            change.add_argument("--name", help="their name, when the bot does not know them yet")
+    listing = admin_commands.add_parser("list", help="the secretariat members of every covenant")
+    listing.add_argument("--covenant", metavar="X", help="only this covenant's (slug or name)")
+
     export = commands.add_parser("export", help="write deadlines as CSV, in the columns `import deadlines` reads")
     export.add_argument("what", choices=["deadlines"], help="what to export")
     export.add_argument("--covenant", metavar="X", help="only this covenant's deadlines (slug or name)")
@@ -185,13 +197,54 @@ def _export(settings: Settings, covenant_name: str | None, output: str | None) -
     return 0
 
 
+def _admin(settings: Settings, args: argparse.Namespace) -> int:
+    """``admin grant|revoke|list``: one line per change or member; a mistake is one line and exit code 2."""
+    from bot.clock import SystemClock
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.services.administration import operators
+    from bot.services.imports import resolve_covenant
+
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        covenant = None
+        if getattr(args, "covenant", None) is not None:
+            found = resolve_covenant(session, args.covenant)
+            if isinstance(found, str):
+                print(f"covenant-bot: {found}", file=sys.stderr)
+                return 2
+            covenant = found
+        if args.admin_command == "list":
+            for member in operators.members(session, covenant):
+                print(f"{member.covenant.slug}\t{member.person.slack_user_id or '-'}\t{member.person.name}")
+            return 0
+        if covenant is None:  # argparse makes it required for grant and revoke
+            return 2
+        now = SystemClock().now()
+        try:
+            if args.admin_command == "grant":
+                changed = operators.grant(session, args.slack_id, covenant, now, args.name)
+                done, unchanged = "is now a secretariat member of", "was already a secretariat member of"
+            else:
+                changed = operators.revoke(session, args.slack_id, covenant, now)
+                done, unchanged = "is no longer a secretariat member of", "was no secretariat member of"
+        except operators.OperatorError as error:
+            print(f"covenant-bot: {error}", file=sys.stderr)
+            return 2
+        print(f"{args.slack_id} {done if changed else unchanged} {covenant.slug}")
+        if args.admin_command == "revoke" and not operators.members(session, covenant):
+            print(f"covenant-bot: {covenant.slug} has no secretariat member now", file=sys.stderr)
+    return 0
+
+
 def _data_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Run ``import`` or ``export``; a database that cannot be read is one line and exit code 2."""
+    """Run ``import``, ``export`` or ``admin``; a database that cannot be read is one line and exit code 2."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
         if args.command == "import":
             return _import(settings, args.what, args.file, args.dry_run)
+        if args.command == "admin":
+            return _admin(settings, args)
         return _export(settings, args.covenant, args.output)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
@@ -240,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(settings, args.db_command)
         if args.command == "seed":
             return _seed(settings, args.demo)
-        if args.command in ("import", "export"):
+        if args.command in ("import", "export", "admin"):
             return _data_command(settings, args)
     except SettingsError as error:
         print(f"covenant-bot: {error}", file=sys.stderr)
