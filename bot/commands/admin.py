@@ -68,6 +68,13 @@ def _link(ask: Ask, command: CommandText) -> Reply:
     return render.linked(result, ask.lang)
 
 
+def _unlink(ask: Ask, command: CommandText) -> Reply:
+    user_id, _, remaining = take_user(command.rest)
+    covenant = covenants.resolve(ask.session, remaining) if remaining.strip() else None
+    result = administration.unlink(ask.session, ask.viewer, slack_user_id=user_id, covenant=covenant, now=ask.now)
+    return render.unlinked(result, ask.lang)
+
+
 def _join(ask: Ask, command: CommandText) -> Reply:
     words = list(command.args)
     joined_on: date | None = parse_date(words[-1], ask.today) if words else None
@@ -163,6 +170,7 @@ def _secretariat_only(subcommand: Subcommand, usage: str) -> Subcommand:
 
 SUBCOMMANDS: dict[str, Subcommand] = {
     **dict.fromkeys(("link", "koppel"), _secretariat_only(_link, "covenant_link")),
+    **dict.fromkeys(("unlink", "ontkoppel"), _secretariat_only(_unlink, "covenant_unlink")),
     **dict.fromkeys(("join", "toetreden"), _secretariat_only(_join, "covenant_join")),
     **dict.fromkeys(("leave", "uittreden"), _secretariat_only(_leave, "covenant_leave")),
     **dict.fromkeys(("phase", "fase"), _secretariat_only(_phase, "covenant_phase")),

@@ -7,7 +7,7 @@ from bot.db.models import Covenant, Organisation, Participation
 from bot.i18n import t
 from bot.render.blocks import Reply, context, escape, section
 from bot.render.time import date_token
-from bot.services.administration.administration import LinkResult
+from bot.services.administration.administration import LinkResult, UnlinkResult
 
 
 def _reply(text: str, lang: str) -> Reply:
@@ -28,6 +28,27 @@ def linked(result: LinkResult, lang: str) -> Reply:
     )
     if result.dropped:
         text += " " + t(lang, "admin.link.dropped", covenants=", ".join(f"`{slug}`" for slug in result.dropped))
+    return _reply(text, lang)
+
+
+def unlinked(result: UnlinkResult, lang: str) -> Reply:
+    """'<@U> no longer has a role in A, B; left groups G; X has no contact left in A.'"""
+    text = t(
+        lang,
+        "admin.unlink.done",
+        user=f"<@{result.person.slack_user_id}>",
+        covenants=", ".join(escape(c.name(lang)) for c in result.covenants),
+    )
+    if result.groups:
+        text += " " + t(lang, "admin.unlink.groups", groups=", ".join(escape(g) for g in result.groups))
+    if result.uncontacted:
+        organisation = result.person.organisation.name if result.person.organisation else "?"
+        text += " " + t(
+            lang,
+            "admin.unlink.uncontacted",
+            organisation=escape(organisation),
+            covenants=", ".join(f"`{slug}`" for slug in result.uncontacted),
+        )
     return _reply(text, lang)
 
 

@@ -78,7 +78,7 @@ def test_granted_the_person_may_run_secretariat_commands_in_slack_and_revoked_no
         actions = session.scalars(
             select(AuditEntry.action).where(AuditEntry.entity == "person", AuditEntry.entity_id == person.id)
         ).all()
-        assert "grant_secretariat" in actions
+        assert "person.grant_secretariat" in actions
     revoked = _run(url, tmp_path, "admin", "revoke", NEWCOMER, "secretariat", "wind")
     assert revoked.returncode == 0 and "no longer" in revoked.stdout
     again = reply_text(slack.command("/covenant", 'add-org "Zeewind Twee BV" bedrijf', NEWCOMER))

@@ -59,6 +59,8 @@ def _reminder(session: Session, delivery: ReminderDelivery, now: datetime, lang:
         return None
     if deadline.snoozed_until is not None and deadline.snoozed_until > now:
         return None
+    if not deadlines.may_act_on(session, deadline, delivery.recipient):
+        return None  # unlinked, moved to another organisation or no longer its owner since it was planned
     today, tz = _local_today(deadline, session, delivery.recipient, now)
     if reminders.superseded(deadline, delivery.rule, delivery.planned_for, tz, now):
         return None

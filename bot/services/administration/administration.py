@@ -1,5 +1,5 @@
-"""Changes the secretariat makes from Slack: link people, record joining and leaving, set a covenant's phase,
-register organisations.
+"""Changes the secretariat makes from Slack: link and unlink people, record joining and leaving, set a covenant's
+phase, register organisations.
 
 Each function checks permission and every precondition first, then writes, adds its audit row and commits:
 a refused or impossible change writes nothing.
@@ -10,12 +10,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.enums import CovenantPhase, OrganisationKind, ParticipationType, RoleKind
-from bot.db.models import Covenant, Organisation, Participation, Person, Role
+from bot.db.enums import CovenantPhase, DeadlineStatus, OrganisationKind, ParticipationType, RoleKind
+from bot.db.models import (
+    Covenant,
+    Deadline,
+    Organisation,
+    Participation,
+    Person,
+    Role,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from bot.parsing.text import normalise
 from bot.services import locking
 from bot.services.administration import audit
@@ -23,6 +32,7 @@ from bot.services.covenants.organisations import short_name
 from bot.services.errors import UsageError
 from bot.services.people import people
 from bot.services.people.access import Viewer
+from bot.services.plans import deadlines
 
 
 def _require_secretariat(actor: Viewer, covenant: Covenant) -> None:
@@ -314,3 +324,75 @@ def add_organisation(session: Session, actor: Viewer, name: str, kind: Organisat
     )
     session.commit()
     return organisation
+
+
+@dataclass(frozen=True)
+class UnlinkResult:
+    """What ``unlink`` did: whose roles went in which covenants, the groups they left, and the organisations left
+    without a contact there (their deadlines' reminders go to the secretariat as a no-contact notice)."""
+
+    person: Person
+    covenants: list[Covenant]
+    groups: list[str]
+    uncontacted: list[str]
+
+
+def unlink(
+    session: Session, actor: Viewer, *, slack_user_id: str, covenant: Covenant | None, now: datetime
+) -> UnlinkResult:
+    """Offboard a person from ``covenant`` (default: every covenant ``actor`` runs where they hold a role): their
+    roles there go, and their places in its working groups. The reminders of their company's deadlines are
+    planned again, so the remaining contacts get them, or the secretariat is told that nobody is left; a reminder
+    already planned for them is dropped when it comes due (:mod:`bot.delivery.families.deadlines`)."""
+    person = people.person_by_slack_id(session, slack_user_id)
+    if person is None:
+        raise UsageError("admin.unlink.unknown", user=f"<@{slack_user_id}>")
+    held = sorted({role.covenant_id for role in person.roles})
+    if covenant is not None:
+        _require_secretariat(actor, covenant)
+        targets = [covenant] if covenant.id in held else []
+    else:
+        targets = [c for c in (session.get(Covenant, i) for i in held) if c is not None and actor.may_administer(c.id)]
+    if not targets:
+        raise UsageError("admin.unlink.nothing", user=f"<@{slack_user_id}>")
+    ids = {c.id for c in targets}
+    # Two offboardings (or a link) of the same person at once take turns.
+    locking.serialise(session, "person", slack_user_id)
+    was_contact = {r.covenant_id for r in person.roles if r.kind == RoleKind.COMPANY_CONTACT and r.covenant_id in ids}
+    for role in [r for r in person.roles if r.covenant_id in ids]:
+        person.roles.remove(role)
+    memberships = session.scalars(
+        select(WorkingGroupMember)
+        .join(WorkingGroup, WorkingGroup.id == WorkingGroupMember.group_id)
+        .where(WorkingGroupMember.person_id == person.id, WorkingGroup.covenant_id.in_(ids))
+    ).all()
+    groups = sorted(m.group.name for m in memberships)
+    for membership in memberships:
+        session.delete(membership)
+    session.flush()
+    owned = or_(Deadline.owner_slack_id == slack_user_id, Deadline.owner_person_id == person.id)
+    theirs = [owned]
+    if person.organisation_id is not None and was_contact:
+        theirs.append(and_(Deadline.organisation_id == person.organisation_id, Deadline.covenant_id.in_(was_contact)))
+    for deadline in session.scalars(
+        select(Deadline).where(Deadline.status == DeadlineStatus.OPEN, Deadline.covenant_id.in_(ids), or_(*theirs))
+    ):
+        deadlines.needs_planning(deadline)
+    uncontacted = [
+        c.slug
+        for c in targets
+        if c.id in was_contact
+        and person.organisation_id is not None
+        and not deadlines.company_contacts(session, person.organisation_id, c.id)
+    ]
+    audit.record(
+        session,
+        at=now,
+        actor=actor.slack_user_id,
+        action="person.unlink",
+        entity="person",
+        entity_id=person.id,
+        detail={"slack_user_id": slack_user_id, "covenants": [c.slug for c in targets], "groups": groups},
+    )
+    session.commit()
+    return UnlinkResult(person, targets, groups, uncontacted)
