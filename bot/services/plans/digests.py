@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeadlineStatus, MinutesStatus
@@ -33,7 +33,7 @@ from bot.services.plans.reminders import insert_once
 from bot.services.working_days import is_business_day
 
 SECRETARIAT_AT = time(8, 30)
-# Action items looked at per digest: the open ones of years of approved minutes of a busy covenant.
+# Open action items looked at per digest: more than any group keeps open (the digest lists ten).
 MAX_ACTIONS = 500
 GROUP_AT = time(9, 0)
 LATEST = time(17, 0)
@@ -167,23 +167,24 @@ def _open_actions(
     if not group_ids:
         return []
     keep = audience_filter(audience)
-    rows = session.scalars(
+    query = (
         select(ActionItem)
         .join(Minutes, Minutes.id == ActionItem.minutes_id)
         .join(Meeting, Meeting.id == Minutes.meeting_id)
+        .outerjoin(Deadline, Deadline.id == ActionItem.deadline_id)
         .options(selectinload(ActionItem.minutes).selectinload(Minutes.meeting).selectinload(Meeting.group))
-        .where(Minutes.status == MinutesStatus.APPROVED, Meeting.working_group_id.in_(group_ids))
+        .where(
+            Minutes.status == MinutesStatus.APPROVED,
+            Meeting.working_group_id.in_(group_ids),
+            # Not done nor waived: its deadline is open, or it has none.
+            or_(ActionItem.deadline_id.is_(None), Deadline.status == DeadlineStatus.OPEN),
+        )
         .order_by(Minutes.version.desc(), ActionItem.id)
         .limit(MAX_ACTIONS)
-    ).all()
-    open_ids = set(
-        session.scalars(
-            select(Deadline.id).where(
-                Deadline.id.in_({i.deadline_id for i in rows if i.deadline_id is not None}),
-                Deadline.status == DeadlineStatus.OPEN,
-            )
-        )
     )
+    if late_only:
+        query = query.where(ActionItem.due_on < today)
+    rows = session.scalars(query).all()
     newest: dict[tuple[int, datetime], int] = {}
     for item in rows:
         newest.setdefault((item.minutes.meeting_id, item.minutes.occurrence_start), item.minutes.version)
@@ -193,8 +194,6 @@ def _open_actions(
         minutes = item.minutes
         if minutes.version != newest[(minutes.meeting_id, minutes.occurrence_start)] or not keep(minutes.meeting):
             continue
-        if item.deadline_id is not None and item.deadline_id not in open_ids:
-            continue  # done, or waived
         late = item.due_on is not None and item.due_on < today
         if late or not late_only:
             found.append(OpenAction(item, minutes.meeting, names.get(item.owner_slack_id or "", ""), late))
