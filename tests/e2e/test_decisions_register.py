@@ -3,7 +3,6 @@ sitting, narrowed by group, covenant and words, and only what the minutes visibi
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
@@ -19,7 +18,7 @@ from bot.services.minutes import minutes as service
 from bot.services.people import access
 from tests.support.demo import NOW
 from tests.support.harness import SlackHarness, reply_text
-from tests.support.minutes import uid
+from tests.support.minutes import one_off_meeting, uid
 
 MARK = "Zwavelbesluit"  # a word no seeded minutes use: every decision planted here carries it
 
@@ -47,26 +46,14 @@ def planted(session_factory: SessionFactory) -> None:
         steering = _meeting(session, "Stuurgroep Metaal")
         delta = session.scalar(select(Organisation).where(Organisation.name.like("Delta Alloys%")))
         assert delta is not None
-        assessment = Meeting(
-            uid=f"test-{uuid.uuid4()}",
-            working_group_id=working.working_group_id,
-            kind=MeetingKind.ASSESSMENT,
-            title="Beoordelingsgesprek Delta Alloys",
-            starts_at=NOW - timedelta(days=3),
-            ends_at=NOW - timedelta(days=3) + timedelta(hours=1),
-            organisation_id=delta.id,
+        group = working.working_group_id
+        assessment = one_off_meeting(
+            session, group, "Beoordelingsgesprek Delta Alloys", NOW - timedelta(days=3), organisation_id=delta.id
         )
         # A sitting that took place (the demo's steering meetings are all still to come).
-        extra = Meeting(
-            uid=f"test-{uuid.uuid4()}",
-            working_group_id=steering.working_group_id,
-            kind=MeetingKind.STEERING_GROUP,
-            title="Extra stuurgroep",
-            starts_at=NOW - timedelta(days=10),
-            ends_at=NOW - timedelta(days=10) + timedelta(hours=2),
+        extra = one_off_meeting(
+            session, steering.working_group_id, "Extra stuurgroep", NOW - timedelta(days=10), MeetingKind.STEERING_GROUP
         )
-        session.add_all([assessment, extra])
-        session.flush()
         _minutes(session, working, 0, "the smelter list is shared")
         _minutes(session, working, 7, "every smelter reports yearly", "de lijst is beëindigd")
         _minutes(session, working, 14, "draft-only decision", status=MinutesStatus.DRAFT)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -11,7 +10,7 @@ from sqlalchemy import Engine, event, select
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.enums import DeadlineStatus, MeetingKind, MinutesStatus
+from bot.db.enums import DeadlineStatus, MinutesStatus
 from bot.db.models import ActionItem, Covenant, Deadline, Meeting, Organisation, ReminderDelivery, WorkingGroup
 from bot.delivery import Sweeper
 from bot.services.minutes import minutes as service
@@ -19,6 +18,7 @@ from bot.services.plans import deadlines, digests
 from bot.slack_standin import StandinSlack
 from tests.support.demo import NOW, person
 from tests.support.factories import windkracht_deadline
+from tests.support.minutes import one_off_meeting
 
 
 def _digests(standin: StandinSlack, channel: str) -> list[str]:
@@ -114,17 +114,9 @@ def _plant_action_items(session_factory: SessionFactory) -> None:
         deadline.status = DeadlineStatus.DONE
         sittings = []
         for title, organisation in (("Extra metals call", None), ("Beoordelingsgesprek Delta Alloys", delta.id)):
-            meeting = Meeting(
-                uid=f"test-{uuid.uuid4()}",
-                working_group_id=working.working_group_id,
-                kind=MeetingKind.ASSESSMENT if organisation else MeetingKind.WORKING_GROUP,
-                title=title,
-                starts_at=NOW - timedelta(days=7),
-                ends_at=NOW - timedelta(days=7) + timedelta(hours=1),
-                organisation_id=organisation,
+            meeting = one_off_meeting(
+                session, working.working_group_id, title, NOW - timedelta(days=7), organisation_id=organisation
             )
-            session.add(meeting)
-            session.flush()
             minutes = service.open_draft(session, meeting, meeting.starts_at, NOW, "test")
             minutes.status = MinutesStatus.APPROVED
             sittings.append(minutes)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 from sqlalchemy import select
@@ -13,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
+from bot.db.enums import MeetingKind
 from bot.db.models import Meeting, Minutes
 from bot.delivery import Sweeper
 from bot.entry.console import payloads
@@ -27,6 +29,29 @@ METALS_CHANNEL = "CDEMOWG002"
 # The demo's weekly metals due-diligence call: Wednesday 25 November 2026 09:30-10:30 Amsterdam (08:30-09:30 UTC).
 CALL_START = datetime(2026, 11, 25, 8, 30, tzinfo=UTC)
 CALL_ENDED = datetime(2026, 11, 25, 16, 30, tzinfo=UTC)  # 17:30 local: after the reminder window
+
+
+def one_off_meeting(
+    session: Session,
+    group_id: int,
+    title: str,
+    starts_at: datetime,
+    kind: MeetingKind = MeetingKind.WORKING_GROUP,
+    organisation_id: int | None = None,
+) -> Meeting:
+    """A one-hour meeting of the group that took place (an assessment meeting when it names an organisation)."""
+    meeting = Meeting(
+        uid=f"test-{uuid.uuid4()}",
+        working_group_id=group_id,
+        kind=MeetingKind.ASSESSMENT if organisation_id is not None else kind,
+        title=title,
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=1),
+        organisation_id=organisation_id,
+    )
+    session.add(meeting)
+    session.flush()
+    return meeting
 
 
 def uid(key: str) -> str:
