@@ -17,6 +17,7 @@ import pytest
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from werkzeug.test import TestResponse
 
 from bot import request_shape
 from bot.app import create_app, make_web_client
@@ -215,21 +216,29 @@ def _fuzz(client: FlaskClient, standin: StandinSlack, caplog: pytest.LogCaptureF
         body, content_type = request
         extra = {} if retry is None else {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": retry}
         caplog.clear()
-        started = time.monotonic()
         data = body.encode()
-        answer = client.post(
-            "/slack/events",
-            # The raw bytes as they are (data= would make a form of its own for a multipart type).
-            input_stream=io.BytesIO(data),
-            content_length=len(data),
-            query_string=quote(query, safe="=&"),
-            headers={"Content-Type": content_type, **slack_requests.sign(SIGNING_SECRET, body), **extra},
-        )
-        took = time.monotonic() - started
+
+        def send() -> tuple[TestResponse, float]:
+            started = time.monotonic()
+            answer = client.post(
+                "/slack/events",
+                # The raw bytes as they are (data= would make a form of its own for a multipart type).
+                input_stream=io.BytesIO(data),
+                content_length=len(data),
+                query_string=quote(query, safe="=&"),
+                headers={"Content-Type": content_type, **slack_requests.sign(SIGNING_SECRET, body), **extra},
+            )
+            return answer, time.monotonic() - started
+
+        answer, took = send()
         seen[answer.status_code] = seen.get(answer.status_code, 0) + 1
         assert answer.status_code in STATUSES, (answer.status_code, body[:300], content_type, answer.text[:300])
         if answer.status_code != 200:
             assert "error" in json.loads(answer.text), answer.text
+        if took >= SLOWEST_S:
+            # A CI machine whose two cores run two fuzzers stalls a process now and then (CI once saw 3.7 s for an
+            # unknown shortcut that takes milliseconds): a request slow for what it holds is slow again.
+            took = min(took, send()[1])
         assert took < SLOWEST_S, (took, body[:300])
         bad = [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
         assert not bad, [(r.name, r.getMessage()) for r in bad] + [body[:300]]

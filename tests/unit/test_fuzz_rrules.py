@@ -54,16 +54,25 @@ rules = st.tuples(
 ).map(lambda rule: ";".join([f"FREQ={rule[0]}", *rule[1]]))
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None)
-@given(rule=rules)
-def test_rrule_shaped_texts_are_accepted_or_refused_quickly(rule: str) -> None:
+def _checked(rule: str) -> tuple[str | None, float]:
+    """The rule as stored (None when refused) and how long accepting or refusing it took."""
     started = time.perf_counter()
     try:
         stored = recurrence.rule_for(Repeat.CUSTOM, START, rule, AMS)
         recurrence.series_until(stored, START, AMS)
     except UsageError:
         stored = None
-    assert time.perf_counter() - started < SLOWEST_S, rule
+    return stored, time.perf_counter() - started
+
+
+@settings(max_examples=EXAMPLES, deadline=None, database=None)
+@given(rule=rules)
+def test_rrule_shaped_texts_are_accepted_or_refused_quickly(rule: str) -> None:
+    stored, took = _checked(rule)
+    if took >= SLOWEST_S:
+        # A stall of a busy CI machine is not the rule's doing: a rule slow for what it asks is slow again.
+        took = min(took, _checked(rule)[1])
+    assert took < SLOWEST_S, rule
     if stored is not None:  # an accepted rule expands, its first sitting at the start chosen
         meeting = Meeting(starts_at=START.replace(tzinfo=ZoneInfo(AMS)).astimezone(UTC), timezone=AMS, rrule=stored)
         sittings = series_starts(meeting, datetime(2027, 3, 1, tzinfo=UTC), datetime(2028, 3, 1, tzinfo=UTC))
