@@ -114,13 +114,13 @@ def test_only_that_covenants_secretariat_may_unlink_and_a_refusal_changes_nothin
     assert roles
     # Tom runs metaal, not hernieuwbare-energie: Pieter has no role in a covenant he runs.
     nothing = reply_text(slack.command("/covenant", f"unlink {_mention(PIETER)}", TOM))
-    assert "Nothing changed" in nothing or "niets veranderd" in nothing
+    assert "Nothing was changed" in nothing or "niets veranderd" in nothing
     named = reply_text(slack.command("/covenant", f"unlink {_mention(PIETER)} hernieuwbare-energie", TOM))
     assert "secretariat" in named.lower() or "secretariaat" in named.lower()
     ngo = reply_text(slack.command("/covenant", f"unlink {_mention(PIETER)}", FATIMA))
     assert "secretariat" in ngo.lower() or "secretariaat" in ngo.lower()
     unknown = reply_text(slack.command("/covenant", f"unlink {_mention('UNKNOWN001')}", SANNE))
-    assert "niets veranderd" in unknown or "Nothing changed" in unknown
+    assert "niets veranderd" in unknown or "Nothing was changed" in unknown
     usage = reply_text(slack.command("/covenant", "unlink", SANNE))
     assert "@person" in usage or "@persoon" in usage
     assert _roles(session_factory, PIETER) == roles
