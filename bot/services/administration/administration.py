@@ -344,6 +344,8 @@ def unlink(
     roles there go, and their places in its working groups. The reminders of their company's deadlines are
     planned again, so the remaining contacts get them, or the secretariat is told that nobody is left; a reminder
     already planned for them is dropped when it comes due (:mod:`bot.delivery.families.deadlines`)."""
+    # Two offboardings (or a link) of the same person at once take turns: the second reads the first's roles.
+    locking.serialise(session, "person", slack_user_id)
     person = people.person_by_slack_id(session, slack_user_id)
     if person is None:
         raise UsageError("admin.unlink.unknown", user=f"<@{slack_user_id}>")
@@ -356,8 +358,6 @@ def unlink(
     if not targets:
         raise UsageError("admin.unlink.nothing", user=f"<@{slack_user_id}>")
     ids = {c.id for c in targets}
-    # Two offboardings (or a link) of the same person at once take turns.
-    locking.serialise(session, "person", slack_user_id)
     was_contact = {r.covenant_id for r in person.roles if r.kind == RoleKind.COMPANY_CONTACT and r.covenant_id in ids}
     for role in [r for r in person.roles if r.covenant_id in ids]:
         person.roles.remove(role)
