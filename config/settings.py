@@ -24,7 +24,10 @@ WHERE_TO_GET = {
     "PORT": "a TCP port number (1-65535)",
     "LOG_LEVEL": "DEBUG, INFO, WARNING or ERROR",
     "PUBLIC_URL": "the bot's public https address in HTTP mode (e.g. https://covenant-bot.example.org), "
-    "where calendar feeds are served",
+    "where calendar feeds and the links in emails are served",
+    "SMTP_URL": "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS), "
+    "from your mail provider; unset: nobody is reached by email",
+    "MAIL_FROM": "the sender of the bot's emails, e.g. Covenant bot <covenant-bot@example.org>",
 }
 
 
@@ -47,6 +50,8 @@ class Settings(BaseSettings):
     port: int = Field(default=3000, ge=1, le=65535, alias="PORT")
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(default="INFO", alias="LOG_LEVEL")
     public_url: str | None = Field(default=None, alias="PUBLIC_URL")
+    smtp_url: str | None = Field(default=None, alias="SMTP_URL")
+    mail_from: str | None = Field(default=None, alias="MAIL_FROM")
     # After how long work acknowledged by a process that stopped renewing its lease (it died) is taken over.
     acked_work_lease_seconds: float = Field(default=30, gt=0, alias="ACKED_WORK_LEASE_SECONDS")
 
@@ -79,6 +84,15 @@ class Settings(BaseSettings):
         if not value.startswith(("http://", "https://")):
             raise ValueError("must be an http(s) URL")
         return value.rstrip("/")
+
+    @field_validator("smtp_url")
+    @classmethod
+    def _smtp_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("smtp://", "smtps://")):
+            raise ValueError("must be an smtp:// or smtps:// URL")
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -49,6 +49,14 @@ class RoleKind(enum.StrEnum):
     MEMBER = "member"
 
 
+class ContactRoute(enum.StrEnum):
+    """How a person is reached: by Slack DM, by email, or both."""
+
+    SLACK = "slack"
+    EMAIL = "email"
+    BOTH = "both"
+
+
 class GroupKind(enum.StrEnum):
     WORKING_GROUP = "working_group"
     TASK_GROUP = "task_group"

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from bot.db.enums import CovenantKind, CovenantPhase, OrganisationKind, ParticipationType, RoleKind
+from bot.db.enums import ContactRoute, CovenantKind, CovenantPhase, OrganisationKind, ParticipationType, RoleKind
 from bot.db.models.base import Base, Timestamped
 from bot.db.types import UTCDateTime, enum_column, json_column
 
@@ -120,6 +120,13 @@ class Person(Timestamped, Base):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id", ondelete="SET NULL"), index=True)
     # Set by `/covenant lang`; overrides the Slack locale.
     language: Mapped[str | None] = mapped_column(String(8))
+    # For people without (a working) Slack: reminders go here when ``route`` says so. Stored lower-cased.
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    route: Mapped[ContactRoute] = mapped_column(
+        enum_column(ContactRoute), default=ContactRoute.SLACK, server_default=ContactRoute.SLACK.value
+    )
+    # The time zone of a person without Slack (Slack users' zones come from users.info); None: the covenant's.
+    timezone: Mapped[str | None] = mapped_column(String(64))
     fictional: Mapped[bool] = mapped_column(default=False)
 
     organisation: Mapped[Organisation | None] = relationship()
