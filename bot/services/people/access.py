@@ -20,6 +20,7 @@ from bot.db.models import (
     WorkingGroupMember,
 )
 from bot.i18n import language_for
+from bot.services.people import addresses
 from bot.services.people.people import Profile
 
 
@@ -133,15 +134,21 @@ def meeting_filter(viewer: Viewer | None) -> Callable[[Meeting], bool]:
 def viewer_for(
     session: Session, slack_user_id: str, profile: Profile | None, default_language: str, default_tz: str
 ) -> Viewer:
-    """Build the viewer: a language chosen in the bot wins over the Slack locale, which wins over the default."""
+    """Build the viewer: a language chosen in the bot wins over the Slack locale, which wins over the default.
+
+    ``slack_user_id`` may be a person's address ``person:<id>`` (someone without Slack, following an email link).
+    """
+    person_id = addresses.person_id_of(slack_user_id)
     person = session.scalar(
         select(Person)
         .options(selectinload(Person.roles), joinedload(Person.organisation))
-        .where(Person.slack_user_id == slack_user_id)
+        .where(Person.id == person_id if person_id is not None else Person.slack_user_id == slack_user_id)
     )
     locale = profile.locale if profile else None
     language = language_for(locale, default_language)
     timezone = (profile.tz if profile and profile.tz else None) or default_tz
+    if person is not None and person.timezone and not (profile and profile.tz):
+        timezone = person.timezone
     if person is None:
         return Viewer(slack_user_id=slack_user_id, language=language, timezone=timezone, locale_language=language)
     roles: dict[int, set[RoleKind]] = {}

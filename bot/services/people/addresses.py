@@ -1,0 +1,40 @@
+"""How the bot addresses a person: by Slack user id, or, for someone without one, as ``person:<id>``.
+
+Wherever a Slack user id is expected (a delivery's recipient, a deadline's owner, a viewer) a person without
+Slack is named by their address instead; the delivery engine sends to such an address by email.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from bot.db.models import Person
+
+PERSON_PREFIX = "person:"
+
+
+def address_of(person: Person) -> str:
+    """The person's Slack user id, else ``person:<id>``."""
+    return person.slack_user_id or f"{PERSON_PREFIX}{person.id}"
+
+
+def is_person_address(address: str) -> bool:
+    """True for ``person:<id>`` (a person reached without Slack)."""
+    return address.startswith(PERSON_PREFIX)
+
+
+def person_id_of(address: str) -> int | None:
+    """The id in ``person:<id>``; None for anything else (a Slack id, a malformed address)."""
+    digits = address.removeprefix(PERSON_PREFIX) if is_person_address(address) else ""
+    return int(digits) if digits.isdigit() and len(digits) < 12 else None
+
+
+def person_at(session: Session, address: str) -> Person | None:
+    """The person an address names: by ``person:<id>``, else by Slack user id."""
+    person_id = person_id_of(address)
+    if person_id is not None:
+        return session.get(Person, person_id)
+    if is_person_address(address):
+        return None
+    return session.scalar(select(Person).where(Person.slack_user_id == address))
