@@ -31,8 +31,8 @@ from bot.render.meetings import ACTION_RSVP
 from bot.services import links
 from bot.slack_standin import StandinSlack
 from config.settings import Settings
-from tests.support.demo import SIGNING_SECRET, person
-from tests.support.factories import covenant, windkracht_deadline
+from tests.support.demo import NOW, SIGNING_SECRET, person
+from tests.support.factories import HIDDEN_IDS, MARKERS, covenant, plant_confidential, windkracht_deadline
 from tests.support.harness import AppServer, SlackHarness
 from tests.support.meetings import schedule
 
@@ -210,6 +210,12 @@ def test_a_contact_without_slack_snoozes_by_link_in_english(web: Web) -> None:
     status, said = web.text(url, "POST")
     assert status == 200 and "Snoozed: the next reminder comes at" in said
     assert _audit(web.session_factory, deadline_id)[-1][:2] == (address, "reminder.snoozed")
+    # The same as a Slack user pressing the button on an identical deadline, but for who did it.
+    pressed = windkracht_deadline(web.session_factory, DUE, "Annual report")
+    _press_in_slack(web.slack, SNOOZE_3, f"{pressed}:3", person("pieter").slack_user_id)
+    assert _deadline_state(web.session_factory, deadline_id) == _deadline_state(web.session_factory, pressed)
+    by_link, by_button = _audit(web.session_factory, deadline_id)[-1], _audit(web.session_factory, pressed)[-1]
+    assert by_link[1:] == by_button[1:]
 
 
 def test_two_posts_racing_with_one_link_act_once(web: Web) -> None:
@@ -372,3 +378,51 @@ def test_a_button_without_a_link_and_no_public_url_get_none(web: Web) -> None:
     assert make("U1", "meeting_who", "1|x", web.clock.now()) is None
     unpublished = links.link_maker(web.settings.model_copy(update={"public_url": None}), web.session_factory)
     assert unpublished("U1", render.ACTION_DONE, "1", web.clock.now()) is None
+
+
+def test_no_link_shows_or_changes_what_its_person_may_not_see(web: Web) -> None:
+    """Every linked button, named with a company's confidential deadline or assessment meeting, for people who
+    may not see them: no page carries a marker, nothing changes."""
+    plant_confidential(web.session_factory)
+    with web.session_factory() as session:
+        polder = session.scalar(select(Organisation).where(Organisation.name.like("Polderstroom%")))
+        assert polder is not None
+        stranger = Person(name="Els Mailonly (demo)", email="els@polderstroom.example", organisation_id=polder.id)
+        session.add(stranger)
+        session.flush()
+        session.add(
+            Role(
+                person_id=stranger.id,
+                covenant_id=covenant(session, "hernieuwbare-energie").id,
+                kind=RoleKind.COMPANY_CONTACT,
+            )
+        )
+        session.commit()
+        outsiders = [
+            person("tom").slack_user_id,  # the secretariat of another covenant
+            person("ingrid").slack_user_id,  # another company's contact
+            person("fatima").slack_user_id,  # an NGO member of the meeting's group
+            "UNKNOWN001",  # someone the bot does not know
+            f"person:{stranger.id}",  # another company's contact without Slack
+        ]
+    meeting_value = f"{HIDDEN_IDS + 1}|{(NOW + timedelta(days=1)).isoformat()}"
+    values = {
+        action: meeting_value if action.startswith(ACTION_RSVP) else f"{HIDDEN_IDS}:3"
+        for action in links.LINKED_ACTIONS
+    }
+
+    def state() -> tuple[object, ...]:
+        with web.session_factory() as session:
+            rsvps = session.scalar(select(func.count(Rsvp.id)))
+            audit = session.scalar(select(func.count(AuditEntry.id)))
+        return _deadline_state(web.session_factory, HIDDEN_IDS), rsvps, audit
+
+    before = state()
+    for address in outsiders:
+        for action, value in sorted(values.items()):
+            url = web.link(address, action, value)
+            for method in ("GET", "POST"):
+                status, _, page = web.open(url, method)
+                leaked = [marker for marker in MARKERS if marker in page]
+                assert not leaked and status in (200, 403), (address, action, method, status, leaked)
+    assert state() == before
