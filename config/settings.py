@@ -28,6 +28,8 @@ WHERE_TO_GET = {
     "SMTP_URL": "smtp://user:pass@host:587 (STARTTLS) or smtps://user:pass@host:465 (implicit TLS), "
     "from your mail provider; unset: nobody is reached by email",
     "MAIL_FROM": "the sender of the bot's emails, e.g. Covenant bot <covenant-bot@example.org>",
+    "LINK_SECRET": "a long random string (e.g. python -c 'import secrets; print(secrets.token_urlsafe(32))') "
+    "that signs the links in emails; unset: derived from SLACK_SIGNING_SECRET",
 }
 
 
@@ -52,6 +54,9 @@ class Settings(BaseSettings):
     public_url: str | None = Field(default=None, alias="PUBLIC_URL")
     smtp_url: str | None = Field(default=None, alias="SMTP_URL")
     mail_from: str | None = Field(default=None, alias="MAIL_FROM")
+    # Signs the links in emails (bot.services.links); unset: derived from SLACK_SIGNING_SECRET, else a secret
+    # kept in the database (the console and the demo).
+    link_secret: str | None = Field(default=None, alias="LINK_SECRET")
     # After how long work acknowledged by a process that stopped renewing its lease (it died) is taken over.
     acked_work_lease_seconds: float = Field(default=30, gt=0, alias="ACKED_WORK_LEASE_SECONDS")
 
@@ -92,6 +97,15 @@ class Settings(BaseSettings):
             return None
         if not value.startswith(("smtp://", "smtps://")):
             raise ValueError("must be an smtp:// or smtps:// URL")
+        return value
+
+    @field_validator("link_secret")
+    @classmethod
+    def _link_secret(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if len(value) < 16:
+            raise ValueError("must be at least 16 characters")
         return value
 
     @field_validator("database_url")

@@ -1,4 +1,5 @@
-"""HTTP mode: a Flask app for gunicorn (``POST /slack/events``, ``GET /healthz``, ``GET /calendar/<token>.ics``)."""
+"""HTTP mode: a Flask app for gunicorn (``POST /slack/events``, ``GET /healthz``, ``GET /calendar/<token>.ics``,
+and the links in emails: ``GET``/``POST /l/<token>``, bot.entry.links)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,12 @@ from sqlalchemy import text
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from bot import request_shape
-from bot.app import create_app
+from bot.app import build_sweeper, create_app
 from bot.bolt_request import bolt_request
 from bot.clock import Clock, SystemClock
 from bot.db.engine import SessionFactory, make_engine, make_session_factory
 from bot.db.migrate import schema_problem
+from bot.entry import links
 from bot.scheduler import TakesOver, start_takeover
 from bot.services.meetings import calendar_feed, groups
 from config.settings import Settings, SettingsError, load_settings
@@ -42,9 +44,11 @@ def create_flask_app(
     session_factory: SessionFactory,
     signing_secret: str,
     clock: Clock | None = None,
+    link_pages: links.LinkPages | None = None,
 ) -> Flask:
-    """Wrap a built Bolt app in Flask, with a health check that asks the database and the groups' calendar
-    feeds (unguessable token per group, no Slack signature: calendar apps fetch them)."""
+    """Wrap a built Bolt app in Flask, with a health check that asks the database, the groups' calendar
+    feeds (unguessable token per group, no Slack signature: calendar apps fetch them) and, given
+    ``link_pages``, the pages behind the links in emails (signed tokens, no Slack signature: browsers open them)."""
     flask_app = Flask("covenant_bot")
     # werkzeug refuses a larger body (413) from its Content-Length, before reading it (bot.request_shape
     # says why this size).
@@ -114,6 +118,8 @@ def create_flask_app(
         response.make_conditional(request)
         return response
 
+    if link_pages is not None:
+        links.register(flask_app, link_pages)
     return flask_app
 
 
@@ -129,7 +135,15 @@ def build(settings: Settings) -> Flask:
     settings.require("SLACK_SIGNING_SECRET", "SLACK_BOT_TOKEN")
     session_factory = make_session_factory(make_engine(settings.database_url))
     app = create_app(settings, session_factory=session_factory)
-    flask_app = create_flask_app(app, session_factory, settings.slack_signing_secret or "")
+    clock = SystemClock()
+    link_pages = links.LinkPages(
+        settings,
+        session_factory,
+        clock,
+        sweeper=build_sweeper(settings, session_factory=session_factory, clock=clock),
+        client=app.client,
+    )
+    flask_app = create_flask_app(app, session_factory, settings.slack_signing_secret or "", clock, link_pages)
     # Work another worker acknowledged and did not finish (it was killed) is run again here after its lease.
     runner = app.listener_runner.lazy_listener_runner
     if isinstance(runner, TakesOver):

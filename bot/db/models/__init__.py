@@ -15,6 +15,7 @@ from bot.db.models.covenants import (
     SlackProfile,
 )
 from bot.db.models.delivery import AuditEntry, ProcessedEvent, ReminderDelivery
+from bot.db.models.links import LinkKey, UsedLink
 from bot.db.models.meetings import Meeting, MeetingException, Rsvp, WorkingGroup, WorkingGroupMember
 from bot.db.models.minutes import ActionItem, Decision, Minutes, MinutesContribution
 from bot.db.models.plans import ActionPlan, Deadline
@@ -38,6 +39,7 @@ __all__ = [
     "CovenantFact",
     "Deadline",
     "Decision",
+    "LinkKey",
     "Meeting",
     "MeetingException",
     "MilestoneCheckin",
@@ -55,6 +57,7 @@ __all__ = [
     "Rsvp",
     "SlackProfile",
     "Timestamped",
+    "UsedLink",
     "WorkingGroup",
     "WorkingGroupMember",
 ]

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
+from flask import Flask
 from slack_bolt import App
 
 from bot.app import build_sweeper, create_app, make_web_client
@@ -30,6 +31,8 @@ from bot.db.migrate import create_schema, upgrade
 from bot.delivery import Sweeper
 from bot.entry.console import payloads
 from bot.entry.console.text import blocks_to_text
+from bot.entry.links import LinkPages, follow, link_app
+from bot.services import links
 from bot.services.administration import seed
 from bot.slack_standin import Call, StandinSlack
 from bot.slack_standin import requests as slack_requests
@@ -56,6 +59,8 @@ HELP = """Type what you would type in Slack:
                                 (values with spaces in quotes: agenda="1. Opening 2. Verslag")
   !sweep                        send the reminders and digests that are due now
   !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
+  !open <url|n> [confirm]       follow a link from an email (n: the n-th link !mail lists): the page it shows;
+                                with confirm, press the page's button
   !time                         show the console's clock
   !in #<channel>                type in another channel (a new one the bot is not in yet)
   /invite @covenant-bot         invite the bot to the channel you type in (it cannot post where it is not)
@@ -86,19 +91,27 @@ class Console:
     _channel_post: tuple[str, str] | None = None
     channel: str = CHANNEL
     _posted: payloads.Posted | None = None
+    # The links of the emails the console showed, in order (``!open n`` follows the n-th).
+    mail_links: list[str] = field(default_factory=list)
+    link_pages: LinkPages = field(init=False)
+    link_web: Flask = field(init=False)
 
     def start(self) -> None:
         self.standin = StandinSlack(on_call=self._print_call).start()
         channels = seed.demo_channels() if self.people else []
         furnish(self.standin, [self.user, *self.people], channels, general=CHANNEL)
+        session_factory = make_session_factory(make_engine(self.settings.database_url))
+        # The console's signing secret is no secret (it is in this file): links are signed with LINK_SECRET when
+        # set, else with the database's own key, never with a key derived from it.
+        link_secret = self.settings.link_secret or links.secret_from(None, None, session_factory).hex()
         settings = self.settings.model_copy(
             update={
                 "slack_signing_secret": CONSOLE_SECRET,
                 "slack_bot_token": CONSOLE_TOKEN,
                 "slack_api_url": self.standin.api_url,
+                "link_secret": link_secret,
             }
         )
-        session_factory = make_session_factory(make_engine(settings.database_url))
         self.app = create_app(
             settings,
             session_factory=session_factory,
@@ -108,6 +121,8 @@ class Console:
         )
         self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock)
         self.sweeper.threads = 1  # one sender: messages print in a stable order, so button numbers repeat
+        self.link_pages = LinkPages(settings, session_factory, self.clock, sweeper=self.sweeper, client=self.app.client)
+        self.link_web = link_app(self.link_pages)
 
     def stop(self) -> None:
         self.standin.stop()
@@ -149,6 +164,8 @@ class Console:
             self._sweep()
         elif line.startswith("!advance"):
             self._advance(line.removeprefix("!advance").strip())
+        elif line.startswith("!open"):
+            self._open(line.removeprefix("!open").strip())
         elif line == "!time":
             self._say(f"(console time: {self._local_now()})")
         elif line == "!people":
@@ -159,6 +176,16 @@ class Console:
         else:
             self._say("Start with / for a command or @bot for a question; !help shows more.")
         return True
+
+    def _open(self, text: str) -> None:
+        """Follow a link as a browser would: its page, or with ``confirm`` the page's button."""
+        target, _, rest = text.partition(" ")
+        if target.isdigit() and 0 < int(target) <= len(self.mail_links):
+            target = self.mail_links[int(target) - 1]
+        if not target or target.isdigit() or rest.strip() not in ("", "confirm"):
+            self._say("Usage: !open <link from an email, or its number in !mail> [confirm]")
+            return
+        self._say(f"--- {target} ---\n{follow(self.link_web, target, confirm=rest.strip() == 'confirm')}\n")
 
     def _local_now(self) -> str:
         local = self.clock.now().astimezone(ZoneInfo(self.settings.bot_timezone))

@@ -15,6 +15,7 @@ from bot.db.models import Deadline, Person, ReminderDelivery, Role, SlackProfile
 from bot.services import locking
 from bot.services.administration import audit
 from bot.services.errors import UsageError
+from bot.services.people import addresses
 from bot.services.reminder_policy import day_start, next_allowed_moment, policy_for
 
 
@@ -96,8 +97,28 @@ def recipients(session: Session, deadline: Deadline) -> list[Recipient]:
 
 
 def may_act_on(session: Session, deadline: Deadline, slack_user_id: str) -> bool:
-    """True for the deadline's own recipients (owner or company contacts)."""
-    return any(r.slack_id == slack_user_id for r in recipients(session, deadline))
+    """True for the deadline's own recipients (owner or company contacts); ``slack_user_id`` may be the address
+    ``person:<id>`` of one of them without Slack (following a link in an email)."""
+    if any(r.slack_id == slack_user_id for r in recipients(session, deadline)):
+        return True
+    person_id = addresses.person_id_of(slack_user_id)
+    if person_id is None:
+        return False
+    if deadline.owner_slack_id or deadline.owner_person_id is not None:
+        return deadline.owner_slack_id == slack_user_id or deadline.owner_person_id == person_id
+    if deadline.organisation_id is None:
+        return False
+    contact = (
+        select(Role.id)
+        .join(Person, Role.person_id == Person.id)
+        .where(
+            Person.id == person_id,
+            Person.organisation_id == deadline.organisation_id,
+            Role.covenant_id == deadline.covenant_id,
+            Role.kind == RoleKind.COMPANY_CONTACT,
+        )
+    )
+    return session.scalar(contact.limit(1)) is not None
 
 
 def get(session: Session, deadline_id: int) -> Deadline:
