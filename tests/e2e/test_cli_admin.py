@@ -45,7 +45,7 @@ def test_a_fresh_install_gets_its_first_secretariat_member_from_the_command_line
     assert granted.stdout.strip() == "U0NEWSEC01 is now a secretariat member of metaal"
     again = _run(url, tmp_path, "admin", "grant", "U0NEWSEC01", "secretariat", "metaal")
     assert "was already" in again.stdout and again.returncode == 0
-    assert _run(url, tmp_path, "admin", "list", "--covenant", "metaal").stdout == "metaal\tU0NEWSEC01\tNina Nieuw\n"
+    assert _run(url, tmp_path, "admin", "list", "--covenant", "metaal").stdout == "metaal\tU0NEWSEC01\t-\tNina Nieuw\n"
 
 
 def test_bad_ids_and_covenants_are_one_line_and_exit_2(tmp_path: Path) -> None:
