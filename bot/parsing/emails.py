@@ -43,3 +43,27 @@ def email_address(text: str) -> str | None:
 def looks_like_email(word: str) -> bool:
     """True for a word that was meant as an address (it has an ``@`` and is no Slack mention), sound or not."""
     return "@" in word and not word.startswith(("<@", "@"))
+
+
+# An address as Slack sends it in a command (<mailto:…|…>), or a bare word with an @ inside (not a <@U…> mention).
+_TYPED_ADDRESS = re.compile(r"<mailto:[^>]*>|(?<![\w<@])[^\s<>\"“”@]+@[^\s<>\"“”]+")
+_QUOTED_FIRST = re.compile(r'^\s*["“”]([^"“”]+)["“”]\s*(.*)$', re.DOTALL)
+
+
+def take_email(text: str) -> tuple[str | None, str | None, str]:
+    """The first address typed in ``text``: (the address lower-cased or None when it is not sound, what was typed
+    or None when there is no address, the text without it)."""
+    match = _TYPED_ADDRESS.search(text)
+    if match is None:
+        return None, None, text
+    remaining = " ".join((text[: match.start()] + " " + text[match.end() :]).split())
+    typed = match.group(0)
+    return email_address(typed), typed, remaining
+
+
+def take_quoted(text: str) -> tuple[str | None, str]:
+    """A quoted phrase at the start of ``text`` and the text after it; (None, text) when it starts otherwise."""
+    match = _QUOTED_FIRST.match(text)
+    if match is None:
+        return None, text
+    return match.group(1).strip() or None, match.group(2).strip()

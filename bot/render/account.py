@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.db.enums import RoleKind
+from bot.db.enums import ContactRoute, RoleKind
 from bot.db.models import Covenant, Person, WorkingGroup
 from bot.i18n import t
 from bot.render.blocks import Block, Reply, context, escape, fields_section, header, lines_to_sections, section
@@ -114,4 +114,17 @@ def language_set(lang: str, automatic: bool) -> Reply:
     """Confirmation, in the language now in force."""
     key = "account.language_auto" if automatic else "account.language_set"
     text = ":white_check_mark: " + t(lang, key, language=t(lang, f"language.{lang}"))
+    return Reply(text=text, blocks=[section(text)])
+
+
+def route_now(route: ContactRoute, lang: str) -> Reply:
+    """How the person's reminders reach them, and how to change it."""
+    text = t(lang, "account.route_now", route=t(lang, f"account.route_{route.value}"))
+    return Reply(text=text, blocks=[section(text)])
+
+
+def route_set(route: ContactRoute, *, changed: bool, lang: str) -> Reply:
+    """Confirmation of a chosen route (or that it was chosen already)."""
+    key = "account.route_set" if changed else "account.route_unchanged"
+    text = ":white_check_mark: " + t(lang, key, route=t(lang, f"account.route_{route.value}"))
     return Reply(text=text, blocks=[section(text)])
