@@ -14,7 +14,7 @@ from bot.render.blocks import Reply
 from bot.services.covenants import covenants
 from bot.services.errors import UsageError
 from bot.services.meetings import groups
-from bot.services.people import people
+from bot.services.people import addresses, people
 
 if TYPE_CHECKING:
     from bot.parsing.text import CommandText
@@ -34,11 +34,14 @@ ROUTE_WORDS: dict[str, ContactRoute] = {
 def whoami_answer(ask: Ask) -> Reply:
     """Who the bot thinks the asker is: organisation, roles per covenant, groups, language, contacts."""
     mine = covenants.covenants_of(ask.session, ask.viewer.organisation_id, set(ask.viewer.roles))
+    me = addresses.person_at(ask.session, ask.viewer.slack_user_id)
     return render.whoami(
         ask.viewer,
         mine,
         groups.person_groups(ask.session, ask.viewer.person_id),
         people.secretariat_people(ask.session, [c.id for c in mine]),
+        route=me.route if me is not None else ContactRoute.SLACK,
+        email=me.email if me is not None else None,
     )
 
 

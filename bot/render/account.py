@@ -40,9 +40,15 @@ def _visibility(viewer: Viewer, names: dict[int, str]) -> str:
 
 
 def whoami(
-    viewer: Viewer, mine: list[Covenant], groups: list[WorkingGroup], contacts: dict[int, list[Person]]
+    viewer: Viewer,
+    mine: list[Covenant],
+    groups: list[WorkingGroup],
+    contacts: dict[int, list[Person]],
+    *,
+    route: ContactRoute = ContactRoute.SLACK,
+    email: str | None = None,
 ) -> Reply:
-    """Who the bot thinks the asker is, what they may see, and whom to ask."""
+    """Who the bot thinks the asker is, how reminders reach them, what they may see, and whom to ask."""
     lang = viewer.language
     title = t(lang, "account.whoami_title")
     blocks: list[Block] = [header(title)]
@@ -53,6 +59,8 @@ def whoami(
         f"*{t(lang, 'account.organisation')}*\n{escape(viewer.organisation_name or t(lang, 'common.none'))}",
         f"*{t(lang, 'account.language')}*\n{_language_line(viewer)}",
         f"*{t(lang, 'account.timezone')}*\n{escape(viewer.timezone)}",
+        f"*{t(lang, 'account.reach')}*\n{t(lang, f'account.route_{route.value}')}"
+        + (f" · {escape(email)}" if email else ""),
     ]
     blocks.append(fields_section([f for f in fields if f]))
     names = {c.id: c.name(lang) for c in mine}

@@ -113,6 +113,9 @@ def test_a_person_chooses_their_route_and_email_needs_an_address(
     assert "already reach you by email" in reply_text(slack.command("/covenant", "route email", TOM))
     both = reply_text(slack.command("/covenant", "route both", TOM))
     assert "Slack direct message and email" in both
+    whoami = reply_text(slack.command("/covenant", "whoami", TOM))
+    assert "Reminders reach you by" in whoami and "Slack direct message and email · tom@ser.example" in whoami
+    assert "tom@ser.example" not in reply_text(slack.command("/covenant", "whoami", PIETER))
     dutch = reply_text(slack.command("/covenant", "route beide", SANNE))
     assert "Ik heb geen e-mailadres van je" in dutch
     with session_factory() as session:
