@@ -122,3 +122,16 @@ def test_a_person_chooses_their_route_and_email_needs_an_address(
         assert session.scalars(select(Person.route).where(Person.slack_user_id == TOM)).one() == ContactRoute.BOTH
         routes = session.scalars(select(AuditEntry.detail).where(AuditEntry.action == "person.route")).all()
         assert [(d or {}).get("to") for d in routes] == ["email", "both"]
+
+
+def test_linking_a_slack_user_to_an_email_contact_merges_their_language_only_row(
+    slack: SlackHarness, session_factory: SessionFactory
+) -> None:
+    newcomer = "UNKNOWN001"
+    assert "Delta" in reply_text(slack.command("/covenant", f"link kees@delta.example {DELTA} metaal", TOM))
+    assert "From now on I answer you in English" in reply_text(slack.command("/covenant", "lang en", newcomer))
+    answer = reply_text(slack.command("/covenant", f"link <@{newcomer}> {DELTA} metaal kees@delta.example", TOM))
+    assert f"<@{newcomer}> is now company contact" in answer
+    with session_factory() as session:
+        rows = session.scalars(select(Person).where(Person.name.in_(["kees@delta.example", "Unknown Person"]))).all()
+        assert [(p.slack_user_id, p.email, p.language) for p in rows] == [(newcomer, "kees@delta.example", "en")]

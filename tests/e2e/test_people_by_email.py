@@ -24,6 +24,7 @@ from tests.support.harness import SlackHarness, reply_text
 
 NINA, NINA_EMAIL = "UNINA00001", "Nina.Nieuw@SER.example"
 OLAF = "UOLAF00001"
+PIETER = "UDEMOCOM01"
 
 
 def _cli(url: str, folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
@@ -153,17 +154,38 @@ def test_a_person_with_another_slack_id_or_a_slack_user_with_a_row_of_their_own_
     standin.add_user("UIMPOSTER1", "Imposter", email="Gedeeld@SER.example")
     refused = reply_text(slack.command("/covenant", 'add-org "Nep BV" bedrijf', "UIMPOSTER1"))
     assert "Only a covenant's secretariat can do this" in refused
-    # A Slack user who has a person row of their own (from /covenant lang) is not merged into the email contact.
-    standin.add_user(OLAF, "Olaf", email="olaf@zeewind.example")
-    assert "Vanaf nu antwoord ik je in" in reply_text(slack.command("/covenant", "lang nl", OLAF))
-    _grant(engine, tmp_path, "olaf@zeewind.example", "metaal")
+    # A Slack user who has a person of their own (Pieter, a company contact) is not merged into the email contact.
+    _grant(engine, tmp_path, "pieter.bakker@demo.example", "metaal")  # his address in the stand-in's Slack
     assert _directory(settings, session_factory, clock).run_once().linked == 0
-    assert "secretariaat" in reply_text(slack.command("/covenant", 'add-org "Nep Twee BV" bedrijf', OLAF))
     assert _linked_actions(session_factory) == []
     with session_factory() as session:
         assert session.scalar(select(Organisation).where(Organisation.name.like("Nep%"))) is None
-        emails = session.scalars(select(Person.email).where(Person.slack_user_id.in_(["UIMPOSTER1", OLAF])))
-        assert list(emails) == [None]
+        imposter = session.scalars(select(Person).where(Person.slack_user_id == "UIMPOSTER1")).one_or_none()
+        assert imposter is None or imposter.email is None
+        pieter = session.scalars(select(Person).where(Person.slack_user_id == PIETER)).one()
+        assert pieter.email is None and RoleKind.SECRETARIAT not in {role.kind for role in pieter.roles}
+
+
+def test_a_language_choice_made_before_the_contact_was_known_is_merged_into_it(
+    slack: SlackHarness,
+    engine: Engine,
+    session_factory: SessionFactory,
+    settings: Settings,
+    clock: ManualClock,
+    standin: StandinSlack,
+    tmp_path: Path,
+) -> None:
+    standin.add_user(OLAF, "Olaf", email="olaf@zeewind.example")
+    assert "Vanaf nu antwoord ik je in" in reply_text(slack.command("/covenant", "lang nl", OLAF))
+    _grant(engine, tmp_path, "olaf@zeewind.example", "metaal")
+    assert _directory(settings, session_factory, clock).run_once().linked == 1
+    with session_factory() as session:
+        olaf = session.scalars(select(Person).where(Person.slack_user_id == OLAF)).one()
+        assert (olaf.email, olaf.language) == ("olaf@zeewind.example", "nl")
+        assert [role.kind for role in olaf.roles] == [RoleKind.SECRETARIAT]
+    assert "Olaf Wind BV" in reply_text(slack.command("/covenant", 'add-org "Olaf Wind BV" bedrijf', OLAF))
+    with session_factory() as session:
+        assert session.scalar(select(Organisation).where(Organisation.name == "Olaf Wind BV")) is not None
 
 
 def test_contacts_not_in_slack_are_asked_about_once_a_round_and_a_missing_scope_pauses_the_job(

@@ -30,7 +30,7 @@ from bot.services import locking
 from bot.services.administration import audit
 from bot.services.covenants.organisations import short_name
 from bot.services.errors import UsageError
-from bot.services.people import people
+from bot.services.people import email_links, people
 from bot.services.people.access import Viewer
 from bot.services.people.addresses import address_of
 from bot.services.plans import deadlines
@@ -124,8 +124,9 @@ def link(
             if not actor.may_administer(old.covenant_id):
                 raise UsageError("admin.link.moving_elsewhere", name=existing.name)
     # Everything is checked: write.
+    slack_attached = slack_user_id is not None and existing is not None and existing.slack_user_id is None
     person, created = _ensure_linked_person(session, existing, slack_user_id, email, name_hint)
-    changed = created or person.organisation_id != organisation.id
+    changed = created or slack_attached or person.organisation_id != organisation.id
     email_set = email is not None and (created or person.email != email)
     if email_set:
         person.email = email
@@ -173,8 +174,12 @@ def _person_to_link(session: Session, slack_user_id: str | None, email: str | No
     holder = session.scalar(select(Person).where(Person.email == email)) if email else None
     if holder is None or holder is existing:
         return existing
-    if existing is not None or holder.slack_user_id is not None:
+    if holder.slack_user_id is not None or (
+        existing is not None and not email_links.is_unlinked_placeholder(session, existing)
+    ):
         raise UsageError("admin.link.email_taken", email=email)
+    if existing is not None:  # only a language choice so far: it goes into the contact known by email
+        email_links.absorb_unlinked(session, existing, holder)
     return holder  # known by this email only so far: this Slack user is that person
 
 

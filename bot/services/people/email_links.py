@@ -6,8 +6,9 @@ users.lookupByEmail for contacts that have an email but no Slack id yet. Either 
 
 - only a person with that email and **no** Slack id is linked; a person who already has another Slack id never
   is (their address is someone else's now, or it was shared);
-- a Slack user who already has a person row of their own is not linked to a second one (the secretariat merges
-  by hand with ``/covenant link @person … email``);
+- a Slack user who already has a person row of their own is not linked to a second one, unless that row only
+  holds a language choice (no organisation, roles, groups or email: what ``/covenant lang`` leaves for someone
+  the bot did not know): then it is merged into the contact (:func:`absorb_unlinked`);
 - the route stays what it was: an email-only contact keeps ``email`` until they choose
   ``/covenant route slack`` (or an import says so), because someone who asked for email may not read Slack.
 
@@ -18,10 +19,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
-from bot.db.models import Person
+from bot.db.models import Base, Person, WorkingGroupMember
 from bot.parsing.emails import email_address
 from bot.services import locking
 from bot.services.administration import audit
@@ -37,11 +38,12 @@ def link_by_email(session: Session, slack_user_id: str, email: str | None, now: 
     if address is None:
         return None
     locking.serialise(session, "person", slack_user_id)
-    if person_by_slack_id(session, slack_user_id) is not None:
-        session.rollback()
-        return None
     person = session.scalar(select(Person).where(Person.email == address))
     if person is None or person.slack_user_id is not None:
+        session.rollback()
+        return None
+    own = person_by_slack_id(session, slack_user_id)
+    if own is not None and not absorb_unlinked(session, own, person):
         session.rollback()
         return None
     person.slack_user_id = slack_user_id
@@ -56,6 +58,31 @@ def link_by_email(session: Session, slack_user_id: str, email: str | None, now: 
     )
     session.commit()
     return person
+
+
+def is_unlinked_placeholder(session: Session, person: Person) -> bool:
+    """True for a row that holds nothing but a Slack id, a name and perhaps a language choice."""
+    if person.organisation_id is not None or person.roles or person.email:
+        return False
+    memberships = select(func.count()).where(WorkingGroupMember.person_id == person.id)
+    return not session.scalar(memberships)
+
+
+def absorb_unlinked(session: Session, placeholder: Person, into: Person) -> bool:
+    """Merge an unlinked placeholder row into ``into`` (flushed): its language choice (when ``into`` has none)
+    and whatever points at it move over, and it is deleted, freeing its Slack id. False (nothing done) when the
+    row holds more than a placeholder does."""
+    if placeholder.id == into.id or not is_unlinked_placeholder(session, placeholder):
+        return False
+    into.language = into.language or placeholder.language
+    person_id = Person.__table__.c.id
+    for table in Base.metadata.sorted_tables:
+        for column in table.columns:
+            if table.name != "role" and any(fk.column is person_id for fk in column.foreign_keys):
+                session.execute(update(table).where(column == placeholder.id).values({column.name: into.id}))
+    session.delete(placeholder)
+    session.flush()
+    return True
 
 
 def awaiting_slack(session: Session, *, after: int = 0, limit: int = 20) -> list[tuple[int, str]]:
