@@ -17,6 +17,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from bot.delivery import Sweeper
+from bot.delivery.directory import Directory
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,14 @@ def add_jobs(scheduler: BaseScheduler, sweeper: Sweeper) -> None:
         id="group-digest",
         replace_existing=True,
     )
+    # Contacts known only by email: who of them is in Slack (users.lookupByEmail, a few each ten minutes).
+    scheduler.add_job(
+        _look_up,
+        CronTrigger(minute="*/10", second=35, timezone=ZONE),
+        args=[Directory(sweeper.session_factory, sweeper.client, sweeper.clock)],
+        id="directory",
+        replace_existing=True,
+    )
 
 
 def _sweep(sweeper: Sweeper) -> None:
@@ -63,6 +72,16 @@ def _sweep(sweeper: Sweeper) -> None:
         return
     if result.claimed or result.planned:
         logger.info("sweep: %s", result)
+
+
+def _look_up(directory: Directory) -> None:
+    try:
+        result = directory.run_once()
+    except Exception:
+        logger.exception("directory lookup failed; the next run tries again")
+        return
+    if result.linked:
+        logger.info("directory: %s", result)
 
 
 def run_blocking(sweeper: Sweeper) -> None:

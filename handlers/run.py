@@ -26,7 +26,7 @@ from bot.interaction import Ask, Outcome
 from bot.render.blocks import Reply, clip
 from bot.render.errors import apology, usage_error
 from bot.services.errors import FieldError, UsageError
-from bot.services.people import people
+from bot.services.people import email_links, people
 from bot.services.people.access import Viewer, viewer_for
 from handlers.durable import answer_once
 
@@ -121,6 +121,10 @@ def _profile(session: Session, client: WebClient, deps: Deps, slack_user_id: str
             locale=user.get("locale"),
         )
         people.store_profile(session, profile, now)
+        email = (user.get("profile") or {}).get("email")  # there only with the users:read.email scope
+        if email and people.person_by_slack_id(session, slack_user_id) is None:
+            # Someone the bot has never met: perhaps a contact it knows by email only (imported, or granted).
+            email_links.link_by_email(session, slack_user_id, str(email), now, via=email_links.FIRST_USE)
         return profile
     except (SlackApiError, SlackClientError, KeyError) as exc:
         logger.warning("users.info failed for %s: %s", slack_user_id, exc)

@@ -14,7 +14,18 @@ from typing import TYPE_CHECKING
 from bot.db.enums import OrganisationKind, RoleKind
 from bot.db.models import Covenant, Organisation
 from bot.interaction import Ask
-from bot.parsing.text import KIND_WORDS, ROLE_WORDS, parse_date, parse_phase, split_two, take_user, words_of
+from bot.parsing.emails import take_email, take_quoted
+from bot.parsing.text import (
+    KIND_WORDS,
+    ROLE_WORDS,
+    USER_MENTION,
+    parse_date,
+    parse_phase,
+    slack_plain,
+    split_two,
+    take_user,
+    words_of,
+)
 from bot.render import admin as render
 from bot.render.blocks import Reply
 from bot.services.administration import administration
@@ -36,7 +47,18 @@ def _organisation_and_covenant(ask: Ask, words: list[str], usage: str) -> tuple[
 
 
 def _link(ask: Ask, command: CommandText) -> Reply:
-    user_id, name_hint, remaining = take_user(command.rest)
+    """``link @person <organisation> [role] [covenant] [email]``, or ``link <email> ["name"] <organisation> …`` for
+    someone without Slack (named by the quoted name, else by the address)."""
+    email, typed_email, rest = take_email(command.rest)
+    if typed_email is not None and email is None:
+        raise UsageError("admin.link.bad_email", email=slack_plain(typed_email))
+    if email is not None and not USER_MENTION.search(rest) and not _starts_with_user_id(rest):
+        user_id: str | None = None
+        name_hint, remaining = take_quoted(rest)
+        if name_hint is not None and (not remaining or _names_organisation(ask, name_hint)):
+            name_hint, remaining = None, rest  # the quoted words were the organisation's name
+    else:
+        user_id, name_hint, remaining = take_user(rest)
     words = words_of(remaining)
     if not words:
         raise UsageError("admin.usage.link")
@@ -64,8 +86,25 @@ def _link(ask: Ask, command: CommandText) -> Reply:
         role=role,
         covenant=covenant,
         now=ask.now,
+        email=email,
     )
     return render.linked(result, ask.lang)
+
+
+def _starts_with_user_id(text: str) -> bool:
+    try:
+        take_user(text)
+    except UsageError:
+        return False
+    return True
+
+
+def _names_organisation(ask: Ask, name: str) -> bool:
+    try:
+        organisations.resolve(ask.session, name)
+    except UsageError:
+        return False
+    return True
 
 
 def _unlink(ask: Ask, command: CommandText) -> Reply:

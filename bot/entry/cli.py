@@ -62,14 +62,21 @@ def _parser() -> argparse.ArgumentParser:
 
     admin = commands.add_parser("admin", help="make or unmake secretariat members (the first one of a new install)")
     admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="ACTION")
-    for action, says in (("grant", "make a Slack user a secretariat member"), ("revoke", "take that role away")):
+    for action, says in (("grant", "make someone a secretariat member"), ("revoke", "take that role away")):
         change = admin_commands.add_parser(action, help=f"{says} of a covenant")
-        change.add_argument("slack_id", metavar="SLACK_ID", help="their Slack member id (U…)")
+        change.add_argument(
+            "who",
+            metavar="SLACK_ID|EMAIL",
+            help="their Slack member id (U…), or their email address (linked to their Slack user when they first "
+            "use the bot)",
+        )
         change.add_argument("role", choices=["secretariat"], help="the role")
         change.add_argument("covenant", metavar="COVENANT", help="the covenant's slug or name")
         if action == "grant":
-            change.add_argument("--name", help="their name, when the bot does not know them yet")
-    listing = admin_commands.add_parser("list", help="the secretariat members of every covenant")
+            change.add_argument("--name", help="their name, when the bot does not know them yet (a Slack id needs one)")
+    listing = admin_commands.add_parser(
+        "list", help="the secretariat members of every covenant: covenant, Slack id, email, name (tab-separated)"
+    )
     listing.add_argument("--covenant", metavar="X", help="only this covenant's (slug or name)")
 
     export = commands.add_parser("export", help="write deadlines as CSV, in the columns `import deadlines` reads")
@@ -215,22 +222,23 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
             covenant = found
         if args.admin_command == "list":
             for member in operators.members(session, covenant):
-                print(f"{member.covenant.slug}\t{member.person.slack_user_id or '-'}\t{member.person.name}")
+                person = member.person
+                print(f"{member.covenant.slug}\t{person.slack_user_id or '-'}\t{person.email or '-'}\t{person.name}")
             return 0
         if covenant is None:  # argparse makes it required for grant and revoke
             return 2
         now = SystemClock().now()
         try:
             if args.admin_command == "grant":
-                changed = operators.grant(session, args.slack_id, covenant, now, args.name)
+                changed = operators.grant(session, args.who, covenant, now, args.name)
                 done, unchanged = "is now a secretariat member of", "was already a secretariat member of"
             else:
-                changed = operators.revoke(session, args.slack_id, covenant, now)
+                changed = operators.revoke(session, args.who, covenant, now)
                 done, unchanged = "is no longer a secretariat member of", "was no secretariat member of"
         except operators.OperatorError as error:
             print(f"covenant-bot: {error}", file=sys.stderr)
             return 2
-        print(f"{args.slack_id} {done if changed else unchanged} {covenant.slug}")
+        print(f"{args.who.strip()} {done if changed else unchanged} {covenant.slug}")
         if args.admin_command == "revoke" and not operators.members(session, covenant):
             print(f"covenant-bot: {covenant.slug} has no secretariat member now", file=sys.stderr)
     return 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.db.enums import RoleKind
+from bot.db.enums import ContactRoute, RoleKind
 from bot.db.models import Covenant, Person, WorkingGroup
 from bot.i18n import t
 from bot.render.blocks import Block, Reply, context, escape, fields_section, header, lines_to_sections, section
@@ -40,9 +40,15 @@ def _visibility(viewer: Viewer, names: dict[int, str]) -> str:
 
 
 def whoami(
-    viewer: Viewer, mine: list[Covenant], groups: list[WorkingGroup], contacts: dict[int, list[Person]]
+    viewer: Viewer,
+    mine: list[Covenant],
+    groups: list[WorkingGroup],
+    contacts: dict[int, list[Person]],
+    *,
+    route: ContactRoute = ContactRoute.SLACK,
+    email: str | None = None,
 ) -> Reply:
-    """Who the bot thinks the asker is, what they may see, and whom to ask."""
+    """Who the bot thinks the asker is, how reminders reach them, what they may see, and whom to ask."""
     lang = viewer.language
     title = t(lang, "account.whoami_title")
     blocks: list[Block] = [header(title)]
@@ -53,6 +59,8 @@ def whoami(
         f"*{t(lang, 'account.organisation')}*\n{escape(viewer.organisation_name or t(lang, 'common.none'))}",
         f"*{t(lang, 'account.language')}*\n{_language_line(viewer)}",
         f"*{t(lang, 'account.timezone')}*\n{escape(viewer.timezone)}",
+        f"*{t(lang, 'account.reach')}*\n{t(lang, f'account.route_{route.value}')}"
+        + (f" · {escape(email)}" if email else ""),
     ]
     blocks.append(fields_section([f for f in fields if f]))
     names = {c.id: c.name(lang) for c in mine}
@@ -114,4 +122,17 @@ def language_set(lang: str, automatic: bool) -> Reply:
     """Confirmation, in the language now in force."""
     key = "account.language_auto" if automatic else "account.language_set"
     text = ":white_check_mark: " + t(lang, key, language=t(lang, f"language.{lang}"))
+    return Reply(text=text, blocks=[section(text)])
+
+
+def route_now(route: ContactRoute, lang: str) -> Reply:
+    """How the person's reminders reach them, and how to change it."""
+    text = t(lang, "account.route_now", route=t(lang, f"account.route_{route.value}"))
+    return Reply(text=text, blocks=[section(text)])
+
+
+def route_set(route: ContactRoute, *, changed: bool, lang: str) -> Reply:
+    """Confirmation of a chosen route (or that it was chosen already)."""
+    key = "account.route_set" if changed else "account.route_unchanged"
+    text = ":white_check_mark: " + t(lang, key, route=t(lang, f"account.route_{route.value}"))
     return Reply(text=text, blocks=[section(text)])

@@ -18,16 +18,24 @@ def linked(result: LinkResult, lang: str) -> Reply:
     """'<@U> is now company contact of X in A, B.'"""
     names = ", ".join(escape(c.name(lang)) for c in result.covenants)
     key = "admin.link.done" if result.changed else "admin.link.unchanged"
+    person = result.person
+    user = (
+        f"<@{person.slack_user_id}>"
+        if person.slack_user_id
+        else f"{escape(person.name)} ({escape(person.email or '')})"
+    )
     text = t(
         lang,
         key,
-        user=f"<@{result.person.slack_user_id}>",
+        user=user,
         role=t(lang, f"role.{result.role.value}"),
         organisation=escape(result.organisation.name),
         covenants=names,
     )
     if result.dropped:
         text += " " + t(lang, "admin.link.dropped", covenants=", ".join(f"`{slug}`" for slug in result.dropped))
+    if person.slack_user_id is None:
+        text += " " + t(lang, "admin.link.email_only")
     return _reply(text, lang)
 
 

@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterable
 
 from bot.services.administration.seed import DemoChannel, DemoPerson
 from bot.slack_standin.server import StandinSlack
 
 GENERAL = "CGENERAL01"
+
+
+def demo_email(name: str) -> str:
+    """The address a demo person has in the stand-in's workspace: ``emma.de.vries@demo.example``."""
+    plain = unicodedata.normalize("NFKD", name.replace("(demo)", "")).encode("ascii", "ignore").decode()
+    return ".".join(re.findall(r"[a-z0-9]+", plain.lower())) + "@demo.example"
 
 
 def furnish(
@@ -20,7 +28,8 @@ def furnish(
     as a secretariat invites it to the channels it should post in."""
     people = list(people)
     for person in people:
-        standin.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale)
+        email = demo_email(person.name)
+        standin.add_user(person.slack_user_id, person.name, tz=person.tz, locale=person.locale, email=email)
     standin.add_channel(general, "general", members=[p.slack_user_id for p in people])
     standin.invite_bot(general)
     for channel in channels:

@@ -37,6 +37,7 @@ METHOD_TIERS: Mapping[str, float] = {
     "views.update": TIER_4,
     "views.publish": TIER_4,
     "users.info": TIER_4,
+    "users.lookupByEmail": TIER_3,
     "conversations.open": TIER_3,
     "conversations.info": TIER_3,
     "conversations.history": TIER_3,

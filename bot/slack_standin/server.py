@@ -82,6 +82,8 @@ class StandinSlack:
         self.users: dict[str, dict[str, Any]] = self.workspace.users
         # Tokens accepted; None accepts any bot or user token (xoxb-/xoxp-).
         self.tokens: set[str] | None = None
+        # The scopes the bot token was granted: what config/manifest.yml asks for, as an install grants them.
+        self.scopes: set[str] = self.workspace.scopes
         # Errors a test means the bot to be refused with (tests/conftest.py fails a test on any other refusal).
         self.expected_refusals: set[str] = set()
         self._ts = itertools.count(1)
@@ -148,16 +150,22 @@ class StandinSlack:
         name: str,
         tz: str | None = "Europe/Amsterdam",
         locale: str = "en-GB",
+        email: str | None = None,
         **extra: Any,
     ) -> None:
-        """Make users.info know ``user_id``."""
+        """Make users.info know ``user_id`` (with ``profile.email`` when given, as Slack keeps it)."""
+        profile: dict[str, Any] = {"real_name": name, "display_name": name}
+        if email is not None:
+            profile["email"] = email
         self.users[user_id] = {
             "id": user_id,
+            "team_id": self.team_id,
             "name": name.lower().replace(" ", "."),
             "real_name": name,
             "tz": tz,
             "locale": locale,
             "deleted": False,
+            "profile": profile,
             **extra,
         }
 
@@ -346,6 +354,10 @@ class StandinSlack:
         elif handler is None:
             return {"ok": False, "error": "unknown_method"}
         elif self.strict and (error := self.workspace.refusal(method, args)) is not None:
+            if error == "missing_scope":
+                # Slack names the scope the method needs and the ones the token has.
+                needed, provided = self.workspace.needed_scope(method), ",".join(sorted(self.scopes))
+                return {"ok": False, "error": error, "needed": needed, "provided": provided}
             return {"ok": False, "error": error}
             return {"ok": False, "error": "unknown_method"}
         else:
@@ -371,7 +383,13 @@ class StandinSlack:
         user = self.users.get(str(args.get("user")))
         if user is None:
             return {"ok": False, "error": "user_not_found"}
-        return {"ok": True, "user": user}
+        return {"ok": True, "user": self.workspace.user_as_seen(user)}
+
+    def _m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        user = self.workspace.user_by_email(str(args.get("email") or ""))
+        if user is None:
+            return {"ok": False, "error": "users_not_found"}
+        return {"ok": True, "user": self.workspace.user_as_seen(user)}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         users = str(args.get("users", ""))

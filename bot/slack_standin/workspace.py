@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.slack_standin.emoji import STANDARD_EMOJI
+from config import CONFIG_DIR
 
 TRIGGER_SECONDS = 3.0
 RESPONSE_URL_USES = 5
@@ -46,6 +47,17 @@ _ON_MESSAGE = {
     "reactions.add": "timestamp",
 }
 _WITH_TEXT = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
+# Scopes a method needs beyond what every bot token has (Slack's method pages, "Required scopes").
+_METHOD_SCOPES = {"users.lookupByEmail": "users:read.email", "users.info": "users:read"}
+EMAIL_SCOPE = "users:read.email"
+
+
+def manifest_bot_scopes() -> set[str]:
+    """The bot scopes config/manifest.yml asks for: what installing the app grants its token."""
+    import yaml
+
+    manifest = yaml.safe_load((CONFIG_DIR / "manifest.yml").read_text(encoding="utf-8"))
+    return set(manifest["oauth_config"]["scopes"]["bot"])
 
 
 @dataclass
@@ -84,6 +96,7 @@ class Workspace:
         self._response_urls: dict[str, _Issued] = {}
         self._lock = lock if lock is not None else threading.RLock()
         self._trigger_numbers = itertools.count(1)
+        self.scopes: set[str] = manifest_bot_scopes()
 
     # -- set-up ------------------------------------------------------------------------------------------------
     def add_channel(
@@ -148,6 +161,29 @@ class Workspace:
     def user(self, user_id: str) -> dict[str, Any] | None:
         return self.users.get(user_id)
 
+    @staticmethod
+    def needed_scope(method: str) -> str:
+        """The scope ``method`` needs beyond a bot token's own."""
+        return _METHOD_SCOPES.get(method, "")
+
+    def user_by_email(self, email: str) -> dict[str, Any] | None:
+        """The active user whose profile has ``email`` (Slack compares addresses case-insensitively); a
+        deactivated user is not found, as users.lookupByEmail answers for one."""
+        wanted = email.strip().lower()
+        with self._lock:
+            for user in self.users.values():
+                address = str((user.get("profile") or {}).get("email") or "").lower()
+                if wanted and address == wanted and not user.get("deleted"):
+                    return user
+        return None
+
+    def user_as_seen(self, user: dict[str, Any]) -> dict[str, Any]:
+        """A user object as the token sees it: ``profile.email`` only with the users:read.email scope."""
+        if EMAIL_SCOPE in self.scopes or "email" not in (user.get("profile") or {}):
+            return user
+        profile = {key: value for key, value in user["profile"].items() if key != "email"}
+        return {**user, "profile": profile}
+
     def conversation(self, channel: str) -> str:
         """The conversation id a ``channel`` argument means (a user id means the DM with that user)."""
         return dm_id(channel) if channel.startswith(("U", "W")) else channel
@@ -169,6 +205,11 @@ class Workspace:
     # -- refusals ----------------------------------------------------------------------------------------------
     def refusal(self, method: str, args: dict[str, Any]) -> str | None:
         """The error Slack gives for ``method`` with ``args`` in this workspace, or None when it accepts it."""
+        needed = _METHOD_SCOPES.get(method)
+        if needed is not None and needed not in self.scopes:
+            return "missing_scope"
+        if method == "users.lookupByEmail" and not str(args.get("email") or "").strip():
+            return "invalid_arguments"
         if method in ("views.open", "views.push"):
             return self._exchange_trigger(str(args.get("trigger_id") or ""))
         if method in ("users.info", "conversations.open"):

@@ -45,7 +45,7 @@ def test_a_fresh_install_gets_its_first_secretariat_member_from_the_command_line
     assert granted.stdout.strip() == "U0NEWSEC01 is now a secretariat member of metaal"
     again = _run(url, tmp_path, "admin", "grant", "U0NEWSEC01", "secretariat", "metaal")
     assert "was already" in again.stdout and again.returncode == 0
-    assert _run(url, tmp_path, "admin", "list", "--covenant", "metaal").stdout == "metaal\tU0NEWSEC01\tNina Nieuw\n"
+    assert _run(url, tmp_path, "admin", "list", "--covenant", "metaal").stdout == "metaal\tU0NEWSEC01\t-\tNina Nieuw\n"
 
 
 def test_bad_ids_and_covenants_are_one_line_and_exit_2(tmp_path: Path) -> None:
@@ -85,3 +85,23 @@ def test_granted_the_person_may_run_secretariat_commands_in_slack_and_revoked_no
     assert "Zeewind Twee BV" not in again.replace('"Zeewind Twee BV"', "")
     with session_factory() as session:
         assert session.scalar(select(Organisation).where(Organisation.name == "Zeewind Twee BV")) is None
+
+
+def test_grant_and_revoke_by_email_make_an_email_only_person_and_a_bad_address_is_one_line(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'fresh.sqlite3'}"
+    for command in (["db", "upgrade"], ["seed"]):
+        assert _run(url, tmp_path, *command).returncode == 0
+    for bad in ("nina@ser", "nina @ser.example", "nina@@ser.example"):
+        result = _run(url, tmp_path, "admin", "grant", bad, "secretariat", "metaal")
+        assert result.returncode == 2 and "is not an email address" in result.stderr, result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert _run(url, tmp_path, "admin", "list").stdout == ""
+    granted = _run(url, tmp_path, "admin", "grant", "Nina@SER.example", "secretariat", "metaal", "--name", "Nina")
+    assert granted.returncode == 0 and "is now a secretariat member of metaal" in granted.stdout, granted.stderr
+    again = _run(url, tmp_path, "admin", "grant", "nina@ser.example", "secretariat", "metaal")
+    assert "was already" in again.stdout
+    assert _run(url, tmp_path, "admin", "list").stdout == "metaal\t-\tnina@ser.example\tNina\n"
+    revoked = _run(url, tmp_path, "admin", "revoke", "NINA@ser.example", "secretariat", "metaal")
+    assert revoked.returncode == 0 and "no longer" in revoked.stdout
+    assert "metaal has no secretariat member now" in revoked.stderr
+    assert _run(url, tmp_path, "admin", "list").stdout == ""

@@ -126,7 +126,8 @@ def test_import_help_documents_every_column(capsys: pytest.CaptureFixture[str]) 
     with pytest.raises(SystemExit):
         cli.main(["import", "--help"])
     text = capsys.readouterr().out
-    for column in ("name*", "participation", "slack_user_id*", "role*", "language", "ref*", "due_on*", "status"):
+    columns = ("name*", "participation", "slack_user_id", "role*", "language", "email", "route", "timezone", "ref*")
+    for column in (*columns, "due_on*", "status"):
         assert f"\n  {column} " in text
     assert "2027-03-15 or 15-03-2027" in text
 

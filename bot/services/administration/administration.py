@@ -14,7 +14,7 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.enums import CovenantPhase, DeadlineStatus, OrganisationKind, ParticipationType, RoleKind
+from bot.db.enums import ContactRoute, CovenantPhase, DeadlineStatus, OrganisationKind, ParticipationType, RoleKind
 from bot.db.models import (
     Covenant,
     Deadline,
@@ -30,8 +30,9 @@ from bot.services import locking
 from bot.services.administration import audit
 from bot.services.covenants.organisations import short_name
 from bot.services.errors import UsageError
-from bot.services.people import people
+from bot.services.people import email_links, people
 from bot.services.people.access import Viewer
+from bot.services.people.addresses import address_of
 from bot.services.plans import deadlines
 
 
@@ -76,16 +77,20 @@ def link(
     session: Session,
     actor: Viewer,
     *,
-    slack_user_id: str,
+    slack_user_id: str | None,
     name_hint: str | None,
     organisation: Organisation,
     role: RoleKind | None,
     covenant: Covenant | None,
     now: datetime,
+    email: str | None = None,
 ) -> LinkResult:
-    """Link a Slack user to ``organisation`` with ``role`` in ``covenant`` (default: every covenant the
-    organisation takes part in that ``actor`` runs). Moving someone to another organisation drops the company
+    """Link a Slack user (or, without ``slack_user_id``, the person with ``email``: someone without Slack) to
+    ``organisation`` with ``role`` in ``covenant`` (default: every covenant the organisation takes part in that
+    ``actor`` runs), storing ``email`` as their address. Moving someone to another organisation drops the company
     contact roles they held for the old one."""
+    if slack_user_id is None and email is None:
+        raise UsageError("admin.link.no_user")
     role = role or default_role(organisation)
     if role == RoleKind.COMPANY_CONTACT and organisation.kind != OrganisationKind.COMPANY:
         raise UsageError("admin.link.contact_needs_company", organisation=organisation.name)
@@ -110,8 +115,8 @@ def link(
                 "admin.link.not_participating", organisation=organisation.name, covenant=target.name(actor.language)
             )
     # Two links of the same person at once take turns: the second sees the first's person and roles.
-    locking.serialise(session, "person", slack_user_id)
-    existing = people.person_by_slack_id(session, slack_user_id)
+    locking.serialise(session, "person", slack_user_id or f"email:{email}")
+    existing = _person_to_link(session, slack_user_id, email)
     dropped: list[Role] = []
     if existing is not None and existing.organisation_id not in (None, organisation.id):
         dropped = [r for r in existing.roles if r.kind == RoleKind.COMPANY_CONTACT]
@@ -119,8 +124,13 @@ def link(
             if not actor.may_administer(old.covenant_id):
                 raise UsageError("admin.link.moving_elsewhere", name=existing.name)
     # Everything is checked: write.
-    person, created = people.ensure_person(session, slack_user_id, name_hint)
-    changed = created or person.organisation_id != organisation.id
+    slack_attached = slack_user_id is not None and existing is not None and existing.slack_user_id is None
+    person, created = _ensure_linked_person(session, existing, slack_user_id, email, name_hint)
+    changed = created or slack_attached or person.organisation_id != organisation.id
+    email_set = email is not None and (created or person.email != email)
+    if email_set:
+        person.email = email
+        changed = True
     dropped_slugs = [r.covenant.slug for r in dropped]
     for old in dropped:
         person.roles.remove(old)
@@ -143,7 +153,9 @@ def link(
         entity="person",
         entity_id=person.id,
         detail={
-            "slack_user_id": slack_user_id,
+            "slack_user_id": person.slack_user_id,
+            "person": address_of(person),
+            "email_set": email_set,
             "organisation": organisation.name,
             "role": role.value,
             "covenants": [c.slug for c in targets],
@@ -153,6 +165,40 @@ def link(
     )
     session.commit()
     return LinkResult(person, organisation, role, targets, created, dropped_slugs, changed)
+
+
+def _person_to_link(session: Session, slack_user_id: str | None, email: str | None) -> Person | None:
+    """The person a link is about: by Slack id, else by email. The address must not be someone else's: a person
+    with another Slack id, or (for a Slack user who has a row of their own) any other person."""
+    existing = people.person_by_slack_id(session, slack_user_id) if slack_user_id else None
+    holder = session.scalar(select(Person).where(Person.email == email)) if email else None
+    if holder is None or holder is existing:
+        return existing
+    if holder.slack_user_id is not None or (
+        existing is not None and not email_links.is_unlinked_placeholder(session, existing)
+    ):
+        raise UsageError("admin.link.email_taken", email=email)
+    if existing is not None:  # only a language choice so far: it goes into the contact known by email
+        email_links.absorb_unlinked(session, existing, holder)
+    return holder  # known by this email only so far: this Slack user is that person
+
+
+def _ensure_linked_person(
+    session: Session, existing: Person | None, slack_user_id: str | None, email: str | None, name_hint: str | None
+) -> tuple[Person, bool]:
+    """The person to link, created when new: a Slack user's row (unlinked until now), or an email-only person
+    named by ``name_hint`` or their address. Returns it and whether it was created (flushed, not committed)."""
+    if existing is not None:
+        if slack_user_id is not None and existing.slack_user_id is None:
+            existing.slack_user_id = slack_user_id
+        return existing, False
+    if slack_user_id is not None:
+        return people.ensure_person(session, slack_user_id, name_hint)
+    assert email is not None
+    person = Person(email=email, name=(name_hint or email)[:200], route=ContactRoute.EMAIL)
+    session.add(person)
+    session.flush()
+    return person, True
 
 
 def join(

@@ -14,8 +14,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from bot.db.enums import RoleKind
+from bot.db.enums import ContactRoute, RoleKind
 from bot.db.models import Covenant, Person, Role
+from bot.parsing.emails import email_address, looks_like_email
 from bot.services.administration import audit
 
 OPERATOR = "operator (command line)"
@@ -41,15 +42,40 @@ def _slack_id(value: str) -> str:
     return value
 
 
-def grant(session: Session, slack_user_id: str, covenant: Covenant, now: datetime, name: str | None = None) -> bool:
-    """Make the person with ``slack_user_id`` a secretariat member of ``covenant`` (committed); False when they
-    were one already. A person the bot does not know yet needs a ``name``."""
-    slack_user_id = _slack_id(slack_user_id)
-    person = session.scalar(select(Person).where(Person.slack_user_id == slack_user_id))
+def _email(value: str) -> str:
+    address = email_address(value)
+    if address is None:
+        raise OperatorError(f"{value!r} is not an email address (write it as name@organisation.nl)")
+    return address
+
+
+def _find(session: Session, who: str) -> Person | None:
+    """The person named by a Slack member id or an email address (checked: OperatorError when neither)."""
+    if looks_like_email(who):
+        return session.scalar(select(Person).where(Person.email == _email(who)))
+    return session.scalar(select(Person).where(Person.slack_user_id == _slack_id(who)))
+
+
+def _new_person(who: str, name: str | None) -> Person:
+    """A person the bot does not know yet: by Slack id (a name is needed), or email-only (the address names them
+    until a name is given; they are linked to their Slack user when they first use the bot)."""
+    if looks_like_email(who):
+        address = _email(who)
+        return Person(email=address, name=(name or "").strip() or address, route=ContactRoute.EMAIL)
+    if not (name and name.strip()):
+        raise OperatorError(f"nobody has Slack id {who} yet: give their name with --name")
+    return Person(slack_user_id=who, name=name.strip())
+
+
+def grant(session: Session, who: str, covenant: Covenant, now: datetime, name: str | None = None) -> bool:
+    """Make the person with Slack id or email ``who`` a secretariat member of ``covenant`` (committed); False when
+    they were one already. A Slack id the bot does not know yet needs a ``name``; an unknown email address makes
+    an email-only person."""
+    who = who.strip()
+    person = _find(session, who)
+    created = person is None
     if person is None:
-        if not (name and name.strip()):
-            raise OperatorError(f"nobody has Slack id {slack_user_id} yet: give their name with --name")
-        person = Person(slack_user_id=slack_user_id, name=name.strip())
+        person = _new_person(who, name)
         session.add(person)
         session.flush()
     exists = session.scalar(
@@ -61,6 +87,9 @@ def grant(session: Session, slack_user_id: str, covenant: Covenant, now: datetim
         session.rollback()
         return False
     session.add(Role(person_id=person.id, covenant_id=covenant.id, kind=RoleKind.SECRETARIAT))
+    detail: dict[str, object] = {"covenant": covenant.slug}
+    if created:
+        detail["created"] = True
     audit.record(
         session,
         at=now,
@@ -68,20 +97,23 @@ def grant(session: Session, slack_user_id: str, covenant: Covenant, now: datetim
         action="person.grant_secretariat",
         entity="person",
         entity_id=person.id,
-        detail={"covenant": covenant.slug},
+        detail=detail,
     )
     session.commit()
     return True
 
 
-def revoke(session: Session, slack_user_id: str, covenant: Covenant, now: datetime) -> bool:
-    """Take the secretariat role in ``covenant`` from this person (committed); False when they had none."""
-    slack_user_id = _slack_id(slack_user_id)
-    role = session.scalar(
-        select(Role)
-        .join(Person, Person.id == Role.person_id)
-        .where(
-            Person.slack_user_id == slack_user_id, Role.covenant_id == covenant.id, Role.kind == RoleKind.SECRETARIAT
+def revoke(session: Session, who: str, covenant: Covenant, now: datetime) -> bool:
+    """Take the secretariat role in ``covenant`` from the person with Slack id or email ``who`` (committed); False
+    when they had none."""
+    person = _find(session, who.strip())
+    role = (
+        None
+        if person is None
+        else session.scalar(
+            select(Role).where(
+                Role.person_id == person.id, Role.covenant_id == covenant.id, Role.kind == RoleKind.SECRETARIAT
+            )
         )
     )
     if role is None:

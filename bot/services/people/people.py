@@ -9,10 +9,11 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from bot.db.enums import RoleKind
+from bot.db.enums import ContactRoute, RoleKind
 from bot.db.models import Covenant, Person, Role, SlackProfile, WorkingGroup
 from bot.services import locking
 from bot.services.administration import audit
+from bot.services.errors import UsageError
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 
@@ -125,6 +126,40 @@ def set_language(session: Session, slack_user_id: str, language: str | None, now
     )
     session.commit()
     return person
+
+
+def set_route(session: Session, slack_user_id: str, route: ContactRoute, now: datetime) -> ContactRoute:
+    """Store how a user wants to be reached (audited, committed); returns the route they had.
+
+    ``email`` and ``both`` need a stored address: refused (UsageError ``account.route_needs_email``), nothing
+    written. Choosing ``slack`` as someone the bot does not know yet keeps the choice on an unlinked person row.
+    """
+    known = person_by_slack_id(session, slack_user_id)
+    if route != ContactRoute.SLACK and (known is None or not known.email):
+        raise UsageError("account.route_needs_email")
+    person, created = ensure_person(session, slack_user_id)
+    before = person.route
+    if before == route and not created:
+        session.rollback()
+        return before
+    person.route = route
+    audit.record(
+        session,
+        at=now,
+        actor=slack_user_id,
+        action="person.route",
+        entity="person",
+        entity_id=person.id,
+        detail={"from": before.value if before else None, "to": route.value, "created": created},
+    )
+    session.commit()
+    return before
+
+
+def route_of(session: Session, slack_user_id: str) -> ContactRoute:
+    """How the user is reached now (Slack for someone the bot has no row for)."""
+    person = person_by_slack_id(session, slack_user_id)
+    return person.route if person is not None else ContactRoute.SLACK
 
 
 def secretariat_people(session: Session, covenant_ids: list[int]) -> dict[int, list[Person]]:
