@@ -3,9 +3,12 @@ them in their language and the export as a file in their DM, holding their own d
 
 from __future__ import annotations
 
+import pytest
+
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
 from bot.slack_standin import StandinSlack
+from tests.support.demo import person
 from tests.support.factories import MARKERS, plant_confidential
 from tests.support.harness import SlackHarness, reply_text
 from tests.support.privacy import OTHER, plant_person
@@ -61,3 +64,17 @@ def test_privacy_with_something_after_it_shows_the_usage_and_sends_nothing(
     assert "`/covenant privacy` (no arguments)" in answer
     assert standin.calls_to("files.getUploadURLExternal") == []
     assert "/covenant privacy" in reply_text(slack.command("/covenant", "help", NEWCOMER))
+
+
+@pytest.mark.parametrize("who", ["sanne", "tom", "pieter", "ingrid", "fatima", "unknown"])
+def test_no_role_finds_a_companys_confidential_data_in_their_export(
+    slack: SlackHarness, standin: StandinSlack, session_factory: SessionFactory, who: str
+) -> None:
+    """Not even the company's own contact or the secretariat: company data is not personal data of theirs."""
+    plant_confidential(session_factory)
+    user = NEWCOMER if who == "unknown" else person(who).slack_user_id
+    answer = reply_text(slack.command("/covenant", "privacy", user))
+    content = _uploaded(standin, user)
+    assert "covenant-bot" in content
+    for marker in MARKERS:
+        assert marker not in answer and marker not in content, (who, marker)

@@ -15,6 +15,7 @@ from sqlalchemy import Engine, select
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus
 from bot.db.models import AckedWork, AuditEntry, Minutes, Person, ReminderDelivery, Role, Rsvp, SlackProfile
+from bot.services.minutes import minutes_search
 from tests.support.factories import NOTES_MARKER, plant_confidential
 from tests.support.privacy import OTHER, plant_person, snapshot, traces
 
@@ -189,3 +190,19 @@ def test_export_holds_every_planted_item_and_nothing_of_others_or_the_companys_a
     assert json.loads(json_file.read_text())["counts"] == data["counts"]
     summary = summary_file.read_text()
     assert summary.startswith("# Your data in covenant-bot") and "answers to meeting invitations: 1" in summary
+
+
+def test_a_name_with_accents_is_erased_from_json_and_the_folded_search_text_too(
+    engine: Engine, session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    who = ("Zoë Ångström-Quéval", "UZOEANG01", "zoe.angstrom@privacy-test.example")
+    planted = plant_person(session_factory, NOW, who, others=False)
+    folded = minutes_search.fold(planted.name)  # "zoe angstrom queval", as the minutes search keeps it
+    with session_factory() as session:
+        assert {table for table, _, _ in traces(session, (folded,))} == {"minutes"}
+        assert ("audit_entry", "detail") in {(t, c) for t, c, _ in traces(session, planted.markers)}
+    exported = _cli(engine, tmp_path, "export", planted.slack_id)
+    assert '"by": "Zoë Ångström-Quéval"' in exported.stdout  # the audit row's JSON, found on SQLite too
+    assert _cli(engine, tmp_path, "erase", planted.slack_id, "--yes").returncode == 0
+    with session_factory() as session:
+        assert traces(session, (*planted.markers, folded)) == []

@@ -7,6 +7,7 @@ names them, from the models' metadata, so a table added later is searched withou
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -141,12 +142,13 @@ class NamingRow:
 
 def naming_rows(session: Session, subject: Subject) -> Iterator[NamingRow]:
     """Every row of every table that names the subject (person-id columns, then text mentions), each once."""
-    markers = subject.markers()
+    # JSON stored as text (SQLite) escapes what is not ASCII: "Zoë" is "Zo\u00eb" there.
+    searched = sorted({escaped for m in subject.markers() for escaped in (m, json.dumps(m)[1:-1])})
     for table in Base.metadata.sorted_tables:
         by_id = person_columns(table) if subject.person_id is not None else []
         texts = text_columns(table)
         conditions = [c == subject.person_id for c in by_id]
-        conditions += [cast(c, Text).icontains(m, autoescape=True) for c in texts for m in markers]
+        conditions += [cast(c, Text).icontains(m, autoescape=True) for c in texts for m in searched]
         if table.name == "person" and subject.person_id is not None:
             conditions.append(table.c.id == subject.person_id)
         if not conditions:
@@ -169,8 +171,6 @@ def _names(value: object, subject: Subject) -> bool:
 
 
 def _as_text(value: object) -> str:
-    import json
-
     return value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
 
 
