@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus
-from bot.db.models import AckedWork, AuditEntry, Minutes, Person, ReminderDelivery, Role, Rsvp, SlackProfile
+from bot.db.models import AckedWork, AuditEntry, Meeting, Minutes, Person, ReminderDelivery, Role, Rsvp, SlackProfile
 from bot.services.minutes import minutes_search
 from tests.support.factories import NOTES_MARKER, plant_confidential
 from tests.support.privacy import OTHER, plant_person, snapshot, traces
@@ -206,3 +206,30 @@ def test_a_name_with_accents_is_erased_from_json_and_the_folded_search_text_too(
     assert _cli(engine, tmp_path, "erase", planted.slack_id, "--yes").returncode == 0
     with session_factory() as session:
         assert traces(session, (*planted.markers, folded)) == []
+
+
+def test_a_slack_user_never_linked_is_erased_by_slack_id_from_what_names_them(
+    engine: Engine, session_factory: SessionFactory, tmp_path: Path
+) -> None:
+    """Someone who only used the bot (a cached profile, an RSVP, an audit row) has no person row: still erasable."""
+    slack_id = "UNEVERLNK1"
+    with session_factory() as session:
+        meeting = session.scalars(select(Meeting).order_by(Meeting.id)).first()
+        assert meeting is not None
+        meeting_id, occurrence = meeting.id, meeting.starts_at
+        session.add_all(
+            [
+                SlackProfile(slack_user_id=slack_id, real_name="Una Linked", fetched_at=NOW),
+                Rsvp(meeting_id=meeting_id, occurrence_start=occurrence, slack_user_id=slack_id, answer="yes"),
+                AuditEntry(at=NOW, actor=slack_id, action="rsvp.answered", entity="meeting", entity_id=meeting_id),
+            ]
+        )
+        session.commit()
+    exported = json.loads(_cli(engine, tmp_path, "export", slack_id).stdout)
+    assert exported["person"] is None and set(exported["counts"]) == {"slack_profile", "rsvp", "audit_entry"}
+    erased = _cli(engine, tmp_path, "erase", slack_id, "--yes")
+    assert (erased.returncode, erased.stdout.strip().split(":")[0]) == (0, "the Slack user erased (erased on request)")
+    with session_factory() as session:
+        assert traces(session, (slack_id, "Una Linked")) == []
+        assert set(session.scalars(select(AuditEntry.action).where(AuditEntry.actor == "erased"))) == {"rsvp.answered"}
+    assert _cli(engine, tmp_path, "erase", slack_id, "--yes").returncode == 2
