@@ -19,7 +19,8 @@ def table_label(table: str, lang: str) -> str:
 def count_lines(data: dict[str, Any], lang: str) -> list[str]:
     """One line per kind of record that names the person, with how many."""
     counts: dict[str, int] = data["counts"]
-    return [t(lang, "privacy.count_line", label=table_label(table, lang), count=n) for table, n in counts.items()]
+    tables = sorted(counts, key=lambda table: (table != "person", table_label(table, lang)))
+    return [t(lang, "privacy.count_line", label=table_label(table, lang), count=counts[table]) for table in tables]
 
 
 def privacy_reply(data: dict[str, Any], lang: str) -> Reply:

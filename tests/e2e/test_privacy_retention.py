@@ -150,7 +150,7 @@ def test_dry_run_lists_and_the_run_deletes_exactly_what_is_past_its_period(
     assert [line.split(":")[0] for line in lines] == list(retention.FINDERS)
     for line, rule in zip(lines, retention.FINDERS, strict=True):
         assert f"would remove {baseline[rule] + len(old[rule])} older than" in line, line
-    assert "audit: kept 7 years after the change" in dry.stdout
+    assert "audit: kept 7 years, counted from the change;" in dry.stdout
     assert "URETAINOLD" in dry.stdout  # the ids that would go are listed
     with session_factory() as session:
         assert snapshot(session) == before

@@ -118,7 +118,7 @@ def load_policy(path: Path = POLICY_FILE) -> list[Rule]:
 
 def _describe(periods: dict[str, int], start: str) -> str:
     [(unit, amount)] = periods.items()
-    return f"{amount} {unit}" + (f" after {start}" if start else "")
+    return f"{amount} {unit}" + (f", counted from {start}" if start else "")
 
 
 def apply(session: Session, rules: list[Rule], now: datetime, dry_run: bool = False) -> list[Outcome]:
