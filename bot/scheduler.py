@@ -26,7 +26,8 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 300}
 
 
 def add_jobs(scheduler: BaseScheduler, sweeper: Sweeper) -> None:
-    """The sweep every minute, and one more sweep at each digest's moment (08:30 daily, Monday 09:00).
+    """The sweep every minute, one more sweep at each digest's moment (08:30 daily, Monday 09:00), and the
+    retention policy at 03:40.
 
     Digests are planned and sent by the sweep like every other message (bot.delivery.families.digests); these two
     triggers add no work of their own. They are separate jobs so a digest goes out on the minute even while the
@@ -62,6 +63,26 @@ def add_jobs(scheduler: BaseScheduler, sweeper: Sweeper) -> None:
         id="directory",
         replace_existing=True,
     )
+    scheduler.add_job(
+        _retention,
+        CronTrigger(hour=3, minute=40, timezone=ZONE),
+        args=[sweeper],
+        id="privacy-retention",
+        replace_existing=True,
+    )
+
+
+def _retention(sweeper: Sweeper) -> None:
+    """The nightly retention run (config/retention.yml). Every scheduler may run it: they take turns on a
+    database lock, and the second finds nothing left to delete."""
+    from bot.services.privacy import retention
+
+    try:
+        outcomes = retention.run_daily(sweeper.session_factory, sweeper.clock.now())
+    except Exception:
+        logger.exception("retention run failed; tomorrow's run tries again")
+        return
+    logger.info("retention: %s", ", ".join(f"{o.rule} {o.count}" for o in outcomes))
 
 
 def _sweep(sweeper: Sweeper) -> None:

@@ -26,7 +26,7 @@ from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
-from . import account, admin, cohort, project
+from . import account, admin, cohort, privacy, project
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
@@ -251,6 +251,8 @@ _NEEDS_ARGUMENTS: dict[Subcommand, str] = {
 def run(ask: Ask, text: str) -> Outcome:
     """Answer ``/covenant <text>`` for ``ask.viewer``."""
     command = split_command(text)
+    if command.sub in privacy.WORDS:
+        return privacy.run(ask, command)
     handler = SUBCOMMANDS.get(command.sub)
     if handler is None:
         raise UsageError("covenant.unknown_subcommand", sub=command.sub)

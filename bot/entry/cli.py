@@ -79,6 +79,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     listing.add_argument("--covenant", metavar="X", help="only this covenant's (slug or name)")
 
+    privacy = commands.add_parser("privacy", help="one person's data (AVG/GDPR): export, erase; the retention policy")
+    privacy_commands = privacy.add_subparsers(dest="privacy_command", required=True, metavar="ACTION")
+    person_help = "a Slack id (U…), an email address or person:<id>"
+    show = privacy_commands.add_parser("export", help="everything the bot holds about one person: JSON and a summary")
+    show.add_argument("person", metavar="PERSON", help=person_help)
+    show.add_argument(
+        "--out", metavar="DIR", help="write <person>.json and <person>.md into DIR (default: JSON to stdout)"
+    )
+    show.add_argument("--lang", choices=["nl", "en"], help="the summary's language (default: BOT_LANGUAGE)")
+    erase = privacy_commands.add_parser("erase", help="remove or pseudonymise one person's data everywhere")
+    erase.add_argument("person", metavar="PERSON", help=person_help)
+    erase.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    retention = privacy_commands.add_parser("retention", help="apply config/retention.yml now")
+    retention.add_argument("--dry-run", action="store_true", help="list what would be removed; remove nothing")
+
     export = commands.add_parser("export", help="write deadlines as CSV, in the columns `import deadlines` reads")
     export.add_argument("what", choices=["deadlines"], help="what to export")
     export.add_argument("--covenant", metavar="X", help="only this covenant's deadlines (slug or name)")
@@ -244,8 +259,62 @@ def _admin(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _privacy(settings: Settings, args: argparse.Namespace) -> int:
+    """``privacy export|erase|retention``; an unknown person is one line and exit code 2."""
+    from bot.clock import SystemClock
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.i18n import t
+    from bot.render import privacy as render
+    from bot.services.administration import operators
+    from bot.services.privacy import erase, export, retention, subjects
+
+    factory = make_session_factory(make_engine(settings.database_url))
+    now = SystemClock().now()
+    if args.privacy_command == "retention":
+        try:
+            rules = retention.load_policy()
+        except retention.RetentionPolicyError as error:
+            print(f"covenant-bot: {error}", file=sys.stderr)
+            return 2
+        with factory() as session:
+            outcomes = retention.apply(session, rules, now, dry_run=args.dry_run)
+        print("\n".join(retention.report(rules, outcomes, args.dry_run)))
+        return 0
+    with factory() as session:
+        try:
+            subject = subjects.resolve(session, args.person)
+        except subjects.UnknownPerson as error:
+            print(f"covenant-bot: {error}", file=sys.stderr)
+            return 2
+        if args.privacy_command == "export":
+            data = export.export(session, subject, now)
+            lang = args.lang or settings.bot_language
+            data["summary"] = render.summary(data, lang)
+            if args.out is None:
+                sys.stdout.write(render.as_json(data))
+                return 0
+            folder = Path(args.out)
+            folder.mkdir(parents=True, exist_ok=True)
+            stem = "privacy-" + "".join(ch if ch.isalnum() else "-" for ch in args.person.strip())
+            (folder / f"{stem}.json").write_text(render.as_json(data), encoding="utf-8")
+            (folder / f"{stem}.md").write_text(render.summary(data, lang), encoding="utf-8")
+            print(f"{len(data['records'])} records written to {folder / stem}.json and .md", file=sys.stderr)
+            return 0
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print("covenant-bot: erase asks for confirmation: run it in a terminal or add --yes", file=sys.stderr)
+                return 2
+            answer = input(f"Erase every trace of {args.person}? This cannot be undone. Type 'erase': ")
+            if answer.strip() != "erase":
+                print("covenant-bot: not erased", file=sys.stderr)
+                return 1
+        done = erase.erase(session, subject, t(settings.bot_language, "privacy.pseudonym"), now, operators.OPERATOR)
+        print(erase.describe(done))
+    return 0
+
+
 def _data_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Run ``import``, ``export`` or ``admin``; a database that cannot be read is one line and exit code 2."""
+    """Run ``import``, ``export``, ``admin`` or ``privacy``; an unreadable database is one line and exit code 2."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
@@ -253,6 +322,8 @@ def _data_command(settings: Settings, args: argparse.Namespace) -> int:
             return _import(settings, args.what, args.file, args.dry_run)
         if args.command == "admin":
             return _admin(settings, args)
+        if args.command == "privacy":
+            return _privacy(settings, args)
         return _export(settings, args.covenant, args.output)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
@@ -301,7 +372,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(settings, args.db_command)
         if args.command == "seed":
             return _seed(settings, args.demo)
-        if args.command in ("import", "export", "admin"):
+        if args.command in ("import", "export", "admin", "privacy"):
             return _data_command(settings, args)
     except SettingsError as error:
         print(f"covenant-bot: {error}", file=sys.stderr)
