@@ -70,8 +70,10 @@ def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> 
 
 
 def escalation(deadline: Deadline, contacts: list[str], today: date, lang: str) -> Reply:
-    """For the secretariat channel: a deadline is overdue past the escalation threshold."""
-    who = ", ".join(f"<@{c}>" for c in contacts) if contacts else t(lang, "reminder.no_contact_short")
+    """For the secretariat channel: a deadline is overdue past the escalation threshold. ``contacts`` are Slack
+    ids (shown as mentions) or, for people reached by email, their names."""
+    shown = [f"<@{c}>" if c.startswith(("U", "W")) else escape(c) for c in contacts]
+    who = ", ".join(shown) if contacts else t(lang, "reminder.no_contact_short")
     text = t(lang, "reminder.escalation", what=_what(deadline, lang), when=_when(deadline, today, lang))
     return Reply(
         text=t(lang, "reminder.escalation_fallback", title=deadline_title(deadline, lang)),
@@ -92,9 +94,9 @@ def no_contact(deadline: Deadline, lang: str) -> Reply:
     return Reply(text=t(lang, "reminder.nocontact_fallback", company=company), blocks=[section(f":warning: {text}")])
 
 
-def delivery_failed(title: str, recipient: str, error: str, lang: str) -> Reply:
-    """For the secretariat channel: a reminder could not be delivered (permanent Slack error)."""
-    who = f"<#{recipient}>" if recipient.startswith(("C", "G")) else f"<@{recipient}>"
+def delivery_failed(title: str, who: str, error: str, lang: str) -> Reply:
+    """For the secretariat channel: a reminder could not be delivered (a permanent Slack or SMTP error);
+    ``who`` is the recipient as mrkdwn (:func:`bot.render.mail_notices.recipient_label`)."""
     text = t(lang, "reminder.failed", title=escape(title), who=who, error=escape(error))
     return Reply(text=t(lang, "reminder.failed_fallback", title=title), blocks=[section(f":x: {text}")])
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from bot.db.enums import ContactRoute
 from bot.db.models import Person
 
 PERSON_PREFIX = "person:"
@@ -38,3 +39,21 @@ def person_at(session: Session, address: str) -> Person | None:
     if is_person_address(address):
         return None
     return session.scalar(select(Person).where(Person.slack_user_id == address))
+
+
+def reaches_by_email(person: Person) -> bool:
+    """True when the person is to be reached by email: route email or both, or no Slack id but an address."""
+    if person.route in (ContactRoute.EMAIL, ContactRoute.BOTH):
+        return True
+    return person.slack_user_id is None and person.email is not None
+
+
+def routes_of(person: Person) -> list[str]:
+    """Every address a message to the person goes to, each its own delivery: the Slack id (route slack or
+    both), ``person:<id>`` (route email or both, or no Slack id but an email address); empty when neither."""
+    found: list[str] = []
+    if person.slack_user_id and person.route != ContactRoute.EMAIL:
+        found.append(person.slack_user_id)
+    if reaches_by_email(person):
+        found.append(f"{PERSON_PREFIX}{person.id}")
+    return found

@@ -15,6 +15,7 @@ from bot.db.models import Deadline, Person, ReminderDelivery, Role, SlackProfile
 from bot.services import locking
 from bot.services.administration import audit
 from bot.services.errors import UsageError
+from bot.services.people import addresses
 from bot.services.reminder_policy import day_start, next_allowed_moment, policy_for
 
 
@@ -28,14 +29,15 @@ class Recipient:
 
 
 def company_contacts(session: Session, organisation_id: int, covenant_id: int) -> list[Person]:
-    """The organisation's contacts for a covenant: people of that organisation with the contact role."""
+    """The organisation's contacts for a covenant: people of that organisation with the contact role and a Slack
+    id or an email address."""
     return list(
         session.scalars(
             select(Person)
             .join(Role, Role.person_id == Person.id)
             .where(
                 Person.organisation_id == organisation_id,
-                Person.slack_user_id.is_not(None),
+                or_(Person.slack_user_id.is_not(None), Person.email.is_not(None)),
                 Role.covenant_id == covenant_id,
                 Role.kind == RoleKind.COMPANY_CONTACT,
             )
@@ -55,48 +57,63 @@ def secretariat_recipients(session: Session, covenant_id: int) -> list[str]:
 
 
 def secretariat_members(session: Session, covenant_ids: list[int]) -> dict[int, list[str]]:
-    """The Slack ids of each covenant's secretariat members (by person id), for covenants without a channel."""
+    """Where each covenant's secretariat members are reached (by person id; Slack ids and, for those reached by
+    email, ``person:<id>``), for covenants without a channel."""
     if not covenant_ids:
         return {}
     found: dict[int, list[str]] = {}
     rows = session.execute(
-        select(Role.covenant_id, Person.slack_user_id)
+        select(Role.covenant_id, Person)
         .join(Person, Role.person_id == Person.id)
-        .where(Role.covenant_id.in_(covenant_ids), Role.kind == RoleKind.SECRETARIAT, Person.slack_user_id.is_not(None))
+        .where(
+            Role.covenant_id.in_(covenant_ids),
+            Role.kind == RoleKind.SECRETARIAT,
+            or_(Person.slack_user_id.is_not(None), Person.email.is_not(None)),
+        )
         .order_by(Person.id)
     )
-    for covenant_id, slack_id in rows:
-        if slack_id:
-            found.setdefault(covenant_id, []).append(slack_id)
+    for covenant_id, person in rows:
+        for address in addresses.routes_of(person):
+            found.setdefault(covenant_id, []).append(address)
     return found
 
 
 def user_timezone(session: Session, slack_user_id: str, fallback: str) -> str:
-    """The user's Slack time zone (cached from users.info), else ``fallback``."""
+    """The user's Slack time zone (cached from users.info), else ``fallback``; for ``person:<id>`` (someone
+    reached by email) the person's own time zone, else ``fallback``."""
+    if addresses.is_person_address(slack_user_id):
+        person = addresses.person_at(session, slack_user_id)
+        return (person.timezone if person is not None else None) or fallback
     tz = session.scalar(select(SlackProfile.tz).where(SlackProfile.slack_user_id == slack_user_id))
     return tz or fallback
 
 
 def recipients(session: Session, deadline: Deadline) -> list[Recipient]:
-    """Who is reminded: the owner when there is one, else every contact of the company."""
+    """Who is reminded: the owner when there is one, else every contact of the company; each on every route
+    the person is reached by (a Slack id, ``person:<id>`` for email, or both: two recipients)."""
     covenant_tz = deadline.covenant.timezone
     if deadline.owner_slack_id:
-        ids = [deadline.owner_slack_id]
-    elif deadline.owner_person is not None and deadline.owner_person.slack_user_id:
-        ids = [deadline.owner_person.slack_user_id]
+        owner = addresses.person_at(session, deadline.owner_slack_id)
+        if owner is not None:
+            ids = addresses.routes_of(owner)
+        else:  # a Slack user the bot has no person for (an action item's owner named by mention)
+            ids = [] if addresses.is_person_address(deadline.owner_slack_id) else [deadline.owner_slack_id]
+    elif deadline.owner_person is not None and addresses.routes_of(deadline.owner_person):
+        ids = addresses.routes_of(deadline.owner_person)
     elif deadline.organisation_id is not None:
         ids = [
-            p.slack_user_id
+            address
             for p in company_contacts(session, deadline.organisation_id, deadline.covenant_id)
-            if p.slack_user_id
+            for address in addresses.routes_of(p)
         ]
     else:
         ids = []
-    return [Recipient(slack_id, user_timezone(session, slack_id, covenant_tz)) for slack_id in ids]
+    return [Recipient(address, user_timezone(session, address, covenant_tz)) for address in ids]
 
 
 def may_act_on(session: Session, deadline: Deadline, slack_user_id: str) -> bool:
-    """True for the deadline's own recipients (owner or company contacts)."""
+    """True for the deadline's own recipients (owner or company contacts); ``slack_user_id`` may be a person's
+    address ``person:<id>`` (a link followed from an email)."""
     return any(r.slack_id == slack_user_id for r in recipients(session, deadline))
 
 
