@@ -174,7 +174,6 @@ def email_message(
     message["To"] = formataddr((envelope.to_name, envelope.to_address))
     message["Date"] = format_datetime(envelope.date)
     message["Message-ID"] = envelope.message_id
-    message["Content-Language"] = lang
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no out-of-office answers to the bot
     message.set_content(text_template.render(values), charset="utf-8")
     message.add_alternative(html_template.render(values), subtype="html", charset="utf-8")
@@ -186,4 +185,5 @@ def email_message(
             filename=attachment.filename,
             params=dict(attachment.params),
         )
+    message["Content-Language"] = lang  # after the parts: set_content and add_attachment move Content-* headers
     return message
