@@ -13,13 +13,14 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from bot.i18n import t
 from bot.render.blocks import Block, Reply, clip
 from bot.render.mail_text import Readers, Written, plain, safe_url, write
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 TEMPLATES = Path(__file__).resolve().parent / "mail_templates"
 MAX_SUBJECT = 200
@@ -131,6 +132,9 @@ def mail_blocks(reply: Reply, readers: Readers, links: Mapping[tuple[str, str], 
 
 @cache
 def _templates() -> tuple[Template, Template]:
+    # Jinja2 is loaded with the first email, not when the app starts (the console's start-up is measured).
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
     environment = Environment(
         loader=FileSystemLoader(TEMPLATES),
         autoescape=select_autoescape(enabled_extensions=("html.j2",), default_for_string=True),

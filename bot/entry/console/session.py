@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -28,7 +29,9 @@ from bot.db import models as db_models
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import create_schema, upgrade
 from bot.delivery import Sweeper
+from bot.entry.console import mail as console_mail
 from bot.entry.console import payloads
+from bot.entry.console.mail import ConsoleMailbox
 from bot.entry.console.text import blocks_to_text
 from bot.services.administration import seed
 from bot.slack_standin import Call, StandinSlack
@@ -55,6 +58,7 @@ HELP = """Type what you would type in Slack:
                                 (a choice by the number or the label the form shows: group=2 repeat="Every week")
                                 (values with spaces in quotes: agenda="1. Opening 2. Verslag")
   !sweep                        send the reminders and digests that are due now
+  !mail [n]                     the last n emails the bot sent (default 3): to, subject, text, links numbered
   !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
   !time                         show the console's clock
   !in #<channel>                type in another channel (a new one the bot is not in yet)
@@ -86,6 +90,9 @@ class Console:
     _channel_post: tuple[str, str] | None = None
     channel: str = CHANNEL
     _posted: payloads.Posted | None = None
+    # Emails to people without Slack: kept here, printed as they go (nothing leaves the machine).
+    mailbox: ConsoleMailbox = field(init=False)
+    mail_links: dict[int, str] = field(default_factory=dict)
 
     def start(self) -> None:
         self.standin = StandinSlack(on_call=self._print_call).start()
@@ -98,6 +105,9 @@ class Console:
                 "slack_api_url": self.standin.api_url,
             }
         )
+        if not settings.mail_from:
+            settings = settings.model_copy(update={"mail_from": console_mail.SENDER})
+        self.mailbox = console_mail.ConsoleMailbox(printer=self._print_email)
         session_factory = make_session_factory(make_engine(settings.database_url))
         self.app = create_app(
             settings,
@@ -105,8 +115,9 @@ class Console:
             client=make_web_client(settings),
             clock=self.clock,
             work_in_request=True,
+            mail=self.mailbox,
         )
-        self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock)
+        self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock, mail=self.mailbox)
         self.sweeper.threads = 1  # one sender: messages print in a stable order, so button numbers repeat
 
     def stop(self) -> None:
@@ -147,6 +158,8 @@ class Console:
             self._switch(line.removeprefix("!as").strip())
         elif line == "!sweep":
             self._sweep()
+        elif line.split(" ", 1)[0] == "!mail":
+            self._show_mail(line.removeprefix("!mail").strip())
         elif line.startswith("!advance"):
             self._advance(line.removeprefix("!advance").strip())
         elif line == "!time":
@@ -353,7 +366,28 @@ class Console:
         }
         self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
 
+    def _show_mail(self, count: str) -> None:
+        """``!mail [n]``: the last ``n`` emails with their links numbered (for ``!open N``)."""
+        if count and not count.isdigit():
+            self._say("(use !mail or !mail 5)")
+            return
+        emails = self.mailbox.last(int(count or 3))
+        if not emails:
+            self._say("(no emails sent yet: people without Slack get theirs by email)")
+        self.mail_links = {}
+        for message in emails:
+            self._say(f"--- email ---\n{console_mail.summary(message)}")
+            for link in console_mail.links_of(message):
+                number = len(self.mail_links) + 1
+                self.mail_links[number] = link
+                self._say(f"  [{number}] {link}")
+            self._say("")
+
     # -- output --------------------------------------------------------------------------------------
+    def _print_email(self, message: EmailMessage) -> None:
+        text = console_mail.text_part(message)
+        self._say(f"--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n{text}\n")
+
     def _say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 
