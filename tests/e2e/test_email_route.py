@@ -13,7 +13,7 @@ from sqlalchemy import select
 from bot.app import make_web_client
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.enums import ContactRoute, DeliveryStatus
+from bot.db.enums import ContactRoute, DeliveryStatus, RoleKind
 from bot.db.models import AuditEntry, ReminderDelivery
 from bot.delivery import Sweeper
 from bot.slack_standin import Call, StandinSlack
@@ -280,3 +280,43 @@ def test_a_meeting_reminder_email_carries_the_invitation(
         "meeting_rsvp_who",
     ]
     assert "https://meet.example.org/leefbaar-loon" in mail.links()  # the video link of the message
+
+
+def test_digests_reach_people_by_email_who_read_no_channel(
+    settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack, smtp: SmtpServer
+) -> None:
+    member = email_contact(
+        session_factory,
+        name="Mila Member",
+        email="mila@zonneveld.example",
+        organisation="Zonneveld",
+        language="en",
+        group="Werkgroep Leefbaar Loon",
+    )
+    secretary = email_contact(
+        session_factory,
+        name="Sam Secretary",
+        email="sam@ser.example",
+        organisation="SER-secretariaat",
+        language="en",
+        role=RoleKind.SECRETARIAT,
+    )
+    sweeper = mail_sweeper(settings, session_factory, clock, smtp)
+    sweeper.run_once()  # Monday 10:00 in The Hague: the secretariat's digest (08:30) and the groups' (09:00)
+    with session_factory() as session:
+        rules = {
+            row.recipient: row.rule
+            for row in session.scalars(select(ReminderDelivery).where(ReminderDelivery.rule.like("digest-%")))
+            if row.recipient.startswith("person:")
+        }
+    assert rules == {f"person:{member}": "digest-group", f"person:{secretary}": "digest-secretariat"}
+    (weekly,) = [m for m in smtp.to("mila@zonneveld.example") if "Living Wage" in _text(m)]
+    (daily,) = [m for m in smtp.to("sam@ser.example") if "Good morning" in _text(m)]
+    assert "Windkracht" not in _text(weekly)  # a group's digest names no company's plans
+    assert "Windkracht" in _text(daily) or "Zonneveld" in _text(daily)  # the secretariat's does
+    # The channels still get theirs.
+    assert secretariat_posts(standin)
+
+
+def _text(mail: Received) -> str:
+    return f"{mail.message['Subject']}\n{mail.part('plain')}"

@@ -22,9 +22,10 @@ def email_contact(
     timezone: str | None = None,
     slack_user_id: str | None = None,
     group: str | None = None,
+    role: RoleKind = RoleKind.COMPANY_CONTACT,
 ) -> int:
-    """A company contact of ``organisation`` in ``covenant`` without Slack (by default), reached by email; with
-    ``group`` also a member of that working group. Returns the person's id."""
+    """A company contact (or ``role``) of ``organisation`` in ``covenant`` without Slack (by default), reached by
+    email; with ``group`` also a member of that working group. Returns the person's id."""
     with session_factory() as session:
         company = session.scalar(select(Organisation).where(Organisation.name.like(f"{organisation}%")))
         found = session.scalar(select(Covenant).where(Covenant.slug == covenant))
@@ -40,7 +41,7 @@ def email_contact(
         )
         session.add(person)
         session.flush()
-        session.add(Role(person_id=person.id, covenant_id=found.id, kind=RoleKind.COMPANY_CONTACT))
+        session.add(Role(person_id=person.id, covenant_id=found.id, kind=role))
         if group is not None:
             working_group = session.scalar(select(WorkingGroup).where(WorkingGroup.name == group))
             assert working_group is not None

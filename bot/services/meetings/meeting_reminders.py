@@ -125,7 +125,7 @@ def plan(session: Session, now: datetime, memory: PlannerMemory) -> int:
 
 def _plan(session: Session, now: datetime) -> int:
     coming = occurrences.between(session, now, now + PLANNING_WINDOW)
-    by_email = _members_by_email(session, {occurrence.meeting.working_group_id for occurrence in coming})
+    by_email = addresses.members_by_email(session, {occurrence.meeting.working_group_id for occurrence in coming})
     wanted: dict[str, dict[str, Any]] = {}
     for occurrence in coming:
         meeting = occurrence.meeting
@@ -156,23 +156,6 @@ def _plan(session: Session, now: datetime) -> int:
         return 0
     known = set(session.scalars(select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(wanted))))
     return sum(insert_once(session, **values) for key, values in wanted.items() if key not in known)
-
-
-def _members_by_email(session: Session, group_ids: set[int]) -> dict[int, list[str]]:
-    """Per group, the addresses (``person:<id>``) of the members reached by email."""
-    if not group_ids:
-        return {}
-    rows = session.execute(
-        select(WorkingGroupMember.group_id, Person)
-        .join(Person, WorkingGroupMember.person_id == Person.id)
-        .where(WorkingGroupMember.group_id.in_(sorted(group_ids)), Person.email.is_not(None))
-        .order_by(Person.id)
-    ).all()
-    found: dict[int, list[str]] = {}
-    for group_id, person in rows:
-        if addresses.reaches_by_email(person):
-            found.setdefault(group_id, []).append(f"{addresses.PERSON_PREFIX}{person.id}")
-    return found
 
 
 def load_meeting(session: Session, meeting_id: int | None) -> Meeting | None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.enums import ContactRoute
-from bot.db.models import Person
+from bot.db.enums import ContactRoute, RoleKind
+from bot.db.models import Person, Role, WorkingGroupMember
 
 PERSON_PREFIX = "person:"
 
@@ -57,3 +57,32 @@ def routes_of(person: Person) -> list[str]:
     if reaches_by_email(person):
         found.append(f"{PERSON_PREFIX}{person.id}")
     return found
+
+
+def members_by_email(session: Session, group_ids: set[int]) -> dict[int, list[str]]:
+    """Per working group, the addresses (``person:<id>``) of its members reached by email (who read no channel)."""
+    if not group_ids:
+        return {}
+    rows = session.execute(
+        select(WorkingGroupMember.group_id, Person)
+        .join(Person, WorkingGroupMember.person_id == Person.id)
+        .where(WorkingGroupMember.group_id.in_(sorted(group_ids)), Person.email.is_not(None))
+        .order_by(Person.id)
+    ).all()
+    found: dict[int, list[str]] = {}
+    for group_id, person in rows:
+        if reaches_by_email(person):
+            found.setdefault(group_id, []).append(f"{PERSON_PREFIX}{person.id}")
+    return found
+
+
+def secretariat_by_email(session: Session, covenant_id: int) -> list[str]:
+    """The addresses (``person:<id>``) of a covenant's secretariat members reached by email only (who read no
+    secretariat channel), by person id."""
+    people = session.scalars(
+        select(Person)
+        .join(Role, Role.person_id == Person.id)
+        .where(Role.covenant_id == covenant_id, Role.kind == RoleKind.SECRETARIAT, Person.email.is_not(None))
+        .order_by(Person.id)
+    )
+    return [address for p in people if (address := f"{PERSON_PREFIX}{p.id}") and routes_of(p) == [address]]

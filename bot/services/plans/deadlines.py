@@ -47,12 +47,13 @@ def company_contacts(session: Session, organisation_id: int, covenant_id: int) -
 
 
 def secretariat_recipients(session: Session, covenant_id: int) -> list[str]:
-    """Where notices for a covenant's secretariat go: its channel, else each secretariat member's DM."""
+    """Where notices for a covenant's secretariat go: its channel (and each member reached by email only, who
+    reads no channel), else each secretariat member on their routes (a DM, an email)."""
     from bot.db.models import Covenant
 
     covenant = session.get(Covenant, covenant_id)
     if covenant is not None and covenant.secretariat_channel:
-        return [covenant.secretariat_channel]
+        return [covenant.secretariat_channel, *addresses.secretariat_by_email(session, covenant_id)]
     return secretariat_members(session, [covenant_id]).get(covenant_id, [])
 
 

@@ -27,6 +27,7 @@ from bot.db.models import (
 from bot.services.meetings import occurrences
 from bot.services.meetings.occurrences import Occurrence
 from bot.services.minutes.minutes_search import names_of
+from bot.services.people import addresses
 from bot.services.people.access import Audience, audience_filter
 from bot.services.plans import deadlines, plans
 from bot.services.plans.reminders import insert_once
@@ -104,7 +105,11 @@ def plan_digests(session: Session, now: datetime) -> int:
     members = deadlines.secretariat_members(session, [c.id for c, _ in morning if not c.secretariat_channel])
     for covenant, day in morning:
         planned_for = datetime.combine(day, SECRETARIAT_AT, tzinfo=ZoneInfo(covenant.timezone))
-        targets = [covenant.secretariat_channel] if covenant.secretariat_channel else members.get(covenant.id, [])
+        targets = (
+            [covenant.secretariat_channel, *addresses.secretariat_by_email(session, covenant.id)]
+            if covenant.secretariat_channel
+            else members.get(covenant.id, [])
+        )
         for target in targets:
             wanted[f"digest:secretariat:{covenant.id}:{day.isoformat()}:{target}"] = {
                 "covenant_id": covenant.id,
@@ -114,22 +119,28 @@ def plan_digests(session: Session, now: datetime) -> int:
             }
     if any(_group_window(_local(now, zone)) for zone in {c.timezone for c in covenants}):
         groups = session.execute(
-            select(WorkingGroup.id, WorkingGroup.covenant_id, WorkingGroup.channel_id, Covenant.timezone)
-            .join(Covenant, WorkingGroup.covenant_id == Covenant.id)
-            .where(WorkingGroup.channel_id.is_not(None))
-        )
+            select(WorkingGroup.id, WorkingGroup.covenant_id, WorkingGroup.channel_id, Covenant.timezone).join(
+                Covenant, WorkingGroup.covenant_id == Covenant.id
+            )
+        ).all()
+        by_email = addresses.members_by_email(session, {int(row[0]) for row in groups})
         for group_id, covenant_id, channel_id, zone in groups:
             local = _local(now, zone)
             if not _group_window(local):
                 continue
             week = local.date().isocalendar()
-            wanted[f"digest:group:{group_id}:{week.year}-W{week.week:02d}"] = {
-                "covenant_id": covenant_id,
-                "working_group_id": group_id,
-                "rule": "digest-group",
-                "recipient": channel_id,
-                "planned_for": datetime.combine(local.date(), GROUP_AT, tzinfo=ZoneInfo(zone)),
-            }
+            key = f"digest:group:{group_id}:{week.year}-W{week.week:02d}"
+            # The group's channel; and each member reached by email (who reads no channel), keyed by address.
+            group_targets: list[tuple[str, str]] = [(key, channel_id)] if channel_id else []
+            group_targets += [(f"{key}:{address}", address) for address in by_email.get(group_id, [])]
+            for dedupe_key, target in group_targets:
+                wanted[dedupe_key] = {
+                    "covenant_id": covenant_id,
+                    "working_group_id": group_id,
+                    "rule": "digest-group",
+                    "recipient": target,
+                    "planned_for": datetime.combine(local.date(), GROUP_AT, tzinfo=ZoneInfo(zone)),
+                }
     if not wanted:
         return 0
     planned = set(session.scalars(select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(wanted))))
