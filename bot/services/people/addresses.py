@@ -9,8 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.enums import ContactRoute, RoleKind
-from bot.db.models import Person, Role, WorkingGroupMember
+from bot.db.enums import ContactRoute
+from bot.db.models import Person, WorkingGroupMember
 
 PERSON_PREFIX = "person:"
 
@@ -41,11 +41,21 @@ def person_at(session: Session, address: str) -> Person | None:
     return session.scalar(select(Person).where(Person.slack_user_id == address))
 
 
+def reached_by_email(slack_user_id: str | None, email: str | None, route: ContactRoute) -> bool:
+    """True for route email or both, or no Slack id but an address (the columns of :func:`reaches_by_email`)."""
+    if route in (ContactRoute.EMAIL, ContactRoute.BOTH):
+        return True
+    return slack_user_id is None and email is not None
+
+
+def email_only(slack_user_id: str | None, email: str | None, route: ContactRoute) -> bool:
+    """Reached by email and not by Slack: reads no channel."""
+    return reached_by_email(slack_user_id, email, route) and (slack_user_id is None or route == ContactRoute.EMAIL)
+
+
 def reaches_by_email(person: Person) -> bool:
     """True when the person is to be reached by email: route email or both, or no Slack id but an address."""
-    if person.route in (ContactRoute.EMAIL, ContactRoute.BOTH):
-        return True
-    return person.slack_user_id is None and person.email is not None
+    return reached_by_email(person.slack_user_id, person.email, person.route)
 
 
 def routes_of(person: Person) -> list[str]:
@@ -74,15 +84,3 @@ def members_by_email(session: Session, group_ids: set[int]) -> dict[int, list[st
         if reaches_by_email(person):
             found.setdefault(group_id, []).append(f"{PERSON_PREFIX}{person.id}")
     return found
-
-
-def secretariat_by_email(session: Session, covenant_id: int) -> list[str]:
-    """The addresses (``person:<id>``) of a covenant's secretariat members reached by email only (who read no
-    secretariat channel), by person id."""
-    people = session.scalars(
-        select(Person)
-        .join(Role, Role.person_id == Person.id)
-        .where(Role.covenant_id == covenant_id, Role.kind == RoleKind.SECRETARIAT, Person.email.is_not(None))
-        .order_by(Person.id)
-    )
-    return [address for p in people if (address := f"{PERSON_PREFIX}{p.id}") and routes_of(p) == [address]]

@@ -52,9 +52,8 @@ def secretariat_recipients(session: Session, covenant_id: int) -> list[str]:
     from bot.db.models import Covenant
 
     covenant = session.get(Covenant, covenant_id)
-    if covenant is not None and covenant.secretariat_channel:
-        return [covenant.secretariat_channel, *addresses.secretariat_by_email(session, covenant_id)]
-    return secretariat_members(session, [covenant_id]).get(covenant_id, [])
+    channel = covenant.secretariat_channel if covenant is not None else None
+    return secretariat_targets(session, {covenant_id: channel}).get(covenant_id, [])
 
 
 def secretariat_members(session: Session, covenant_ids: list[int]) -> dict[int, list[str]]:
@@ -76,6 +75,29 @@ def secretariat_members(session: Session, covenant_ids: list[int]) -> dict[int, 
     for covenant_id, person in rows:
         for address in addresses.routes_of(person):
             found.setdefault(covenant_id, []).append(address)
+    return found
+
+
+def secretariat_targets(session: Session, channels: dict[int, str | None]) -> dict[int, list[str]]:
+    """Per covenant (id → its secretariat channel or None), where its secretariat's digest goes: the channel
+    and each member reached by email only, else every member on their routes; one query."""
+    found: dict[int, list[str]] = {c: [channel] for c, channel in channels.items() if channel}
+    if not channels:
+        return found
+    rows = session.execute(
+        select(Role.covenant_id, Person)
+        .join(Person, Role.person_id == Person.id)
+        .where(
+            Role.covenant_id.in_(sorted(channels)),
+            Role.kind == RoleKind.SECRETARIAT,
+            or_(Person.slack_user_id.is_not(None), Person.email.is_not(None)),
+        )
+        .order_by(Person.id)
+    ).all()
+    for covenant_id, person in rows:
+        if channels[covenant_id] and not addresses.email_only(person.slack_user_id, person.email, person.route):
+            continue  # reads the secretariat channel
+        found.setdefault(covenant_id, []).extend(addresses.routes_of(person))
     return found
 
 
@@ -281,7 +303,7 @@ def opt_out(session: Session, deadline: Deadline, slack_user_id: str, now: datet
         update(ReminderDelivery)
         .where(
             ReminderDelivery.deadline_id == deadline.id,
-            ReminderDelivery.recipient == slack_user_id,
+            ReminderDelivery.recipient.in_(_same_person(session, slack_user_id)),
             ReminderDelivery.status == DeliveryStatus.PLANNED,
         )
         .values(status=DeliveryStatus.SKIPPED, last_error="recipient said: not for me")
@@ -292,15 +314,20 @@ def opt_out(session: Session, deadline: Deadline, slack_user_id: str, now: datet
     return True
 
 
+def _same_person(session: Session, address: str) -> set[str]:
+    """``address`` and the person's other routes (route both: a Slack id and ``person:<id>``)."""
+    person = addresses.person_at(session, address)
+    return {address, *(addresses.routes_of(person) if person is not None else [])}
+
+
 def opted_out(session: Session, deadline_id: int) -> set[str]:
-    """Recipients who said a deadline is not for them."""
-    return set(
-        session.scalars(
-            select(ReminderDelivery.recipient).where(
-                ReminderDelivery.deadline_id == deadline_id, ReminderDelivery.rule == "optout"
-            )
+    """Recipients who said a deadline is not for them (on any of their routes: all of that person's)."""
+    said = session.scalars(
+        select(ReminderDelivery.recipient).where(
+            ReminderDelivery.deadline_id == deadline_id, ReminderDelivery.rule == "optout"
         )
     )
+    return {address for recipient in said for address in _same_person(session, recipient)}
 
 
 def drop_pending(session: Session, deadline_id: int) -> None:
