@@ -102,11 +102,12 @@ def delivery_failed(title: str, who: str, error: str, lang: str) -> Reply:
 
 
 def submitted_notice(deadline: Deadline, by: str, on: date, lang: str) -> Reply:
-    """For the secretariat: a contact marked a plan submitted; confirm or say it was not received."""
+    """For the secretariat: a contact marked a plan submitted; confirm or say it was not received. ``by`` is a
+    Slack id, or the mrkdwn naming someone who did it from an email (``mail_notices.recipient_label``)."""
     text = t(
         lang,
         "reminder.submitted_notice",
-        who=f"<@{by}>",
+        who=_who(by),
         what=_what(deadline, lang),
         date=date_token(on, deadline.covenant.timezone, lang),
     )
@@ -124,9 +125,14 @@ def submitted_notice(deadline: Deadline, by: str, on: date, lang: str) -> Reply:
     )
 
 
+def _who(by: str) -> str:
+    """A Slack id as a mention; anything else (a name written out for someone without Slack) as it is."""
+    return f"<@{by}>" if by.startswith(("U", "W")) and by.isalnum() else by
+
+
 def forwarded_notice(deadline: Deadline, by: str, lang: str) -> Reply:
     """For the secretariat: someone said a reminder is not for them."""
-    text = t(lang, "reminder.forwarded", who=f"<@{by}>", what=_what(deadline, lang))
+    text = t(lang, "reminder.forwarded", who=_who(by), what=_what(deadline, lang))
     return Reply(
         text=t(lang, "reminder.forwarded_fallback", title=deadline_title(deadline, lang)),
         blocks=[section(f":leftwards_arrow_with_hook: {text}")],

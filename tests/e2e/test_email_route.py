@@ -16,6 +16,7 @@ from bot.db.engine import SessionFactory
 from bot.db.enums import ContactRoute, DeliveryStatus, RoleKind
 from bot.db.models import AuditEntry, ReminderDelivery
 from bot.delivery import Sweeper
+from bot.services.plans.reminders import insert_once
 from bot.slack_standin import Call, StandinSlack
 from config.settings import Settings
 from tests.support.demo import person
@@ -349,3 +350,31 @@ def test_not_for_me_pressed_in_slack_by_a_person_on_both_routes_stops_their_emai
     ]
     assert sent == ["before-14"]  # the one before the press; none after it, on either route
     assert len([m for m in smtp.to("pieter@windkracht.example") if "Jaarrapportage" in str(m.message["Subject"])]) == 1
+
+
+def test_a_notice_about_someone_without_slack_names_them_instead_of_a_broken_mention(
+    settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack, smtp: SmtpServer
+) -> None:
+    eva = email_contact(session_factory, name="Eva Mailer", email="eva@example.org")
+    deadline = windkracht_deadline(session_factory, date(2026, 12, 7))
+    now = clock.now()
+    with session_factory() as session:
+        notices = (("submitted", {"by": f"person:{eva}", "on": "2026-11-23"}), ("forwarded", {"by": f"person:{eva}"}))
+        for rule, payload in notices:
+            insert_once(
+                session,
+                dedupe_key=f"{rule}:test:{SECRETARIAT_CHANNEL}",
+                deadline_id=deadline,
+                rule=rule,
+                recipient=SECRETARIAT_CHANNEL,
+                planned_for=now,
+                payload=payload,
+                created_at=now,
+            )
+        session.commit()
+    mail_sweeper(settings, session_factory, clock, smtp).run_once()
+    notices = [c for c in secretariat_posts(standin) if "Jaarrapportage" in c.args["text"]]
+    assert len(notices) == 2
+    for notice in notices:
+        body = str(notice.args["blocks"])
+        assert "Eva Mailer (eva@example.org)" in body and "person:" not in body

@@ -106,14 +106,23 @@ def _submitted(session: Session, delivery: ReminderDelivery, now: datetime, lang
     payload = delivery.payload or {}
     if deadline is None:
         return None
-    return render.submitted_notice(deadline, str(payload.get("by")), date.fromisoformat(str(payload["on"])), lang)
+    by = _by(session, str(payload.get("by")), lang)
+    return render.submitted_notice(deadline, by, date.fromisoformat(str(payload["on"])), lang)
 
 
 def _forwarded(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
     deadline = _deadline(session, delivery)
     if deadline is None:
         return None
-    return render.forwarded_notice(deadline, str((delivery.payload or {}).get("by")), lang)
+    return render.forwarded_notice(deadline, _by(session, str((delivery.payload or {}).get("by")), lang), lang)
+
+
+def _by(session: Session, address: str, lang: str) -> str:
+    """Who acted: a Slack id as it is; a person without Slack (a link followed from an email) by name and address."""
+    if not is_person_address(address):
+        return address
+    person = addresses.person_at(session, address)
+    return recipient_label(address, person.name if person else None, person.email if person else None, lang)
 
 
 _BUILDERS = {
