@@ -22,6 +22,8 @@ from config.settings import Settings
 
 if TYPE_CHECKING:
     from bot.delivery import Sweeper
+    from bot.delivery.email_route import LinkFor
+    from bot.delivery.mail_transport import MailTransport
 
 logger = logging.getLogger(__name__)
 P = ParamSpec("P")
@@ -54,9 +56,14 @@ def build_sweeper(
     session_factory: SessionFactory | None = None,
     client: WebClient | None = None,
     clock: Clock | None = None,
+    mail: MailTransport | None = None,
+    link_for: LinkFor | None = None,
 ) -> Sweeper:
-    """The reminder sweeper, with a Web API client that never sleeps on a 429 (the sweep reschedules)."""
+    """The reminder sweeper, with a Web API client that never sleeps on a 429 (the sweep reschedules); emails go
+    through ``mail`` (default: SMTP_URL's) with each button's link from ``link_for`` (default: the signed links
+    of bot.services.links, served under PUBLIC_URL; none when it is unset)."""
     from bot.delivery import Sweeper
+    from bot.services import links
 
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
@@ -65,6 +72,8 @@ def build_sweeper(
         client=client or make_web_client(settings, retries=False),
         clock=clock or SystemClock(),
         settings=settings,
+        mail=mail,
+        link_for=link_for or links.link_maker(settings, session_factory),
     )
 
 
@@ -73,14 +82,16 @@ def build_deps(
     *,
     session_factory: SessionFactory | None = None,
     clock: Clock | None = None,
+    mail: MailTransport | None = None,
+    link_for: LinkFor | None = None,
 ) -> Deps:
-    """The listeners' Deps."""
+    """The listeners' Deps (``mail``, ``link_for``: the email route's, as in :func:`build_sweeper`)."""
     if session_factory is None:
         session_factory = make_session_factory(make_engine(settings.database_url))
     clock = clock or SystemClock()
     # Notices a user waits for (e.g. "plan submitted" to the secretariat) are sent at once by the
     # same engine as reminders, with a client that never sleeps on a 429.
-    sweeper = build_sweeper(settings, session_factory=session_factory, clock=clock)
+    sweeper = build_sweeper(settings, session_factory=session_factory, clock=clock, mail=mail, link_for=link_for)
     return Deps(settings=settings, session_factory=session_factory, clock=clock, sweeper=sweeper)
 
 
@@ -108,13 +119,16 @@ def create_app(
     client: WebClient | None = None,
     clock: Clock | None = None,
     work_in_request: bool = False,
+    mail: MailTransport | None = None,
+    link_for: LinkFor | None = None,
 ) -> App:
     """Build the Bolt app with every handler registered.
 
     Every listener is an ack function (run in the request's thread, before the answer) and lazy work that
     Bolt's lazy listener runner starts on its executor after the ack, so an ack never waits for a free
     thread. ``work_in_request`` runs that work at once in the request's thread instead (:class:`InlineExecutor`):
-    for the console, never for the HTTP server.
+    for the console, never for the HTTP server. ``mail`` and ``link_for`` are the email route's
+    (:func:`build_sweeper`).
     """
     from handlers import register_all
 
@@ -132,6 +146,6 @@ def create_app(
         token_verification_enabled=False,
         logger=logging.getLogger("covenant_bot.bolt"),
     )
-    deps = build_deps(settings, session_factory=session_factory, clock=clock)
+    deps = build_deps(settings, session_factory=session_factory, clock=clock, mail=mail, link_for=link_for)
     register_all(app, deps)
     return app

@@ -4,7 +4,10 @@ What it sends comes in families (bot.delivery.families: deadlines, digests, meet
 planning, building and following up its own messages; a sweeper is given them when it is built.
 
 Delivery guarantee (see README): every planned reminder is sent once, or marked failed and the
-secretariat told. A claim is a leased row in the database, renewed before each send; a process
+secretariat told. A delivery to ``person:<id>`` goes by email (bot.delivery.email_route: the same claims
+and record; SMTP has no history to look in, so one extra copy per send broken off after acceptance).
+
+A claim is a leased row in the database, renewed before each send; a process
 that dies mid-send loses its lease and another process takes the row over, and a process that lost
 its claim writes nothing. Each chat.postMessage is recorded (committed) before it is made and
 each message carries its delivery id in Slack message metadata: the next attempt after a send whose
@@ -32,13 +35,15 @@ from bot.clock import Clock
 from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus
 from bot.db.models import Deadline, ReminderDelivery
-from bot.delivery import store
+from bot.delivery import email_route, store
+from bot.delivery.email_route import LinkFor, no_links
 from bot.delivery.families import FAMILIES
 from bot.delivery.family import Family, kind
 from bot.delivery.history import METADATA_TYPE, HistoryUnreadable, find_sent
+from bot.delivery.mail_transport import MailTransport, transport_for
 from bot.render.blocks import Reply
 from bot.services.fingerprints import PlannerMemory
-from bot.services.people import access, people
+from bot.services.people import access, addresses, people
 from bot.services.people.people import Profile
 from bot.services.plans import deadlines, reminders
 from config.settings import Settings
@@ -105,6 +110,10 @@ class Sweeper:
     threads: int = 4
     lease: timedelta = store.LEASE
     families: tuple[Family, ...] = FAMILIES
+    # The email route: how emails leave (None: from SMTP_URL; unset there too, nobody is reached by email) and
+    # the link each button of an email gets (the signed links are wired in here).
+    mail: MailTransport | None = None
+    link_for: LinkFor = no_links
     _pause_until: float = 0.0
     _gate: threading.Lock = field(default_factory=threading.Lock)
     # Per family: what its planner remembers between this sweeper's sweeps.
@@ -113,6 +122,8 @@ class Sweeper:
 
     def __post_init__(self) -> None:
         self._by_kind = {name: family for family in self.families for name in family.kinds}
+        if self.mail is None:
+            self.mail = transport_for(self.settings.smtp_url)
 
     # -- the sweep ---------------------------------------------------------------------------------
     def run_once(self) -> SweepResult:
@@ -167,6 +178,8 @@ class Sweeper:
         """Ask Slack for the time zone of recipients we know nothing about (users.info, cached)."""
         for deadline in todo:
             for recipient in deadlines.recipients(session, deadline):
+                if addresses.is_person_address(recipient.slack_id):
+                    continue  # reached by email: no Slack profile to ask for
                 if people.stale_profile(session, recipient.slack_id) is not None:
                     continue
                 try:
@@ -206,6 +219,8 @@ class Sweeper:
                     result.skipped += 1
                     self._after(session, delivery, now)
                 return result
+            if addresses.is_person_address(delivery.recipient):
+                return self._mail(session, delivery, reply, now)
             if store.needs_history_check(delivery):
                 try:
                     found = find_sent(self.client, delivery)
@@ -226,7 +241,7 @@ class Sweeper:
             return self._send(session, delivery, reply, now)
 
     def _build(self, session: Session, delivery: ReminderDelivery, now: datetime) -> Reply | None:
-        lang = people.language_of(session, delivery.recipient, self.settings.bot_language)
+        lang = people.delivery_language(session, delivery.recipient, delivery.covenant_id, self.settings.bot_language)
         family = self._by_kind.get(kind(delivery.rule))
         if family is None:
             logger.error("no message family for rule %s", delivery.rule)
@@ -281,6 +296,27 @@ class Sweeper:
             result.sent += 1
             self._after(session, delivery, now)
         return result
+
+    def _mail(self, session: Session, delivery: ReminderDelivery, reply: Reply, now: datetime) -> SweepResult:
+        """Send a delivery to ``person:<id>`` by email (:func:`email_route.send`), then what follows a send."""
+        outcome = email_route.send(
+            session,
+            delivery,
+            reply,
+            now,
+            worker=self.worker,
+            clock=self.clock,
+            lease=self.lease,
+            settings=self.settings,
+            transport=self.mail,
+            link_for=self.link_for,
+            family=self._by_kind.get(kind(delivery.rule)),
+            backoff=self._backoff,
+        )
+        if outcome == "sent":
+            self._after(session, delivery, now)
+            return SweepResult(sent=1)
+        return SweepResult.of(outcome)
 
     def _api_error(
         self, session: Session, delivery: ReminderDelivery, error: SlackApiError, unsure_before: datetime | None

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from bot.db.models import ReminderDelivery
 from bot.render.blocks import Reply
+from bot.render.mail import Attachment
 from bot.services.fingerprints import PlannerMemory
 
 DEADLINE_RULE_PREFIXES = ("before-", "due", "overdue-", "snoozed-")
@@ -20,6 +21,8 @@ MessageBuilder = Callable[[Session, ReminderDelivery, datetime, str], Reply | No
 Planner = Callable[[Session, datetime, PlannerMemory], int]
 # What follows a delivery that went out (or was found sent, or dropped as no longer owed).
 AfterSend = Callable[[Session, ReminderDelivery, datetime], None]
+# Files an email of this delivery carries (a meeting's invitation), given the organiser's and recipient's addresses.
+Attachments = Callable[[Session, ReminderDelivery, datetime, str, str], list[Attachment]]
 
 
 def kind(rule: str) -> str:
@@ -39,3 +42,4 @@ class Family:
     build: MessageBuilder
     plan: Planner | None = None
     after_send: AfterSend | None = None
+    attachments: Attachments | None = None

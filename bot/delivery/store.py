@@ -19,6 +19,7 @@ from bot.db.engine import is_postgresql
 from bot.db.enums import DeliveryStatus
 from bot.db.models import ReminderDelivery
 from bot.services.administration import audit
+from bot.services.people import addresses
 from bot.services.plans import deadlines
 from bot.services.plans.reminders import insert_once
 
@@ -152,8 +153,11 @@ def start_post(session: Session, delivery: ReminderDelivery, worker: str, now: d
     return True
 
 
-def mark_sent(session: Session, delivery: ReminderDelivery, worker: str, channel: str, ts: str, now: datetime) -> bool:
-    """Record a sent message; False when the claim was lost meanwhile (the row is someone else's now)."""
+def mark_sent(
+    session: Session, delivery: ReminderDelivery, worker: str, channel: str | None, ts: str | None, now: datetime
+) -> bool:
+    """Record a sent message (an email has no channel and ts); False when the claim was lost meanwhile (the row
+    is someone else's now)."""
     if not _update_owned(
         session,
         delivery,
@@ -279,20 +283,10 @@ def mark_failed(session: Session, delivery: ReminderDelivery, worker: str, now: 
     """A permanent failure: recorded, audited, and the covenant's secretariat is told (once).
 
     False when the claim was lost: then nothing is written."""
-    if not _update_owned(session, delivery, worker, status=DeliveryStatus.FAILED, last_error=error, lease_until=None):
+    if not _record_failed(session, delivery, worker, now, error):
         return False
-    audit.record(
-        session,
-        at=now,
-        actor="scheduler",
-        action="reminder.failed",
-        entity="reminder_delivery",
-        entity_id=delivery.id,
-        detail={"error": error, "recipient": delivery.recipient},
-    )
-    targets = deadlines.secretariat_recipients(session, delivery.covenant_id) if delivery.covenant_id else []
-    for channel in targets:
-        if delivery.rule == "failure" or channel == delivery.recipient:
+    for channel in _secretariat_of(session, delivery):
+        if delivery.rule in NOTICES_ABOUT_SENDING or channel == delivery.recipient:
             continue
         insert_once(
             session,
@@ -308,6 +302,55 @@ def mark_failed(session: Session, delivery: ReminderDelivery, worker: str, now: 
                 "error": error,
                 "rule": delivery.rule,
             },
+            created_at=now,
+        )
+    session.commit()
+    return True
+
+
+# The notices that tell the secretariat a message did not go out: never themselves the subject of another.
+NOTICES_ABOUT_SENDING = ("failure", "unreachable")
+UNREACHABLE = "email route unavailable: SMTP_URL is not set"
+
+
+def _record_failed(session: Session, delivery: ReminderDelivery, worker: str, now: datetime, error: str) -> bool:
+    if not _update_owned(session, delivery, worker, status=DeliveryStatus.FAILED, last_error=error, lease_until=None):
+        return False
+    audit.record(
+        session,
+        at=now,
+        actor="scheduler",
+        action="reminder.failed",
+        entity="reminder_delivery",
+        entity_id=delivery.id,
+        detail={"error": error, "recipient": delivery.recipient},
+    )
+    return True
+
+
+def _secretariat_of(session: Session, delivery: ReminderDelivery) -> list[str]:
+    return deadlines.secretariat_recipients(session, delivery.covenant_id) if delivery.covenant_id else []
+
+
+def mark_unreachable(
+    session: Session, delivery: ReminderDelivery, worker: str, now: datetime, person_id: int, *, notify: bool = True
+) -> bool:
+    """An email owed while the bot cannot send email (no SMTP_URL): the row fails unsent (audited), and the
+    covenant's secretariat is told once per person (not per message) that this person cannot be reached; with
+    ``notify`` False (no covenant to tell, or the notice itself) only the row. False when the claim was lost."""
+    if not _record_failed(session, delivery, worker, now, UNREACHABLE):
+        return False
+    for target in _secretariat_of(session, delivery) if notify else []:
+        if delivery.rule in NOTICES_ABOUT_SENDING or addresses.is_person_address(target):
+            continue  # a secretariat member reached by email is unreachable too
+        insert_once(
+            session,
+            dedupe_key=f"unreachable:{person_id}:{target}",
+            covenant_id=delivery.covenant_id,
+            rule="unreachable",
+            recipient=target,
+            planned_for=now,
+            payload={"person_id": person_id},
             created_at=now,
         )
     session.commit()

@@ -70,8 +70,10 @@ def deadline_reminder(deadline: Deadline, rule: str, today: date, lang: str) -> 
 
 
 def escalation(deadline: Deadline, contacts: list[str], today: date, lang: str) -> Reply:
-    """For the secretariat channel: a deadline is overdue past the escalation threshold."""
-    who = ", ".join(f"<@{c}>" for c in contacts) if contacts else t(lang, "reminder.no_contact_short")
+    """For the secretariat channel: a deadline is overdue past the escalation threshold. ``contacts`` are Slack
+    ids (shown as mentions) or, for people reached by email, their names."""
+    shown = [f"<@{c}>" if c.startswith(("U", "W")) else escape(c) for c in contacts]
+    who = ", ".join(shown) if contacts else t(lang, "reminder.no_contact_short")
     text = t(lang, "reminder.escalation", what=_what(deadline, lang), when=_when(deadline, today, lang))
     return Reply(
         text=t(lang, "reminder.escalation_fallback", title=deadline_title(deadline, lang)),
@@ -92,19 +94,20 @@ def no_contact(deadline: Deadline, lang: str) -> Reply:
     return Reply(text=t(lang, "reminder.nocontact_fallback", company=company), blocks=[section(f":warning: {text}")])
 
 
-def delivery_failed(title: str, recipient: str, error: str, lang: str) -> Reply:
-    """For the secretariat channel: a reminder could not be delivered (permanent Slack error)."""
-    who = f"<#{recipient}>" if recipient.startswith(("C", "G")) else f"<@{recipient}>"
+def delivery_failed(title: str, who: str, error: str, lang: str) -> Reply:
+    """For the secretariat channel: a reminder could not be delivered (a permanent Slack or SMTP error);
+    ``who`` is the recipient as mrkdwn (:func:`bot.render.mail_notices.recipient_label`)."""
     text = t(lang, "reminder.failed", title=escape(title), who=who, error=escape(error))
     return Reply(text=t(lang, "reminder.failed_fallback", title=title), blocks=[section(f":x: {text}")])
 
 
 def submitted_notice(deadline: Deadline, by: str, on: date, lang: str) -> Reply:
-    """For the secretariat: a contact marked a plan submitted; confirm or say it was not received."""
+    """For the secretariat: a contact marked a plan submitted; confirm or say it was not received. ``by`` is a
+    Slack id, or the mrkdwn naming someone who did it from an email (``mail_notices.recipient_label``)."""
     text = t(
         lang,
         "reminder.submitted_notice",
-        who=f"<@{by}>",
+        who=_who(by),
         what=_what(deadline, lang),
         date=date_token(on, deadline.covenant.timezone, lang),
     )
@@ -122,9 +125,14 @@ def submitted_notice(deadline: Deadline, by: str, on: date, lang: str) -> Reply:
     )
 
 
+def _who(by: str) -> str:
+    """A Slack id as a mention; anything else (a name written out for someone without Slack) as it is."""
+    return f"<@{by}>" if by.startswith(("U", "W")) and by.isalnum() else by
+
+
 def forwarded_notice(deadline: Deadline, by: str, lang: str) -> Reply:
     """For the secretariat: someone said a reminder is not for them."""
-    text = t(lang, "reminder.forwarded", who=f"<@{by}>", what=_what(deadline, lang))
+    text = t(lang, "reminder.forwarded", who=_who(by), what=_what(deadline, lang))
     return Reply(
         text=t(lang, "reminder.forwarded_fallback", title=deadline_title(deadline, lang)),
         blocks=[section(f":leftwards_arrow_with_hook: {text}")],

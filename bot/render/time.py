@@ -49,3 +49,37 @@ def plain_datetime(moment: datetime, tz: str, lang: str) -> str:
     local = moment.astimezone(ZoneInfo(tz))
     text = format_datetime(local, format="d MMM y HH:mm", locale=_BABEL_LOCALE.get(lang, "en_GB"))
     return f"{text} {local.tzname() or tz}"
+
+
+# Slack's date token formats, written out as an email shows them (Slack shows each reader their own zone; an
+# email shows the recipient's): CLDR formats of the recipient's language.
+_TOKEN_FORMATS = {
+    "{date_num}": "yyyy-MM-dd",
+    "{date}": "long",
+    "{date_pretty}": "long",
+    "{date_short}": "medium",
+    "{date_short_pretty}": "medium",
+    "{date_long}": "full",
+    "{date_long_pretty}": "full",
+    "{time}": "HH:mm",
+    "{time_secs}": "HH:mm:ss",
+}
+
+
+def token_text(epoch: int, token_format: str, tz: str, lang: str) -> str:
+    """What a Slack date token (``<!date^EPOCH^FORMAT|…>``) shows, written out in zone ``tz`` and ``lang``;
+    a time is followed by the zone's abbreviation (CET, CEST…)."""
+    local = datetime.fromtimestamp(epoch, UTC).astimezone(ZoneInfo(tz))
+    locale = _BABEL_LOCALE.get(lang, "en_GB")
+    text = token_format
+    for name, pattern in _TOKEN_FORMATS.items():
+        if name not in text:
+            continue
+        if name.startswith("{time"):
+            value = format_datetime(local, format=pattern, locale=locale)
+        else:
+            value = str(format_date(local.date(), format=pattern, locale=locale))
+        text = text.replace(name, value)
+    if "{time" in token_format:
+        text = f"{text} {local.tzname() or tz}"
+    return text

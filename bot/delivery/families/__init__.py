@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.delivery.families import deadlines, digests, meetings, minutes
+from bot.delivery.families import deadlines, digests, meetings, minutes, people
 from bot.delivery.family import Family
 
-FAMILIES: tuple[Family, ...] = (deadlines.FAMILY, digests.FAMILY, meetings.FAMILY, minutes.FAMILY)
+FAMILIES: tuple[Family, ...] = (deadlines.FAMILY, digests.FAMILY, meetings.FAMILY, minutes.FAMILY, people.FAMILY)

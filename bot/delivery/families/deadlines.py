@@ -19,7 +19,10 @@ from bot.delivery.family import Family, kind
 from bot.render import reminders as render
 from bot.render.blocks import Reply
 from bot.render.deadline_titles import deadline_title
+from bot.render.mail_notices import recipient_label
 from bot.services.fingerprints import PlannerMemory
+from bot.services.people import addresses
+from bot.services.people.addresses import is_person_address
 from bot.services.plans import deadlines, reminders
 
 
@@ -72,7 +75,12 @@ def _escalation(session: Session, delivery: ReminderDelivery, now: datetime, lan
     if deadline is None or not _for_current_due_date(deadline, delivery):
         return None
     today, _ = _local_today(deadline, session, delivery.recipient, now)
-    contacts = [r.slack_id for r in deadlines.recipients(session, deadline)]
+    contacts: list[str] = []
+    for recipient in deadlines.recipients(session, deadline):
+        person = addresses.person_at(session, recipient.slack_id) if is_person_address(recipient.slack_id) else None
+        shown = person.name if person is not None else recipient.slack_id
+        if shown not in contacts:
+            contacts.append(shown)
     return render.escalation(deadline, contacts, today, lang)
 
 
@@ -87,7 +95,10 @@ def _failure(session: Session, delivery: ReminderDelivery, now: datetime, lang: 
     payload = delivery.payload or {}
     deadline = _deadline(session, delivery)
     title = deadline_title(deadline, lang) if deadline else str(payload.get("rule", "?"))
-    return render.delivery_failed(title, str(payload.get("recipient", "?")), str(payload.get("error", "?")), lang)
+    recipient = str(payload.get("recipient", "?"))
+    person = addresses.person_at(session, recipient) if is_person_address(recipient) else None
+    who = recipient_label(recipient, person.name if person else None, person.email if person else None, lang)
+    return render.delivery_failed(title, who, str(payload.get("error", "?")), lang)
 
 
 def _submitted(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
@@ -95,14 +106,23 @@ def _submitted(session: Session, delivery: ReminderDelivery, now: datetime, lang
     payload = delivery.payload or {}
     if deadline is None:
         return None
-    return render.submitted_notice(deadline, str(payload.get("by")), date.fromisoformat(str(payload["on"])), lang)
+    by = _by(session, str(payload.get("by")), lang)
+    return render.submitted_notice(deadline, by, date.fromisoformat(str(payload["on"])), lang)
 
 
 def _forwarded(session: Session, delivery: ReminderDelivery, now: datetime, lang: str) -> Reply | None:
     deadline = _deadline(session, delivery)
     if deadline is None:
         return None
-    return render.forwarded_notice(deadline, str((delivery.payload or {}).get("by")), lang)
+    return render.forwarded_notice(deadline, _by(session, str((delivery.payload or {}).get("by")), lang), lang)
+
+
+def _by(session: Session, address: str, lang: str) -> str:
+    """Who acted: a Slack id as it is; a person without Slack (a link followed from an email) by name and address."""
+    if not is_person_address(address):
+        return address
+    person = addresses.person_at(session, address)
+    return recipient_label(address, person.name if person else None, person.email if person else None, lang)
 
 
 _BUILDERS = {

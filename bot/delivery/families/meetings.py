@@ -16,8 +16,9 @@ from bot.db.models import ReminderDelivery
 from bot.delivery.family import Family
 from bot.render import meetings as render
 from bot.render.blocks import Reply
+from bot.render.mail import Attachment
 from bot.render.meeting_notices import notice
-from bot.services.meetings import meeting_reminders, occurrences, rsvps
+from bot.services.meetings import calendar_feed, meeting_reminders, occurrences, rsvps
 from bot.services.meetings.occurrences import Occurrence
 
 
@@ -39,4 +40,17 @@ def build(session: Session, delivery: ReminderDelivery, now: datetime, lang: str
     return notice(delivery.rule.removeprefix("meeting-"), meeting, occurrence, dict(delivery.payload or {}), lang)
 
 
-FAMILY = Family(name="meetings", kinds=("meeting",), build=build, plan=meeting_reminders.plan)
+def attachments(
+    session: Session, delivery: ReminderDelivery, now: datetime, organizer: str, attendee: str
+) -> list[Attachment]:
+    """A meeting reminder by email carries the sitting's invitation (``.ics``, METHOD:REQUEST)."""
+    if delivery.rule not in meeting_reminders.REMINDER_RULES:
+        return []
+    occurrence = meeting_reminders.still_owed(session, delivery, now)
+    if occurrence is None:
+        return []
+    data = calendar_feed.invitation(occurrence, organizer, attendee, now)
+    return [Attachment("invite.ics", "text", "calendar", data, {"method": "REQUEST"})]
+
+
+FAMILY = Family(name="meetings", kinds=("meeting",), build=build, plan=meeting_reminders.plan, attachments=attachments)

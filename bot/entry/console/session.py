@@ -15,6 +15,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
+from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
@@ -29,7 +30,9 @@ from bot.db import models as db_models
 from bot.db.engine import make_engine, make_session_factory
 from bot.db.migrate import create_schema, upgrade
 from bot.delivery import Sweeper
+from bot.entry.console import mail as console_mail
 from bot.entry.console import payloads
+from bot.entry.console.mail import ConsoleMailbox
 from bot.entry.console.text import blocks_to_text
 from bot.entry.links import LinkPages, follow, link_app
 from bot.services import links
@@ -39,6 +42,7 @@ from bot.slack_standin import requests as slack_requests
 from bot.slack_standin.demo import furnish
 from config.settings import Settings
 
+CONSOLE_PUBLIC_URL = "http://localhost:3000"
 CONSOLE_SECRET = "console-signing-secret"
 CONSOLE_TOKEN = "xoxb-console"
 CONSOLE_USER = seed.DemoPerson("console", "UCONSOLE01", "Console user", "en-GB", "Europe/Amsterdam")
@@ -58,6 +62,7 @@ HELP = """Type what you would type in Slack:
                                 (a choice by the number or the label the form shows: group=2 repeat="Every week")
                                 (values with spaces in quotes: agenda="1. Opening 2. Verslag")
   !sweep                        send the reminders and digests that are due now
+  !mail [n]                     the last n emails the bot sent (default 3): to, subject, text, links numbered
   !advance <n>d|h|m             move the clock forward (e.g. !advance 3d) and sweep
   !open <url|n> [confirm]       follow a link from an email (n: the n-th link !mail lists): the page it shows;
                                 with confirm, press the page's button
@@ -95,6 +100,8 @@ class Console:
     mail_links: list[str] = field(default_factory=list)
     link_pages: LinkPages = field(init=False)
     link_web: Flask = field(init=False)
+    # Emails to people without Slack: kept here, printed as they go (nothing leaves the machine).
+    mailbox: ConsoleMailbox = field(init=False)
 
     def start(self) -> None:
         self.standin = StandinSlack(on_call=self._print_call).start()
@@ -112,14 +119,20 @@ class Console:
                 "link_secret": link_secret,
             }
         )
+        if not settings.mail_from:
+            settings = settings.model_copy(update={"mail_from": console_mail.SENDER})
+        if not settings.public_url:  # the console follows its emails' links itself (!open), wherever they point
+            settings = settings.model_copy(update={"public_url": CONSOLE_PUBLIC_URL})
+        self.mailbox = console_mail.ConsoleMailbox(printer=self._print_email)
         self.app = create_app(
             settings,
             session_factory=session_factory,
             client=make_web_client(settings),
             clock=self.clock,
             work_in_request=True,
+            mail=self.mailbox,
         )
-        self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock)
+        self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock, mail=self.mailbox)
         self.sweeper.threads = 1  # one sender: messages print in a stable order, so button numbers repeat
         self.link_pages = LinkPages(settings, session_factory, self.clock, sweeper=self.sweeper, client=self.app.client)
         self.link_web = link_app(self.link_pages)
@@ -162,6 +175,8 @@ class Console:
             self._switch(line.removeprefix("!as").strip())
         elif line == "!sweep":
             self._sweep()
+        elif line.split(" ", 1)[0] == "!mail":
+            self._show_mail(line.removeprefix("!mail").strip())
         elif line.startswith("!advance"):
             self._advance(line.removeprefix("!advance").strip())
         elif line.startswith("!open"):
@@ -380,7 +395,27 @@ class Console:
         }
         self._dispatch(slack_requests.interaction(payload), slack_requests.FORM)
 
+    def _show_mail(self, count: str) -> None:
+        """``!mail [n]``: the last ``n`` emails with their links numbered (for ``!open N``)."""
+        if count and not count.isdigit():
+            self._say("(use !mail or !mail 5)")
+            return
+        emails = self.mailbox.last(int(count or 3))
+        if not emails:
+            self._say("(no emails sent yet: people without Slack get theirs by email)")
+        self.mail_links = []
+        for message in emails:
+            self._say(f"--- email ---\n{console_mail.summary(message)}")
+            for link in console_mail.links_of(message):
+                self.mail_links.append(link)
+                self._say(f"  [{len(self.mail_links)}] {link}")
+            self._say("")
+
     # -- output --------------------------------------------------------------------------------------
+    def _print_email(self, message: EmailMessage) -> None:
+        text = console_mail.text_part(message)
+        self._say(f"--- email to {message['To']} ---\nSubject: {message['Subject']}\n\n{text}\n")
+
     def _say(self, text: str) -> None:
         print(text, file=self.out, flush=True)
 

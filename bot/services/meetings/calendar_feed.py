@@ -9,7 +9,7 @@ VTIMEZONE, so a 10:00 Amsterdam series stays at 10:00 across DST changes.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,8 @@ from bot.services.meetings import recurrence
 
 if TYPE_CHECKING:
     from icalendar import Event
+
+    from bot.services.meetings.occurrences import Occurrence
 
 # icalendar (and the email package it brings) is imported where a feed is written: the console and the
 # web workers start without it.
@@ -133,4 +135,35 @@ def calendar(session: Session, group: WorkingGroup, now: datetime) -> bytes:
     if meetings:
         first = min(meeting.starts_at for meeting in meetings).date() - timedelta(days=366)
         cal.add_missing_timezones(first_date=first, last_date=now.date() + timedelta(days=366 * 15))
+    return bytes(cal.to_ical())
+
+
+def invitation(occurrence: Occurrence, organizer: str, attendee: str, now: datetime) -> bytes:
+    """One sitting as an invitation (METHOD:REQUEST, one VEVENT: the sitting's own start, end and agenda), for
+    the email that reminds ``attendee`` of it; the organiser is the bot's sender address."""
+    from icalendar import Calendar, Event, vCalAddress
+
+    meeting = occurrence.meeting
+    zone = ZoneInfo(meeting.timezone)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "REQUEST")
+    event = Event()
+    _common(event, meeting, zone, occurrence.starts_at, occurrence.ends_at, occurrence.agenda)
+    del event["dtstamp"]  # when this invitation was written, not when the meeting last changed
+    event.add("dtstamp", now.astimezone(UTC))
+    if meeting.rrule:
+        event.add("recurrence-id", occurrence.recurrence_id.astimezone(zone))
+    event.add("sequence", meeting.sequence)
+    event.add("status", "CONFIRMED")
+    event.add("organizer", vCalAddress(f"mailto:{organizer}"))
+    guest = vCalAddress(f"mailto:{attendee}")
+    guest.params["ROLE"] = "REQ-PARTICIPANT"
+    guest.params["PARTSTAT"] = "NEEDS-ACTION"
+    guest.params["RSVP"] = "FALSE"
+    event.add("attendee", guest)
+    cal.add_component(event)
+    cal.add_missing_timezones()
     return bytes(cal.to_ical())

@@ -18,10 +18,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from bot.db.enums import DeliveryStatus, MeetingStatus
-from bot.db.models import Covenant, Meeting, MeetingException, ReminderDelivery, WorkingGroup
+from bot.db.models import (
+    Covenant,
+    Meeting,
+    MeetingException,
+    Person,
+    ReminderDelivery,
+    WorkingGroup,
+    WorkingGroupMember,
+)
 from bot.services.fingerprints import PlannerMemory, Quiet, fingerprint
 from bot.services.meetings import occurrences
 from bot.services.meetings.occurrences import Occurrence
+from bot.services.people import addresses
 from bot.services.plans.reminders import insert_once
 from bot.services.reminder_policy import section
 from bot.services.working_days import is_business_day
@@ -106,7 +115,7 @@ def plan(session: Session, now: datetime, memory: PlannerMemory) -> int:
     Skipped (one small query) when ``memory`` holds a plan of less than REPLAN_EVERY ago and nothing
     that decides reminders changed since.
     """
-    seen = fingerprint(session, Meeting, MeetingException, WorkingGroup, Covenant)
+    seen = fingerprint(session, Meeting, MeetingException, WorkingGroup, Covenant, WorkingGroupMember, Person)
     if memory.quiet is not None and memory.quiet.holds(seen, now):
         return 0
     added = _plan(session, now)
@@ -116,29 +125,33 @@ def plan(session: Session, now: datetime, memory: PlannerMemory) -> int:
 
 def _plan(session: Session, now: datetime) -> int:
     coming = occurrences.between(session, now, now + PLANNING_WINDOW)
+    by_email = addresses.members_by_email(session, {occurrence.meeting.working_group_id for occurrence in coming})
     wanted: dict[str, dict[str, Any]] = {}
     for occurrence in coming:
         meeting = occurrence.meeting
         group = meeting.group
-        if group.channel_id is None or meeting.organisation_id is not None:
-            continue  # no channel to post in; confidential meetings are not announced in a channel
+        if meeting.organisation_id is not None:
+            continue  # confidential meetings are not announced in a channel, nor to the group by email
+        # The group's channel, and each member reached by email (who reads no channel): a delivery each.
+        targets = ([group.channel_id] if group.channel_id else []) + by_email.get(group.id, [])
         policy = policy_for(group.covenant.reminder_policy)
         for rule, moment in reminder_moments(occurrence, policy):
             if not _owed_now(rule, moment, occurrence, policy, now):
                 continue
-            key = reminder_key(occurrence, rule, group.channel_id)
-            wanted[key] = {
-                "dedupe_key": key,
-                "meeting_id": meeting.id,
-                "occurrence_start": occurrence.recurrence_id,
-                "working_group_id": group.id,
-                "covenant_id": group.covenant_id,
-                "rule": rule,
-                "recipient": group.channel_id,
-                "planned_for": max(moment, now),
-                "payload": {"starts_at": occurrence.starts_at.isoformat()},
-                "created_at": now,
-            }
+            for target in targets:
+                key = reminder_key(occurrence, rule, target)
+                wanted[key] = {
+                    "dedupe_key": key,
+                    "meeting_id": meeting.id,
+                    "occurrence_start": occurrence.recurrence_id,
+                    "working_group_id": group.id,
+                    "covenant_id": group.covenant_id,
+                    "rule": rule,
+                    "recipient": target,
+                    "planned_for": max(moment, now),
+                    "payload": {"starts_at": occurrence.starts_at.isoformat()},
+                    "created_at": now,
+                }
     if not wanted:
         return 0
     known = set(session.scalars(select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(wanted))))

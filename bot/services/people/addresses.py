@@ -9,7 +9,8 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from bot.db.models import Person
+from bot.db.enums import ContactRoute
+from bot.db.models import Person, WorkingGroupMember
 
 PERSON_PREFIX = "person:"
 
@@ -38,3 +39,48 @@ def person_at(session: Session, address: str) -> Person | None:
     if is_person_address(address):
         return None
     return session.scalar(select(Person).where(Person.slack_user_id == address))
+
+
+def reached_by_email(slack_user_id: str | None, email: str | None, route: ContactRoute) -> bool:
+    """True for route email or both, or no Slack id but an address (the columns of :func:`reaches_by_email`)."""
+    if route in (ContactRoute.EMAIL, ContactRoute.BOTH):
+        return True
+    return slack_user_id is None and email is not None
+
+
+def email_only(slack_user_id: str | None, email: str | None, route: ContactRoute) -> bool:
+    """Reached by email and not by Slack: reads no channel."""
+    return reached_by_email(slack_user_id, email, route) and (slack_user_id is None or route == ContactRoute.EMAIL)
+
+
+def reaches_by_email(person: Person) -> bool:
+    """True when the person is to be reached by email: route email or both, or no Slack id but an address."""
+    return reached_by_email(person.slack_user_id, person.email, person.route)
+
+
+def routes_of(person: Person) -> list[str]:
+    """Every address a message to the person goes to, each its own delivery: the Slack id (route slack or
+    both), ``person:<id>`` (route email or both, or no Slack id but an email address); empty when neither."""
+    found: list[str] = []
+    if person.slack_user_id and person.route != ContactRoute.EMAIL:
+        found.append(person.slack_user_id)
+    if reaches_by_email(person):
+        found.append(f"{PERSON_PREFIX}{person.id}")
+    return found
+
+
+def members_by_email(session: Session, group_ids: set[int]) -> dict[int, list[str]]:
+    """Per working group, the addresses (``person:<id>``) of its members reached by email (who read no channel)."""
+    if not group_ids:
+        return {}
+    rows = session.execute(
+        select(WorkingGroupMember.group_id, Person)
+        .join(Person, WorkingGroupMember.person_id == Person.id)
+        .where(WorkingGroupMember.group_id.in_(sorted(group_ids)), Person.email.is_not(None))
+        .order_by(Person.id)
+    ).all()
+    found: dict[int, list[str]] = {}
+    for group_id, person in rows:
+        if reaches_by_email(person):
+            found.setdefault(group_id, []).append(f"{PERSON_PREFIX}{person.id}")
+    return found

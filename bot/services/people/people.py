@@ -14,6 +14,7 @@ from bot.db.models import Covenant, Person, Role, SlackProfile, WorkingGroup
 from bot.services import locking
 from bot.services.administration import audit
 from bot.services.errors import UsageError
+from bot.services.people import addresses
 
 PROFILE_MAX_AGE = timedelta(hours=24)
 
@@ -62,11 +63,15 @@ def person_by_slack_id(session: Session, slack_user_id: str) -> Person | None:
 
 
 def language_of(session: Session, slack_id: str, default: str) -> str:
-    """The language to write to a user in (their choice, else their Slack locale); a channel gets its
+    """The language to write to a user in (their choice, else their Slack locale; for ``person:<id>``, someone
+    reached by email, their choice else ``default``); a channel gets its
     audience's language: a working group's channel the group's (else its covenant's), a secretariat channel
     the covenant's; other channels ``default``."""
     from bot.i18n import language_for
 
+    if addresses.is_person_address(slack_id):
+        person = addresses.person_at(session, slack_id)
+        return (person.language if person is not None else None) or default
     if not slack_id.startswith(("U", "W")):
         return channel_language(session, slack_id, default)
     person = person_by_slack_id(session, slack_id)
@@ -176,3 +181,13 @@ def secretariat_people(session: Session, covenant_ids: list[int]) -> dict[int, l
     for covenant_id, person in rows:
         found[covenant_id].append(person)
     return found
+
+
+def delivery_language(session: Session, recipient: str, covenant_id: int | None, default: str) -> str:
+    """The language of a message to ``recipient``: as :func:`language_of`, where a person reached by email who
+    chose none gets their covenant's language, else ``default``."""
+    if addresses.is_person_address(recipient) and covenant_id is not None:
+        covenant = session.get(Covenant, covenant_id)
+        if covenant is not None and covenant.language:
+            default = covenant.language
+    return language_of(session, recipient, default)

@@ -29,14 +29,15 @@ class Recipient:
 
 
 def company_contacts(session: Session, organisation_id: int, covenant_id: int) -> list[Person]:
-    """The organisation's contacts for a covenant: people of that organisation with the contact role."""
+    """The organisation's contacts for a covenant: people of that organisation with the contact role and a Slack
+    id or an email address."""
     return list(
         session.scalars(
             select(Person)
             .join(Role, Role.person_id == Person.id)
             .where(
                 Person.organisation_id == organisation_id,
-                Person.slack_user_id.is_not(None),
+                or_(Person.slack_user_id.is_not(None), Person.email.is_not(None)),
                 Role.covenant_id == covenant_id,
                 Role.kind == RoleKind.COMPANY_CONTACT,
             )
@@ -46,79 +47,97 @@ def company_contacts(session: Session, organisation_id: int, covenant_id: int) -
 
 
 def secretariat_recipients(session: Session, covenant_id: int) -> list[str]:
-    """Where notices for a covenant's secretariat go: its channel, else each secretariat member's DM."""
+    """Where notices for a covenant's secretariat go: its channel (and each member reached by email only, who
+    reads no channel), else each secretariat member on their routes (a DM, an email)."""
     from bot.db.models import Covenant
 
     covenant = session.get(Covenant, covenant_id)
-    if covenant is not None and covenant.secretariat_channel:
-        return [covenant.secretariat_channel]
-    return secretariat_members(session, [covenant_id]).get(covenant_id, [])
+    channel = covenant.secretariat_channel if covenant is not None else None
+    return secretariat_targets(session, {covenant_id: channel}).get(covenant_id, [])
 
 
 def secretariat_members(session: Session, covenant_ids: list[int]) -> dict[int, list[str]]:
-    """The Slack ids of each covenant's secretariat members (by person id), for covenants without a channel."""
+    """Where each covenant's secretariat members are reached (by person id; Slack ids and, for those reached by
+    email, ``person:<id>``), for covenants without a channel."""
     if not covenant_ids:
         return {}
     found: dict[int, list[str]] = {}
     rows = session.execute(
-        select(Role.covenant_id, Person.slack_user_id)
+        select(Role.covenant_id, Person)
         .join(Person, Role.person_id == Person.id)
-        .where(Role.covenant_id.in_(covenant_ids), Role.kind == RoleKind.SECRETARIAT, Person.slack_user_id.is_not(None))
+        .where(
+            Role.covenant_id.in_(covenant_ids),
+            Role.kind == RoleKind.SECRETARIAT,
+            or_(Person.slack_user_id.is_not(None), Person.email.is_not(None)),
+        )
         .order_by(Person.id)
     )
-    for covenant_id, slack_id in rows:
-        if slack_id:
-            found.setdefault(covenant_id, []).append(slack_id)
+    for covenant_id, person in rows:
+        for address in addresses.routes_of(person):
+            found.setdefault(covenant_id, []).append(address)
+    return found
+
+
+def secretariat_targets(session: Session, channels: dict[int, str | None]) -> dict[int, list[str]]:
+    """Per covenant (id → its secretariat channel or None), where its secretariat's digest goes: the channel
+    and each member reached by email only, else every member on their routes; one query."""
+    found: dict[int, list[str]] = {c: [channel] for c, channel in channels.items() if channel}
+    if not channels:
+        return found
+    rows = session.execute(
+        select(Role.covenant_id, Person)
+        .join(Person, Role.person_id == Person.id)
+        .where(
+            Role.covenant_id.in_(sorted(channels)),
+            Role.kind == RoleKind.SECRETARIAT,
+            or_(Person.slack_user_id.is_not(None), Person.email.is_not(None)),
+        )
+        .order_by(Person.id)
+    ).all()
+    for covenant_id, person in rows:
+        if channels[covenant_id] and not addresses.email_only(person.slack_user_id, person.email, person.route):
+            continue  # reads the secretariat channel
+        found.setdefault(covenant_id, []).extend(addresses.routes_of(person))
     return found
 
 
 def user_timezone(session: Session, slack_user_id: str, fallback: str) -> str:
-    """The user's Slack time zone (cached from users.info), else ``fallback``."""
+    """The user's Slack time zone (cached from users.info), else ``fallback``; for ``person:<id>`` (someone
+    reached by email) the person's own time zone, else ``fallback``."""
+    if addresses.is_person_address(slack_user_id):
+        person = addresses.person_at(session, slack_user_id)
+        return (person.timezone if person is not None else None) or fallback
     tz = session.scalar(select(SlackProfile.tz).where(SlackProfile.slack_user_id == slack_user_id))
     return tz or fallback
 
 
 def recipients(session: Session, deadline: Deadline) -> list[Recipient]:
-    """Who is reminded: the owner when there is one, else every contact of the company."""
+    """Who is reminded: the owner when there is one, else every contact of the company; each on every route
+    the person is reached by (a Slack id, ``person:<id>`` for email, or both: two recipients)."""
     covenant_tz = deadline.covenant.timezone
     if deadline.owner_slack_id:
-        ids = [deadline.owner_slack_id]
-    elif deadline.owner_person is not None and deadline.owner_person.slack_user_id:
-        ids = [deadline.owner_person.slack_user_id]
+        owner = addresses.person_at(session, deadline.owner_slack_id)
+        if owner is not None:
+            ids = addresses.routes_of(owner)
+        else:  # a Slack user the bot has no person for (an action item's owner named by mention)
+            ids = [] if addresses.is_person_address(deadline.owner_slack_id) else [deadline.owner_slack_id]
+    elif deadline.owner_person is not None and addresses.routes_of(deadline.owner_person):
+        ids = addresses.routes_of(deadline.owner_person)
     elif deadline.organisation_id is not None:
         ids = [
-            p.slack_user_id
+            address
             for p in company_contacts(session, deadline.organisation_id, deadline.covenant_id)
-            if p.slack_user_id
+            for address in addresses.routes_of(p)
         ]
     else:
         ids = []
-    return [Recipient(slack_id, user_timezone(session, slack_id, covenant_tz)) for slack_id in ids]
+    return [Recipient(address, user_timezone(session, address, covenant_tz)) for address in ids]
 
 
 def may_act_on(session: Session, deadline: Deadline, slack_user_id: str) -> bool:
-    """True for the deadline's own recipients (owner or company contacts); ``slack_user_id`` may be the address
-    ``person:<id>`` of one of them without Slack (following a link in an email)."""
-    if any(r.slack_id == slack_user_id for r in recipients(session, deadline)):
-        return True
-    person_id = addresses.person_id_of(slack_user_id)
-    if person_id is None:
-        return False
-    if deadline.owner_slack_id or deadline.owner_person_id is not None:
-        return deadline.owner_slack_id == slack_user_id or deadline.owner_person_id == person_id
-    if deadline.organisation_id is None:
-        return False
-    contact = (
-        select(Role.id)
-        .join(Person, Role.person_id == Person.id)
-        .where(
-            Person.id == person_id,
-            Person.organisation_id == deadline.organisation_id,
-            Role.covenant_id == deadline.covenant_id,
-            Role.kind == RoleKind.COMPANY_CONTACT,
-        )
-    )
-    return session.scalar(contact.limit(1)) is not None
+    """True for the deadline's own recipients (owner or company contacts); ``slack_user_id`` may be a person's
+    address ``person:<id>`` (a link followed from an email)."""
+    return any(r.slack_id == slack_user_id for r in recipients(session, deadline))
 
 
 def get(session: Session, deadline_id: int) -> Deadline:
@@ -284,7 +303,7 @@ def opt_out(session: Session, deadline: Deadline, slack_user_id: str, now: datet
         update(ReminderDelivery)
         .where(
             ReminderDelivery.deadline_id == deadline.id,
-            ReminderDelivery.recipient == slack_user_id,
+            ReminderDelivery.recipient.in_(_same_person(session, slack_user_id)),
             ReminderDelivery.status == DeliveryStatus.PLANNED,
         )
         .values(status=DeliveryStatus.SKIPPED, last_error="recipient said: not for me")
@@ -295,15 +314,20 @@ def opt_out(session: Session, deadline: Deadline, slack_user_id: str, now: datet
     return True
 
 
+def _same_person(session: Session, address: str) -> set[str]:
+    """``address`` and the person's other routes (route both: a Slack id and ``person:<id>``)."""
+    person = addresses.person_at(session, address)
+    return {address, *(addresses.routes_of(person) if person is not None else [])}
+
+
 def opted_out(session: Session, deadline_id: int) -> set[str]:
-    """Recipients who said a deadline is not for them."""
-    return set(
-        session.scalars(
-            select(ReminderDelivery.recipient).where(
-                ReminderDelivery.deadline_id == deadline_id, ReminderDelivery.rule == "optout"
-            )
+    """Recipients who said a deadline is not for them (on any of their routes: all of that person's)."""
+    said = session.scalars(
+        select(ReminderDelivery.recipient).where(
+            ReminderDelivery.deadline_id == deadline_id, ReminderDelivery.rule == "optout"
         )
     )
+    return {address for recipient in said for address in _same_person(session, recipient)}
 
 
 def drop_pending(session: Session, deadline_id: int) -> None:

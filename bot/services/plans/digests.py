@@ -21,12 +21,15 @@ from bot.db.models import (
     Deadline,
     Meeting,
     Minutes,
+    Person,
     ReminderDelivery,
     WorkingGroup,
+    WorkingGroupMember,
 )
 from bot.services.meetings import occurrences
 from bot.services.meetings.occurrences import Occurrence
 from bot.services.minutes.minutes_search import names_of
+from bot.services.people import addresses
 from bot.services.people.access import Audience, audience_filter
 from bot.services.plans import deadlines, plans
 from bot.services.plans.reminders import insert_once
@@ -101,10 +104,10 @@ def plan_digests(session: Session, now: datetime) -> int:
         local = _local(now, covenant.timezone)
         if SECRETARIAT_AT <= local.time() < LATEST and is_business_day(local.date()):
             morning.append((covenant, local.date()))
-    members = deadlines.secretariat_members(session, [c.id for c, _ in morning if not c.secretariat_channel])
+    targets_of = deadlines.secretariat_targets(session, {c.id: c.secretariat_channel for c, _ in morning})
     for covenant, day in morning:
         planned_for = datetime.combine(day, SECRETARIAT_AT, tzinfo=ZoneInfo(covenant.timezone))
-        targets = [covenant.secretariat_channel] if covenant.secretariat_channel else members.get(covenant.id, [])
+        targets = targets_of.get(covenant.id, [])
         for target in targets:
             wanted[f"digest:secretariat:{covenant.id}:{day.isoformat()}:{target}"] = {
                 "covenant_id": covenant.id,
@@ -113,23 +116,40 @@ def plan_digests(session: Session, now: datetime) -> int:
                 "planned_for": planned_for,
             }
     if any(_group_window(_local(now, zone)) for zone in {c.timezone for c in covenants}):
+        # Each group, with (outer-joined, in the same query) its members reached by email, who read no channel.
+        by_email = (
+            select(WorkingGroupMember.group_id, Person.id.label("person_id"), Person.slack_user_id, Person.email)
+            .add_columns(Person.route)
+            .join(Person, WorkingGroupMember.person_id == Person.id)
+            .where(Person.email.is_not(None))
+            .subquery()
+        )
         groups = session.execute(
             select(WorkingGroup.id, WorkingGroup.covenant_id, WorkingGroup.channel_id, Covenant.timezone)
+            .add_columns(by_email.c.person_id, by_email.c.slack_user_id, by_email.c.email, by_email.c.route)
             .join(Covenant, WorkingGroup.covenant_id == Covenant.id)
-            .where(WorkingGroup.channel_id.is_not(None))
-        )
-        for group_id, covenant_id, channel_id, zone in groups:
+            .outerjoin(by_email, by_email.c.group_id == WorkingGroup.id)
+            .order_by(WorkingGroup.id, by_email.c.person_id)
+        ).all()
+        for group_id, covenant_id, channel_id, zone, person_id, slack_user_id, email, route in groups:
             local = _local(now, zone)
             if not _group_window(local):
                 continue
             week = local.date().isocalendar()
-            wanted[f"digest:group:{group_id}:{week.year}-W{week.week:02d}"] = {
-                "covenant_id": covenant_id,
-                "working_group_id": group_id,
-                "rule": "digest-group",
-                "recipient": channel_id,
-                "planned_for": datetime.combine(local.date(), GROUP_AT, tzinfo=ZoneInfo(zone)),
-            }
+            key = f"digest:group:{group_id}:{week.year}-W{week.week:02d}"
+            # The group's channel; and each member reached by email, keyed by address.
+            group_targets: list[tuple[str, str]] = [(key, channel_id)] if channel_id else []
+            if person_id is not None and addresses.reached_by_email(slack_user_id, email, route):
+                address = f"{addresses.PERSON_PREFIX}{person_id}"
+                group_targets.append((f"{key}:{address}", address))
+            for dedupe_key, target in group_targets:
+                wanted[dedupe_key] = {
+                    "covenant_id": covenant_id,
+                    "working_group_id": group_id,
+                    "rule": "digest-group",
+                    "recipient": target,
+                    "planned_for": datetime.combine(local.date(), GROUP_AT, tzinfo=ZoneInfo(zone)),
+                }
     if not wanted:
         return 0
     planned = set(session.scalars(select(ReminderDelivery.dedupe_key).where(ReminderDelivery.dedupe_key.in_(wanted))))
