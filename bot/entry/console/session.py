@@ -121,8 +121,11 @@ class Console:
         )
         if not settings.mail_from:
             settings = settings.model_copy(update={"mail_from": console_mail.SENDER})
-        if not settings.public_url:  # the console follows its emails' links itself (!open), wherever they point
-            settings = settings.model_copy(update={"public_url": CONSOLE_PUBLIC_URL})
+        # The console follows its emails' links itself (!open), wherever they point; PUBLIC_URL stays as set, since
+        # without it /meeting ics hands over the file rather than a feed address.
+        link_for = links.link_maker(
+            settings.model_copy(update={"public_url": settings.public_url or CONSOLE_PUBLIC_URL}), session_factory
+        )
         self.mailbox = console_mail.ConsoleMailbox(printer=self._print_email)
         self.app = create_app(
             settings,
@@ -131,8 +134,11 @@ class Console:
             clock=self.clock,
             work_in_request=True,
             mail=self.mailbox,
+            link_for=link_for,
         )
-        self.sweeper = build_sweeper(settings, session_factory=session_factory, clock=self.clock, mail=self.mailbox)
+        self.sweeper = build_sweeper(
+            settings, session_factory=session_factory, clock=self.clock, mail=self.mailbox, link_for=link_for
+        )
         self.sweeper.threads = 1  # one sender: messages print in a stable order, so button numbers repeat
         self.link_pages = LinkPages(settings, session_factory, self.clock, sweeper=self.sweeper, client=self.app.client)
         self.link_web = link_app(self.link_pages)
