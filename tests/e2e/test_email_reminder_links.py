@@ -1,0 +1,135 @@
+"""The whole way for a contact without Slack: the reminder reaches a real SMTP server (aiosmtpd) with the signed
+links the app makes by default, and its Snooze link, followed over real HTTP, changes exactly what the Slack button
+changes for a Slack contact."""
+
+from __future__ import annotations
+
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import build_sweeper, create_app, make_web_client
+from bot.clock import ManualClock
+from bot.db.engine import SessionFactory
+from bot.db.models import AuditEntry, Deadline, ReminderDelivery
+from bot.entry.links import LinkPages
+from bot.entry.web import create_flask_app
+from bot.slack_standin import StandinSlack
+from config.settings import Settings
+from tests.support.demo import SIGNING_SECRET, person
+from tests.support.email_people import email_contact
+from tests.support.factories import windkracht_deadline
+from tests.support.harness import AppServer, SlackHarness
+from tests.support.smtp import SmtpServer
+
+PUBLIC_URL = "https://covenant.example.org"
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpServer]:
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def _open(server: AppServer, url: str, method: str = "GET") -> tuple[int, str]:
+    """Follow ``url`` (its path, on the app's HTTP server) as a browser would: status and page text."""
+    path = url.removeprefix(PUBLIC_URL)
+    request = urllib.request.Request(server.url + path, data=b"" if method == "POST" else None, method=method)
+    request.add_header("Accept", "text/plain")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def _state(factory: SessionFactory, deadline_id: int) -> tuple[object, ...]:
+    with factory() as session:
+        deadline = session.get(Deadline, deadline_id)
+        assert deadline is not None
+        audit = session.scalars(
+            select(AuditEntry).where(AuditEntry.entity == "deadline", AuditEntry.entity_id == deadline_id)
+        )
+        return (
+            deadline.status,
+            deadline.snoozed_until,
+            deadline.done_at,
+            [(row.action, row.detail) for row in audit],
+        )
+
+
+def _press(slack: SlackHarness, action_id: str, value: str, user: str) -> None:
+    """Press the Slack button as Slack sends it, and wait for its answer."""
+    response_url = slack.standin.response_url()
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "user": {"id": user, "username": user.lower(), "team_id": slack.standin.team_id},
+        "api_app_id": "ACOVENANT",
+        "token": "unused-verification-token",
+        "team": {"id": slack.standin.team_id, "domain": "covenant"},
+        "trigger_id": slack.standin.trigger_id(),
+        "response_url": response_url,
+        "container": {"type": "message", "message_ts": "1.1", "channel_id": user, "is_ephemeral": False},
+        "channel": {"id": user, "name": "directmessage"},
+        "actions": [{"type": "button", "action_id": action_id, "block_id": "b", "value": value, "action_ts": "1.0"}],
+    }
+    assert slack.interaction(payload).status == 200
+    slack.wait_response(response_url)
+
+
+def test_the_emailed_snooze_link_changes_what_the_slack_button_changes(
+    settings: Settings, session_factory: SessionFactory, clock: ManualClock, standin: StandinSlack, smtp: SmtpServer
+) -> None:
+    settings = settings.model_copy(
+        update={"public_url": PUBLIC_URL, "smtp_url": smtp.url, "mail_from": "Covenant bot <bot@covenant.example>"}
+    )
+    app = create_app(settings, session_factory=session_factory, client=make_web_client(settings), clock=clock)
+    sweeper = build_sweeper(settings, session_factory=session_factory, clock=clock)  # the default links
+    pages = LinkPages(settings, session_factory, clock, sweeper=sweeper, client=app.client)
+    server = AppServer(create_flask_app(app, session_factory, SIGNING_SECRET, clock, pages))
+    try:
+        slack = SlackHarness(server, standin, SIGNING_SECRET)
+        eva = email_contact(session_factory, name="Eva Mailer", email="eva@windkracht.example", language="en")
+        by_link = windkracht_deadline(session_factory, date(2026, 12, 7), "Jaarrapportage")
+        by_button = windkracht_deadline(session_factory, date(2026, 12, 7), "Jaarrapportage")
+        sweeper.run_once()
+
+        mails = [m for m in smtp.to("eva@windkracht.example") if "Jaarrapportage" in str(m.message["Subject"])]
+        with session_factory() as session:
+            row = session.scalar(
+                select(ReminderDelivery).where(
+                    ReminderDelivery.recipient == f"person:{eva}", ReminderDelivery.deadline_id == by_link
+                )
+            )
+            assert row is not None
+        (mail,) = [m for m in mails if m.message["Message-ID"] == f"<delivery-{row.id}@covenant.example>"]
+        text = mail.part("plain")
+        snooze = next(line for line in text.splitlines() if line.startswith("* Snooze 3 days: "))
+        url = snooze.removeprefix("* Snooze 3 days: ")
+        assert url.startswith(f"{PUBLIC_URL}/l/") and url.replace("&", "&amp;") in mail.links()
+        before = _state(session_factory, by_link)
+
+        status, page = _open(server, url)  # a person (or a mail scanner) opens it: a question, nothing changes
+        assert status == 200 and "Snooze the reminders about" in page and "by 3 days?" in page
+        assert _state(session_factory, by_link) == before
+
+        status, said = _open(server, url, "POST")
+        assert status == 200 and "Snoozed: the next reminder comes at" in said
+        _press(slack, "reminder_snooze_3", f"{by_button}:3", person("pieter").slack_user_id)
+        assert _state(session_factory, by_link) == _state(session_factory, by_button)
+        assert _state(session_factory, by_link)[1] is not None  # snoozed, as the button snoozed
+
+        with session_factory() as session:
+            actors = session.scalars(
+                select(AuditEntry.actor).where(AuditEntry.action == "reminder.snoozed").order_by(AuditEntry.id)
+            )
+            assert list(actors) == [f"person:{eva}", person("pieter").slack_user_id]
+        assert _open(server, url, "POST")[0] == 410  # once
+    finally:
+        server.stop()
