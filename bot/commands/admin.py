@@ -108,10 +108,25 @@ def _names_organisation(ask: Ask, name: str) -> bool:
 
 
 def _unlink(ask: Ask, command: CommandText) -> Reply:
-    user_id, _, remaining = take_user(command.rest)
-    covenant = covenants.resolve(ask.session, remaining) if remaining.strip() else None
-    result = administration.unlink(ask.session, ask.viewer, slack_user_id=user_id, covenant=covenant, now=ask.now)
+    """``unlink @person [covenant]``, or ``unlink <email> [covenant]`` for someone without Slack."""
+    email, typed_email, rest = take_email(command.rest)
+    if typed_email is not None and email is None:
+        raise UsageError("admin.link.bad_email", email=slack_plain(typed_email))
+    if email is not None and not USER_MENTION.search(rest) and not _starts_with_user_id(rest):
+        remaining = rest
+        result = administration.unlink(
+            ask.session, ask.viewer, email=email, covenant=_covenant_or_none(ask, remaining), now=ask.now
+        )
+    else:
+        user_id, _, remaining = take_user(command.rest)
+        result = administration.unlink(
+            ask.session, ask.viewer, slack_user_id=user_id, covenant=_covenant_or_none(ask, remaining), now=ask.now
+        )
     return render.unlinked(result, ask.lang)
+
+
+def _covenant_or_none(ask: Ask, text: str) -> Covenant | None:
+    return covenants.resolve(ask.session, text) if text.strip() else None
 
 
 def _join(ask: Ask, command: CommandText) -> Reply:

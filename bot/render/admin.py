@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.db.enums import CovenantPhase
-from bot.db.models import Covenant, Organisation, Participation
+from bot.db.models import Covenant, Organisation, Participation, Person
 from bot.i18n import t
 from bot.render.blocks import Reply, context, escape, section
 from bot.render.time import date_token
@@ -39,12 +39,19 @@ def linked(result: LinkResult, lang: str) -> Reply:
     return _reply(text, lang)
 
 
+def _who(person: Person) -> str:
+    """A Slack mention, or for someone without Slack their name and address."""
+    if person.slack_user_id:
+        return f"<@{person.slack_user_id}>"
+    return escape(f"{person.name} ({person.email})" if person.email and person.email != person.name else person.name)
+
+
 def unlinked(result: UnlinkResult, lang: str) -> Reply:
     """'<@U> no longer has a role in A, B; left groups G; X has no contact left in A.'"""
     text = t(
         lang,
         "admin.unlink.done",
-        user=f"<@{result.person.slack_user_id}>",
+        user=_who(result.person),
         covenants=", ".join(escape(c.name(lang)) for c in result.covenants),
     )
     if result.groups:

@@ -10,11 +10,12 @@ from sqlalchemy import select
 
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.models import AuditEntry, Covenant, Person
+from bot.db.models import AuditEntry, Covenant, Person, ReminderDelivery
 from bot.delivery import Sweeper
 from bot.services.people import access
 from bot.slack_standin import StandinSlack
 from tests.support.demo import person
+from tests.support.email_people import email_contact
 from tests.support.factories import windkracht_deadline
 from tests.support.harness import SlackHarness, reply_text
 
@@ -126,3 +127,34 @@ def test_only_that_covenants_secretariat_may_unlink_and_a_refusal_changes_nothin
     assert _roles(session_factory, PIETER) == roles
     with session_factory() as session:
         assert not session.scalars(select(AuditEntry).where(AuditEntry.action == "person.unlink")).all()
+
+
+def test_a_contact_without_slack_is_unlinked_by_email_address_and_gets_no_more_reminders(
+    slack: SlackHarness, sweeper: Sweeper, clock: ManualClock, session_factory: SessionFactory
+) -> None:
+    eva = email_contact(session_factory, name="Eva Mailer", email="eva@windkracht.example", language="en")
+    windkracht_deadline(session_factory, date(2027, 1, 29), TITLE)
+    sweeper.run_once()  # plans the reminders, one of them to person:<eva> by email
+    with session_factory() as session:
+        assert session.scalar(select(ReminderDelivery.id).where(ReminderDelivery.recipient == f"person:{eva}"))
+    # Typed as Slack sends a typed address: a mailto link. Someone else's secretariat may not.
+    typed = "unlink <mailto:eva@windkracht.example|eva@windkracht.example>"
+    refused = reply_text(slack.command("/covenant", typed, TOM))
+    assert "eva@windkracht.example" in refused and "None" not in refused
+    with session_factory() as session:
+        contact = session.get(Person, eva)
+        assert contact is not None and contact.roles
+    answer = reply_text(slack.command("/covenant", typed, SANNE))
+    assert "Eva Mailer (eva@windkracht.example)" in answer and "None" not in answer
+    with session_factory() as session:
+        contact = session.get(Person, eva)
+        assert contact is not None and contact.roles == []
+        unlinked = session.scalars(select(AuditEntry).where(AuditEntry.action == "person.unlink")).one()
+        assert unlinked.entity_id == eva and unlinked.actor == SANNE
+    clock.set(datetime(2026, 12, 30, 9, 0, tzinfo=UTC))
+    sweeper.run_once()
+    with session_factory() as session:
+        rows = session.scalars(select(ReminderDelivery).where(ReminderDelivery.recipient == f"person:{eva}")).all()
+        assert rows and all(row.status.value != "sent" for row in rows)
+    unknown = reply_text(slack.command("/covenant", "unlink nobody@windkracht.example", SANNE))
+    assert "nobody@windkracht.example" in unknown

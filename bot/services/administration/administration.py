@@ -384,17 +384,27 @@ class UnlinkResult:
 
 
 def unlink(
-    session: Session, actor: Viewer, *, slack_user_id: str, covenant: Covenant | None, now: datetime
+    session: Session,
+    actor: Viewer,
+    *,
+    covenant: Covenant | None,
+    now: datetime,
+    slack_user_id: str | None = None,
+    email: str | None = None,
 ) -> UnlinkResult:
     """Offboard a person from ``covenant`` (default: every covenant ``actor`` runs where they hold a role): their
     roles there go, and their places in its working groups. The reminders of their company's deadlines are
     planned again, so the remaining contacts get them, or the secretariat is told that nobody is left; a reminder
     already planned for them is dropped when it comes due (:mod:`bot.delivery.families.deadlines`)."""
+    # A person is named by their Slack id, or (someone without Slack) by their email address.
+    shown = f"<@{slack_user_id}>" if slack_user_id else (email or "?")
+    found = session.scalar(select(Person).where(Person.email == email)) if email else None
+    slack_user_id = slack_user_id or (found.slack_user_id if found else None) or ""
     # Two offboardings (or a link) of the same person at once take turns: the second reads the first's roles.
-    locking.serialise(session, "person", slack_user_id)
-    person = people.person_by_slack_id(session, slack_user_id)
+    locking.serialise(session, "person", slack_user_id or f"email:{email}")
+    person = people.person_by_slack_id(session, slack_user_id) if slack_user_id else found
     if person is None:
-        raise UsageError("admin.unlink.unknown", user=f"<@{slack_user_id}>")
+        raise UsageError("admin.unlink.unknown", user=shown)
     held = sorted({role.covenant_id for role in person.roles})
     if covenant is not None:
         _require_secretariat(actor, covenant)
@@ -402,7 +412,7 @@ def unlink(
     else:
         targets = [c for c in (session.get(Covenant, i) for i in held) if c is not None and actor.may_administer(c.id)]
     if not targets:
-        raise UsageError("admin.unlink.nothing", user=f"<@{slack_user_id}>")
+        raise UsageError("admin.unlink.nothing", user=shown)
     ids = {c.id for c in targets}
     was_contact = {r.covenant_id for r in person.roles if r.kind == RoleKind.COMPANY_CONTACT and r.covenant_id in ids}
     for role in [r for r in person.roles if r.covenant_id in ids]:
@@ -416,7 +426,9 @@ def unlink(
     for membership in memberships:
         session.delete(membership)
     session.flush()
-    owned = or_(Deadline.owner_slack_id == slack_user_id, Deadline.owner_person_id == person.id)
+    owned = or_(
+        Deadline.owner_person_id == person.id, *([Deadline.owner_slack_id == slack_user_id] if slack_user_id else [])
+    )
     theirs = [owned]
     if person.organisation_id is not None and was_contact:
         theirs.append(and_(Deadline.organisation_id == person.organisation_id, Deadline.covenant_id.in_(was_contact)))
@@ -438,7 +450,12 @@ def unlink(
         action="person.unlink",
         entity="person",
         entity_id=person.id,
-        detail={"slack_user_id": slack_user_id, "covenants": [c.slug for c in targets], "groups": groups},
+        detail={
+            "slack_user_id": slack_user_id or None,
+            "covenants": [c.slug for c in targets],
+            "groups": groups,
+            **({"email": person.email} if person.email else {}),
+        },
     )
     session.commit()
     return UnlinkResult(person, targets, groups, uncontacted)
