@@ -25,7 +25,8 @@ from bot.services.plans.reminders import insert_once
 from bot.slack_standin import StandinSlack
 from tests.support.smtp import SmtpServer
 
-pytestmark = pytest.mark.slow
+# Forty-odd sweeper processes started and killed: 40 s idle, near 2 minutes on a busy machine.
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(300)]
 
 THREADS = 4  # a sweeper's default: at most this many emails in flight when it is killed
 
