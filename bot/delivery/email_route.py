@@ -40,7 +40,7 @@ _MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 def no_links(address: str, action_id: str, value: str, now: datetime) -> str | None:
-    """The default ``link_for``: no links (until the signed links are wired in)."""
+    """A sweeper's ``link_for`` when none is given: no links (``bot.app.build_sweeper`` passes the signed ones)."""
     return None
 
 
