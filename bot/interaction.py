@@ -47,6 +47,8 @@ class Upload:
     content: str | bytes
     # Slack's snippet type for text files (e.g. "markdown"); None for binary files.
     snippet_type: str | None = None
+    # A picture (PNG): shown in the DM with an image block referencing the uploaded file, with this alt text.
+    image_alt: str | None = None
 
 
 @dataclass(frozen=True)

@@ -304,15 +304,32 @@ def _call(method: Callable[..., Any], **arguments: Any) -> bool:
 
 
 def _upload(client: WebClient, slack_user_id: str, outcome: Outcome) -> bool:
+    """Upload the outcome's file into the person's DM with the bot; a picture is then shown there with an image
+    block referencing it. Slack shows such a file only where it was shared, so it is shared in that DM (and so to
+    that person alone). When the image message is refused the file is deleted again: nothing half-posted."""
     upload = outcome.upload
     assert upload is not None
     try:
         channel = str(client.conversations_open(users=slack_user_id)["channel"]["id"])
         arguments: dict[str, Any] = {"snippet_type": upload.snippet_type} if upload.snippet_type else {}
-        client.files_upload_v2(
+        if upload.image_alt is not None:
+            arguments["alt_txt"] = upload.image_alt[:1000]  # files.getUploadURLExternal takes at most 1000
+        done = client.files_upload_v2(
             channel=channel, filename=upload.filename, title=upload.title, content=upload.content, **arguments
         )
     except (SlackApiError, SlackClientError, OSError, KeyError) as error:
         logger.warning("upload of %s failed: %s", upload.filename, error)
         return False
-    return True
+    if upload.image_alt is None:
+        return True
+    file_id = str((done.get("files") or [{}])[0].get("id") or (done.get("file") or {}).get("id") or "")
+    image = {
+        "type": "image",
+        "slack_file": {"id": file_id},
+        "alt_text": upload.image_alt,
+        "title": {"type": "plain_text", "text": upload.title[:2000]},
+    }
+    if _call(client.chat_postMessage, channel=channel, text=upload.title, blocks=[image]):
+        return True
+    _call(client.files_delete, file=file_id)
+    return False

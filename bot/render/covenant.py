@@ -25,6 +25,7 @@ from bot.render.time import date_token, plain_date
 from bot.services.covenants.overview import CovenantOverview
 
 SHARE_ACTION = "share_status"
+CHART_ACTION = "show_chart"
 
 
 def help_reply(lang: str) -> Reply:
@@ -168,7 +169,11 @@ def covenant_status(
 
     if shared_by is None:
         blocks.append(
-            actions(button(t(lang, "status.share"), SHARE_ACTION, f"status:{covenant.slug}"), block_id="status_actions")
+            actions(
+                button(t(lang, "status.share"), SHARE_ACTION, f"status:{covenant.slug}"),
+                button(t(lang, "charts.button"), CHART_ACTION, f"chart:{covenant.slug}:plans"),
+                block_id="status_actions",
+            )
         )
         blocks.append(context(t(lang, "status.share_hint")))
     else:

@@ -23,6 +23,7 @@ from bot.render.blocks import (
     lines_to_sections,
     section,
 )
+from bot.render.covenant import CHART_ACTION
 from bot.render.deadline_titles import deadline_title
 from bot.render.sections import meeting_line, minutes_line, plan_line, plan_summary_lines
 from bot.render.time import date_token
@@ -119,13 +120,13 @@ def secretariat_blocks(run: SecretariatSection, board: Dashboard) -> list[Block]
     """One covenant the viewer runs: aggregate, overdue plans, next meetings, minutes awaiting approval."""
     lang = board.viewer.language
     covenant = run.covenant
-    blocks: list[Block] = [
-        divider(),
-        section(
-            f":clipboard: *{escape(covenant.name(lang))}* — {t(lang, 'dashboard.you_run')}\n"
-            + "\n".join(plan_summary_lines(run.plans, lang))
-        ),
-    ]
+    summary = section(
+        f":clipboard: *{escape(covenant.name(lang))}* — {t(lang, 'dashboard.you_run')}\n"
+        + "\n".join(plan_summary_lines(run.plans, lang))
+    )
+    # Show chart: the plans of this cycle as a picture, sent to the viewer's DM (rights checked again on press).
+    summary["accessory"] = button(t(lang, "charts.button"), CHART_ACTION, f"chart:{covenant.slug}:plans")
+    blocks: list[Block] = [divider(), summary]
     blocks += _listing(
         t(lang, "dashboard.overdue"),
         run.overdue,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from slack_bolt import App
 
-from handlers.actions import home, meetings, minutes, pages, reminders, share
+from handlers.actions import charts, home, meetings, minutes, pages, reminders, share
 
 # Every action_id the app answers (tests check that every button the bot draws is one of these).
 ACTIONS = (
@@ -14,6 +14,7 @@ ACTIONS = (
     *reminders.ACTIONS,
     *meetings.ACTIONS,
     *minutes.ACTIONS,
+    *charts.ACTIONS,
 )
 
 
@@ -25,3 +26,4 @@ def register(app: App) -> None:
     reminders.register(app)
     meetings.register(app)
     minutes.register(app)
+    charts.register(app)

@@ -115,6 +115,7 @@ def test_every_button_the_bot_draws_is_answered() -> None:
 
     drawn = {
         covenant.SHARE_ACTION,
+        covenant.CHART_ACTION,
         companies.PAGE_PREVIOUS,
         companies.PAGE_NEXT,
         *home.ACTIONS,

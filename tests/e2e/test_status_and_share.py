@@ -41,7 +41,7 @@ def test_status_shows_plans_meetings_minutes_and_the_share_button(
     assert "Volgende vergaderingen" in text and "maandoverleg" in text and "<!date^" in text
     assert "Laatst vastgestelde verslag" in text and "oktoberoverleg" in text and "vastgesteld" in text
     assert "4 bedrijven" in text
-    assert button_ids(reply.args["blocks"]) == {"share_status"}
+    assert button_ids(reply.args["blocks"]) == {"share_status", "show_chart"}
 
 
 def test_status_marks_uncertain_facts_and_has_no_plans_section_without_plans(slack: SlackHarness) -> None:
