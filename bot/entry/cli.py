@@ -23,6 +23,12 @@ def _parser() -> argparse.ArgumentParser:
     console = commands.add_parser("console", help="run the bot in this terminal, no Slack workspace needed")
     console.add_argument("--demo", action="store_true", help="use a fresh database with public and demo data")
     console.add_argument("--as", dest="as_person", metavar="PERSON", help="act as this demo person")
+    console.add_argument(
+        "--charts",
+        metavar="DIR",
+        type=Path,
+        help="where charts the bot sends are written (default ~/covenant-bot-charts)",
+    )
 
     commands.add_parser(
         "socket", help="connect to Slack in Socket Mode, scheduler included (SLACK_APP_TOKEN, SLACK_BOT_TOKEN)"
@@ -348,7 +354,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "console":
             from bot.entry.console.session import run
 
-            return run(settings, demo=args.demo, as_person=args.as_person, stdin=sys.stdin, out=sys.stdout)
+            return run(
+                settings,
+                demo=args.demo,
+                as_person=args.as_person,
+                stdin=sys.stdin,
+                out=sys.stdout,
+                charts_dir=args.charts,
+            )
         if args.command == "socket":
             from bot.entry import socket_mode
 

@@ -85,7 +85,8 @@ def alt_text(data: ChartData, lang: str) -> str:
     points, always with the last), the notes."""
     every = 1
     while True:
-        text = ". ".join([title(data, lang), *figure_lines(data, lang, every=every), *notes(data, lang)])
+        parts = [title(data, lang), *figure_lines(data, lang, every=every), *notes(data, lang)]
+        text = " ".join(part if part.endswith(".") else part + "." for part in parts)
         if len(text) <= MAX_ALT or every > len(data.points):
             return text[:MAX_ALT]
         every += 1
@@ -126,6 +127,7 @@ def render_png(data: ChartData, lang: str) -> bytes:
 
 def _draw(axes: object, panel: ChartData, lang: str) -> None:
     from matplotlib.axes import Axes
+    from matplotlib.ticker import MaxNLocator
 
     assert isinstance(axes, Axes)
     if panel.empty:
@@ -158,6 +160,9 @@ def _draw(axes: object, panel: ChartData, lang: str) -> None:
     axes.set_xlabel(t(lang, "charts.axis_week" if panel.kind == ChartKind.PLANS else "charts.axis_year"))
     axes.set_ylabel(panel.series[0].unit or t(lang, "charts.axis_count"))
     axes.grid(axis="y", alpha=0.3)
+    axes.set_ylim(bottom=0)
+    if not any(s.unit for s in panel.series):
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # counts of companies
     axes.legend(loc="upper left", fontsize=8)
 
 

@@ -162,7 +162,7 @@ def test_demo_consoles_leave_nothing_in_the_temporary_directory(tmp_path: Path) 
 def test_console_shows_a_post_refused_until_the_bot_is_invited(tmp_path: Path) -> None:
     out = io.StringIO()
     stdin = io.StringIO(
-        "!in #CNEWCHAN01\n/covenant status goud\n!click 1\n/invite @covenant-bot\n/covenant status goud\n!click 2\n"
+        "!in #CNEWCHAN01\n/covenant status goud\n!click 1\n/invite @covenant-bot\n/covenant status goud\n!click 3\n"
     )
     settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}")
     assert run(settings, demo=True, as_person="emma", stdin=stdin, out=out) == 0

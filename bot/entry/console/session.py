@@ -102,6 +102,15 @@ class Console:
     link_web: Flask = field(init=False)
     # Emails to people without Slack: kept here, printed as they go (nothing leaves the machine).
     mailbox: ConsoleMailbox = field(init=False)
+    # Where pictures the bot uploads (charts) are written; None: ~/covenant-bot-charts.
+    charts_dir: Path | None = None
+
+    def _save_picture(self, uploaded: dict[str, Any]) -> None:
+        """A picture the bot uploaded (a chart): written to the charts folder, its path and alt text printed."""
+        folder = self.charts_dir or Path.home() / "covenant-bot-charts"
+        target = _picture_path(folder, str(uploaded["name"]))
+        target.write_bytes(self.standin.file_bytes(str(uploaded["id"])))
+        self._say(f"--- picture {uploaded['name']} in your DM: {target} ---\n{uploaded.get('alt_txt') or ''}\n")
 
     def start(self) -> None:
         self.standin = StandinSlack(on_call=self._print_call).start()
@@ -464,12 +473,26 @@ class Console:
             self._say(f"(the bot reacted :{args.get('name')}: to your message)\n")
         elif call.method == "files.completeUploadExternal":
             for uploaded in call.response.get("files", []):
+                if str(uploaded.get("mimetype", "")).startswith("image/"):
+                    self._save_picture(uploaded)
+                    continue
                 content = self.standin.file_text(str(uploaded["id"]))
                 self._say(f"--- file {uploaded['name']} in your DM ---\n{content}")
         elif call.method in ("views.open", "views.push", "views.update", "views.publish"):
             view = args.get("view") or {}
             title = view.get("title", {}).get("text", "App Home" if call.method == "views.publish" else "")
             self._print_message(f"{call.method.split('.')[1]}: {title}", {"blocks": view.get("blocks", [])}, call)
+
+
+def _picture_path(folder: Path, name: str) -> Path:
+    """A new file in ``folder`` for a picture called ``name`` (numbered when one of that name is there)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, _, suffix = name.rpartition(".")
+    target, number = folder / name, 1
+    while target.exists():
+        number += 1
+        target = folder / f"{stem}-{number}.{suffix}"
+    return target
 
 
 def prepare_database(settings: Settings, demo: bool, clock: Clock, folder: Path | None = None) -> Settings:
@@ -525,7 +548,15 @@ def _template_sources() -> list[Path]:
     return [*seed.seed_files(), Path(str(seed.__file__)), *sorted(models.glob("*.py"))]
 
 
-def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO, out: TextIO) -> int:
+def run(
+    settings: Settings,
+    *,
+    demo: bool,
+    as_person: str | None,
+    stdin: TextIO,
+    out: TextIO,
+    charts_dir: Path | None = None,
+) -> int:
     """Run the console until end of input or !quit; returns the process exit code.
 
     A ``--demo`` database lives in a temporary folder that is removed when the console ends, however it
@@ -533,19 +564,28 @@ def run(settings: Settings, *, demo: bool, as_person: str | None, stdin: TextIO,
     """
     folder = Path(tempfile.mkdtemp(prefix="covenant-bot-demo-")) if demo else None
     try:
-        return _run(settings, demo=demo, folder=folder, as_person=as_person, stdin=stdin, out=out)
+        return _run(
+            settings, demo=demo, folder=folder, as_person=as_person, stdin=stdin, out=out, charts_dir=charts_dir
+        )
     finally:
         if folder is not None:
             shutil.rmtree(folder, ignore_errors=True)
 
 
 def _run(
-    settings: Settings, *, demo: bool, folder: Path | None, as_person: str | None, stdin: TextIO, out: TextIO
+    settings: Settings,
+    *,
+    demo: bool,
+    folder: Path | None,
+    as_person: str | None,
+    stdin: TextIO,
+    out: TextIO,
+    charts_dir: Path | None = None,
 ) -> int:
     clock = OffsetClock()
     settings = prepare_database(settings, demo, clock, folder)
     people = seed.demo_people() if demo else []
-    console = Console(settings=settings, out=out, clock=clock, people=people)
+    console = Console(settings=settings, out=out, clock=clock, people=people, charts_dir=charts_dir)
     locale = "nl-NL" if settings.bot_language == "nl" else "en-GB"
     console.user = people[0] if people else dataclasses.replace(CONSOLE_USER, locale=locale)
     console.start()

@@ -78,6 +78,9 @@ def blocks_to_text(
         elif kind == "context":
             parts = [mrkdwn_to_text(_plain(e), user_name) for e in block.get("elements", []) if "text" in e]
             lines.append("  " + " · ".join(parts))
+        elif kind == "image":
+            title = (block.get("title") or {}).get("text") or block.get("alt_text", "")
+            lines.append(f"[picture: {title}] (the file above)")
         elif kind == "divider":
             lines.append("-" * 40)
         elif kind == "actions":
