@@ -29,7 +29,7 @@ if __package__ in (None, ""):
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import ack, burst, fanout, recording, report, seeding, startup, sweeps
+from bench import ack, burst, charts, fanout, recording, report, seeding, startup, sweeps
 from bench.report import Figure
 from bot.clock import ManualClock
 from bot.db.engine import make_engine, make_session_factory
@@ -53,7 +53,9 @@ SWEEP_RATIO = 1.5
 FANOUT_FRACTION = 0.9
 RSS_MB = 120.0
 STARTUP_S = 1.5
-PARTS = ("ack", "burst", "sweep", "fanout", "console")
+CHART_MS = 300.0
+CHART_RATIO = 3.0
+PARTS = ("ack", "burst", "sweep", "fanout", "console", "charts")
 
 
 @dataclass(frozen=True)
@@ -190,6 +192,8 @@ class Run:
             self._sweeps(label, url, engine, seeder, population)
         if "fanout" in self.args.only:
             self._fanout(label, url, engine, seeder, population)
+        if "charts" in self.args.only:
+            self._charts(label, url, seeder)
         engine.dispose()
         if "burst" in self.args.only:  # last: it starts from a fresh, small database
             self._burst(label, url)
@@ -405,6 +409,21 @@ class Run:
                 met=result.lost == 0 and result.duplicated == 0,
             )
         )
+
+    def _charts(self, label: str, url: str, seeder: seeding.Seeder) -> None:
+        for timing in charts.time_charts(url, seeder.now.date()):
+            _say(f"[{label}] chart {timing.kind}: {timing.chart_ms:.0f} ms, as text {timing.text_ms:.1f} ms")
+            self.figures.append(
+                Figure(
+                    "charts",
+                    f"{label}, {timing.kind} chart of the largest covenant ({timing.plans:,} plans, "
+                    f"{timing.cycles} cycles): figures + PNG + alt text",
+                    f"{_ms(timing.chart_ms)} ({timing.ratio:.1f}× the text; PNG {timing.png_bytes // 1024} kB)",
+                    f"same figures as a text answer: {_ms(timing.text_ms)}",
+                    f"< {CHART_MS:.0f} ms and ≤ {CHART_RATIO:g}×",
+                    met=timing.chart_ms < CHART_MS and timing.ratio <= CHART_RATIO,
+                )
+            )
 
     def console(self) -> None:
         result = startup.console_startup(self.plan.console_runs)

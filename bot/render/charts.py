@@ -119,9 +119,11 @@ def render_png(data: ChartData, lang: str) -> bytes:
     figure.suptitle(title(data, lang), fontsize=12)
     footer = " ".join(notes(data, lang))
     figure.text(0.01, 0.01, footer, fontsize=8, color="#555555")
-    figure.tight_layout(rect=(0, 0.04, 1, 0.95))
+    # Fixed margins: tight_layout measures every text twice and took half the drawing time.
+    figure.subplots_adjust(left=0.07, right=0.98, top=0.9, bottom=0.2 if not data.panels else 0.08, hspace=0.5)
     out = io.BytesIO()
-    figure.savefig(out, format="png")
+    # A light zlib level: a third of the time of the default for a few kB more.
+    figure.savefig(out, format="png", pil_kwargs={"compress_level": 1})
     return out.getvalue()
 
 
