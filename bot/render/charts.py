@@ -159,7 +159,10 @@ def _draw(axes: object, panel: ChartData, lang: str) -> None:
                 axes.axhline(series.target, linestyle="--", color="#999999", label=t(lang, "charts.target"))
     step = max(1, len(positions) // 12)
     axes.set_xticks(positions[::step], labels[::step], rotation=30 if isinstance(panel.points[0], date) else 0)
-    axes.set_xlabel(t(lang, "charts.axis_week" if panel.kind == ChartKind.PLANS else "charts.axis_year"))
+    axis = {ChartKind.PLANS: "charts.axis_week", ChartKind.TARGETS: "charts.axis_measured"}.get(panel.kind)
+    axes.set_xlabel(t(lang, axis or "charts.axis_year"))
+    if panel.series and panel.series[0].names is not None:
+        axes.set_title(series_label(panel.series[0], lang), fontsize=10)
     axes.set_ylabel(panel.series[0].unit or t(lang, "charts.axis_count"))
     axes.grid(axis="y", alpha=0.3)
     axes.set_ylim(bottom=0)

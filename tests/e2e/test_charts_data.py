@@ -186,3 +186,63 @@ def test_alt_text_states_the_figures_in_the_viewers_language(
     outcomes = render.alt_text(data(session_factory, ChartKind.OUTCOMES, secretariat=False), "nl")
     assert "voldoet + op koers: 2024 11" in outcomes
     assert "minder dan 5 bedrijven" in outcomes
+
+
+def plant_targets(session_factory: SessionFactory) -> None:
+    from datetime import UTC, datetime
+
+    from bot.db.models.targets import Target, TargetMeasurement
+
+    with session_factory() as session:
+        covenant = session.scalars(select(Covenant).where(Covenant.slug == "grafiektest")).one()
+        public = Target(
+            covenant_id=covenant.id,
+            key="markt",
+            name_nl="Marktdekking",
+            name_en="Market coverage",
+            unit="%",
+            target_value=80.0,
+            target_date=date(2027, 12, 31),
+            public=True,
+        )
+        private = Target(
+            covenant_id=covenant.id,
+            key="geheim",
+            name_nl="GEHEIM-DOEL-4411",
+            name_en="SECRET-TARGET-4411",
+            unit="%",
+            target_value=50.0,
+            public=False,
+        )
+        session.add_all([public, private])
+        session.flush()
+        stamp = datetime(2026, 1, 1, tzinfo=UTC)
+        for target, values in ((public, (41.0, 55.5)), (private, (12.0, 13.0))):
+            for year, value in zip((2024, 2025), values, strict=True):
+                session.add(
+                    TargetMeasurement(
+                        target_id=target.id, measured_on=date(year, 12, 31), cycle=year, value=value, entered_at=stamp
+                    )
+                )
+        session.commit()
+
+
+def test_targets_against_measurements_private_ones_only_for_the_secretariat(
+    covenant: Covenant, session_factory: SessionFactory
+) -> None:
+    plant_targets(session_factory)
+    public = data(session_factory, ChartKind.TARGETS, secretariat=False)
+    [panel] = public.panels
+    [series] = panel.series
+    assert series.names == ("Marktdekking", "Market coverage")
+    assert series.values == (41.0, 55.5) and series.target == 80.0 and series.unit == "%"
+    assert [p.isoformat() for p in panel.points] == ["2024-12-31", "2025-12-31"]  # type: ignore[union-attr]
+    image = render.render_chart(public, "en")
+    assert "SECRET-TARGET" not in image.alt_text
+    assert "Market coverage (target 80%): 31 Dec 2024 41%, 31 Dec 2025 55.5%" in image.alt_text
+    secretariat = data(session_factory, ChartKind.TARGETS, secretariat=True)
+    assert {p.series[0].names for p in secretariat.panels} == {
+        ("Marktdekking", "Market coverage"),
+        ("GEHEIM-DOEL-4411", "SECRET-TARGET-4411"),
+    }
+    assert "GEHEIM-DOEL-4411" in render.alt_text(secretariat, "nl")

@@ -17,10 +17,12 @@ from sqlalchemy.orm import Session
 
 from bot.db.enums import AssessmentOutcome
 from bot.db.models import ActionPlan, Covenant, Participation
+from bot.services.covenants import targets
 from bot.services.plans import plans
 
 # Fewer companies than this in an aggregate: merged with a neighbour or suppressed for everyone but the secretariat.
 SMALL = 5
+MAX_TARGET_PANELS = 6  # targets drawn in one picture (each its own panel)
 
 
 class ChartKind(enum.StrEnum):
@@ -240,5 +242,25 @@ def chart_data(session: Session, covenant: Covenant, kind: ChartKind, today: dat
 
 
 def target_chart(session: Session, covenant: Covenant, today: date, *, secretariat: bool) -> ChartData:
-    """Targets against their measurements (until the targets model lands: no targets)."""
-    return ChartData(points=(), series=(), **_base(covenant, ChartKind.TARGETS, secretariat))  # type: ignore[arg-type]
+    """Each target against its measurements, one panel a target (private targets only for the secretariat; derived
+    public percentages over too few companies are left out by :func:`targets.target_figures`)."""
+    base = _base(covenant, ChartKind.TARGETS, secretariat)
+    found = targets.target_figures(session, covenant, today, include_private=secretariat)[:MAX_TARGET_PANELS]
+    panels = tuple(
+        ChartData(
+            points=tuple(m.on for m in figures.measurements),
+            series=(
+                Series(
+                    (),
+                    tuple(m.value for m in figures.measurements),
+                    names=(figures.name_nl, figures.name_en),
+                    unit=figures.unit,
+                    target=figures.target_value,
+                ),
+            ),
+            **base,  # type: ignore[arg-type]
+        )
+        for figures in found
+    )
+    notes = ("charts.note_suppressed",) if any(figures.suppressed for figures in found) else ()
+    return ChartData(points=(), series=(), panels=panels, notes=notes, **base)  # type: ignore[arg-type]
