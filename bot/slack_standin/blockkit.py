@@ -120,7 +120,7 @@ def slack_files(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]
         accessory = block.get("accessory")
         if isinstance(accessory, dict) and isinstance(accessory.get("slack_file"), dict):
             found.append((f"/blocks/{index}/accessory/slack_file", accessory["slack_file"]))
-        for number, element in enumerate(block.get("elements") or [] if block.get("type") == "context" else []):
+        for number, element in enumerate((block.get("elements") or []) if block.get("type") == "context" else []):
             if isinstance(element, dict) and isinstance(element.get("slack_file"), dict):
                 found.append((f"/blocks/{index}/elements/{number}/slack_file", element["slack_file"]))
     return found
