@@ -21,7 +21,7 @@ from bot.services.errors import UsageError
 from bot.services.people.access import Viewer
 
 # 80, 80%, 80,5, 80.5 %, 1.250 is not accepted (ambiguous): one decimal separator, digits around it.
-_VALUE = re.compile(r"^(?P<number>\d{1,9}(?:[.,]\d{1,4})?)\s*(?P<percent>%?)$")
+_VALUE = re.compile(r"^(?P<number>[0-9]{1,9}(?:[.,][0-9]{1,4})?) ?(?P<percent>%?)$")
 
 
 @dataclass(frozen=True)

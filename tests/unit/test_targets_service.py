@@ -1,0 +1,77 @@
+"""The targets service: value parsing, trend, formatting by unit and the derivations on the demo data."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from bot.db.engine import SessionFactory
+from bot.render.targets import value_text
+from bot.services.covenants import target_derivations
+from bot.services.covenants.target_entry import parse_value
+from bot.services.covenants.targets import Measurement, TargetFigures, target_figures
+from tests.support.demo import NOW
+from tests.support.factories import covenant
+
+
+@pytest.mark.parametrize(
+    ("typed", "parsed"),
+    [
+        ("80", (80.0, False)),
+        ("80%", (80.0, True)),
+        ("80,5", (80.5, False)),
+        ("80.5 %", (80.5, True)),
+        ("0", (0.0, False)),
+    ],
+)
+def test_values_are_read_as_typed(typed: str, parsed: tuple[float, bool]) -> None:
+    assert parse_value(typed) == parsed
+
+
+@pytest.mark.parametrize("typed", ["", "lots", "-5", "1.250,5", "80%%", "nan", "inf", "1e5", "٨٠", "80 5"])
+def test_anything_else_is_no_value(typed: str) -> None:
+    assert parse_value(typed) is None
+
+
+def _figures(*values: float) -> TargetFigures:
+    measurements = tuple(Measurement(date(2020 + i, 12, 31), 2020 + i, v, "entered") for i, v in enumerate(values))
+    return TargetFigures("k", "nl", "en", "percent", 50, None, True, measurements)
+
+
+def test_trend_compares_the_last_two_measurements() -> None:
+    assert _figures().trend is None and _figures(3).trend is None
+    assert _figures(9, 3, 4).trend == "up"
+    assert _figures(3, 4, 2).trend == "down"
+    assert _figures(1, 4, 4).trend == "flat"
+    assert _figures(1, 2).latest == Measurement(date(2021, 12, 31), 2021, 2, "entered")
+    assert _figures().name("nl") == "nl" and _figures().name("en") == "en"
+
+
+def test_values_are_formatted_by_unit_and_language() -> None:
+    assert value_text(41.5, "percent", "nl") == "41,5%"
+    assert value_text(41.5, "percent", "en") == "41.5%"
+    assert value_text(8.0, "count", "nl") == "8"
+    assert value_text(83.33, "percent", "en") == "83.3%"
+
+
+def test_derived_participants_count_joins_and_leaves_per_cycle(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        wind = covenant(session, "hernieuwbare-energie")
+        rows = target_derivations.participants(session, wind, NOW.date())
+        by_cycle = {row.cycle: row.value for row in rows}
+        assert by_cycle[2023] < by_cycle[2026]
+        assert rows[-1].on == NOW.date()
+        # Private targets only with include_private; the public ones in both.
+        public = {f.key for f in target_figures(session, wind, NOW.date(), include_private=False)}
+        every = {f.key for f in target_figures(session, wind, NOW.date(), include_private=True)}
+        assert public == {"plans-on-time", "participants", "grievance-access"}
+        assert every == public | {"outcomes-meet", "meetings-held", "attendance", "action-items-on-time"}
+
+
+def test_each_derivation_runs_on_the_demo_data(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        for slug in ("hernieuwbare-energie", "metaal", "textiel"):
+            for name, derive in target_derivations.DERIVATIONS.items():
+                for row in derive(session, covenant(session, slug), NOW.date()):
+                    assert row.on <= NOW.date() and row.value >= 0, (slug, name, row)
