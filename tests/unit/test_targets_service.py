@@ -5,13 +5,20 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import func, select
 
 from bot.db.engine import SessionFactory
+from bot.db.enums import RoleKind
+from bot.db.models import TargetMeasurement
 from bot.render.targets import value_text
-from bot.services.covenants import target_derivations
+from bot.services.covenants import target_derivations, target_entry
 from bot.services.covenants.target_entry import parse_value
 from bot.services.covenants.targets import Measurement, TargetFigures, target_figures
-from tests.support.demo import NOW
+from bot.services.errors import UsageError
+from bot.services.people.access import Viewer
+from tests.support.demo import NOW, person
 from tests.support.factories import covenant
 
 
@@ -75,3 +82,28 @@ def test_each_derivation_runs_on_the_demo_data(session_factory: SessionFactory) 
             for name, derive in target_derivations.DERIVATIONS.items():
                 for row in derive(session, covenant(session, slug), NOW.date()):
                     assert row.on <= NOW.date() and row.value >= 0, (slug, name, row)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(typed=st.one_of(st.text(max_size=12), st.from_regex(r"\A-?[0-9]{1,4}([.,][0-9]{0,5})? ?%{0,2}\Z")))
+def test_the_secretariat_typing_anything_records_a_sound_value_or_nothing(
+    session_factory: SessionFactory, typed: str
+) -> None:
+    with session_factory() as session:
+        wind = covenant(session, "hernieuwbare-energie")
+        sanne = person("sanne")
+        actor = Viewer(
+            slack_user_id=sanne.slack_user_id,
+            language="nl",
+            timezone="Europe/Amsterdam",
+            roles={wind.id: frozenset({RoleKind.SECRETARIAT})},
+        )
+        before = session.scalar(select(func.count()).select_from(TargetMeasurement))
+        try:
+            entered = target_entry.measure(session, actor, wind, "grievance-access", typed, NOW.date(), NOW.date(), NOW)
+        except UsageError:
+            session.rollback()
+            assert session.scalar(select(func.count()).select_from(TargetMeasurement)) == before
+        else:
+            assert 0 <= entered.value <= 100
+            assert parse_value(typed) is not None
