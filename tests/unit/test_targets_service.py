@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from bot.db.engine import SessionFactory
-from bot.db.enums import RoleKind
-from bot.db.models import TargetMeasurement
+from bot.db.enums import DeadlineKind, DeadlineStatus, MeetingStatus, MinutesStatus, RoleKind, RsvpAnswer
+from bot.db.models import ActionItem, Deadline, Meeting, Rsvp, TargetMeasurement, WorkingGroup
 from bot.render.targets import value_text
 from bot.services.covenants import target_derivations, target_entry
 from bot.services.covenants.target_entry import parse_value
@@ -19,7 +19,7 @@ from bot.services.covenants.targets import Measurement, TargetFigures, target_fi
 from bot.services.errors import UsageError
 from bot.services.people.access import Viewer
 from tests.support.demo import NOW, person
-from tests.support.factories import covenant
+from tests.support.factories import add_minutes, covenant, organisation
 
 
 @pytest.mark.parametrize(
@@ -107,3 +107,50 @@ def test_the_secretariat_typing_anything_records_a_sound_value_or_nothing(
         else:
             assert 0 <= entered.value <= 100
             assert parse_value(typed) is not None
+
+
+def test_meetings_attendance_and_action_items_are_derived_per_cycle(session_factory: SessionFactory) -> None:
+    with session_factory() as session:
+        textiel = covenant(session, "textiel")
+        wg = WorkingGroup(covenant_id=textiel.id, name="Doelen testgroep", calendar_token="targets-test-token")
+        session.add(wg)
+        session.flush()
+
+        def sitting(uid: str, start: datetime, **extra: object) -> Meeting:
+            meeting = Meeting(
+                uid=uid, working_group_id=wg.id, title=uid, starts_at=start, ends_at=start + timedelta(hours=1), **extra
+            )
+            session.add(meeting)
+            session.flush()
+            return meeting
+
+        held = sitting("targets-held", datetime(2025, 5, 1, 9, tzinfo=UTC))
+        sitting("targets-cancelled", datetime(2025, 6, 1, 9, tzinfo=UTC), status=MeetingStatus.CANCELLED)
+        company = organisation(session, "Windkracht")
+        sitting("targets-assessment", datetime(2025, 7, 1, 9, tzinfo=UTC), organisation_id=company.id)
+        for n, answer in enumerate([RsvpAnswer.YES] * 3 + [RsvpAnswer.NO] * 2):
+            session.add(
+                Rsvp(meeting_id=held.id, occurrence_start=held.starts_at, slack_user_id=f"UT{n}", answer=answer)
+            )
+        minutes = add_minutes(session, held, MinutesStatus.APPROVED, held.starts_at)
+        due = date(2025, 6, 1)
+        for n in range(4):
+            deadline = Deadline(covenant_id=textiel.id, kind=DeadlineKind.ACTION_ITEM, title=f"actie {n}", due_on=due)
+            if n < 3:  # three done: two on time, one a day late
+                deadline.status = DeadlineStatus.DONE
+                deadline.done_at = datetime(2025, 5, 30, 12, tzinfo=UTC) + timedelta(days=2 * n)
+            session.add(deadline)
+            session.flush()
+            session.add(
+                ActionItem(minutes_id=minutes.id, position=n, task=f"actie {n}", due_on=due, deadline_id=deadline.id)
+            )
+        session.flush()
+        today = NOW.date()
+        assert [(r.cycle, r.value) for r in target_derivations.meetings_held(session, textiel, today)] == [(2025, 1.0)]
+        assert [(r.cycle, r.value, r.basis) for r in target_derivations.attendance(session, textiel, today)] == [
+            (2025, 60.0, 5)
+        ]
+        assert [
+            (r.cycle, r.value, r.basis) for r in target_derivations.action_items_on_time(session, textiel, today)
+        ] == [(2025, 50.0, 4)]
+        session.rollback()
