@@ -196,6 +196,11 @@ def test_reseeding_changes_no_target_and_no_measurement(session_factory: Session
         seed.load_public(session)
         seed.load_demo(session, NOW.date(), NOW)
         assert snapshot(session) == before
+        # A month later (the demo's days are relative to today): still nothing new.
+        later = NOW + timedelta(days=30)
+        seed.load_public(session)
+        seed.load_demo(session, later.date(), later)
+        assert snapshot(session) == before
 
 
 def test_many_targets_stay_within_block_kit_limits(slack: SlackHarness, session_factory: SessionFactory) -> None:

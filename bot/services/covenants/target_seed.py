@@ -1,5 +1,6 @@
 """Loading targets as data: config/targets.yml (defaults per covenant kind, extras per covenant) and the demo's
-targets with their measurements. Idempotent: targets are updated by key, measurements by day."""
+targets with their measurements. Idempotent: targets are updated by key; a demo target's measurements are loaded
+only while it has none."""
 
 from __future__ import annotations
 
@@ -106,10 +107,10 @@ def load_demo(
         session.flush()
         for entry in own:
             target = targets[str(entry["key"]).lower()]
-            have = {
-                m.measured_on
-                for m in session.scalars(select(TargetMeasurement).where(TargetMeasurement.target_id == target.id))
-            }
+            # Once per target: the days are relative to today, so a later re-seed would add them again.
+            if session.scalar(select(TargetMeasurement.id).where(TargetMeasurement.target_id == target.id).limit(1)):
+                continue
+            have: set[date] = set()
             for measured in entry.get("measurements") or []:
                 on = day(measured["day"])
                 if on is None or on in have:
