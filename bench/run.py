@@ -5,7 +5,8 @@ Seeds a large database on SQLite and PostgreSQL, then measures, each figure agai
 the same run: what the user sees through gunicorn (reply and ack latency, against a bare Bolt app that
 acks and posts a fixed reply), a web worker's memory, the durability of acknowledged work (a burst with
 web workers SIGKILLed), the reminder sweep (nothing due at two sizes, and 1,000 due), fan-out through a
-rate-limited stand-in, and the console's start-up. Prints a table and writes it, with the machine, to the
+rate-limited stand-in, the cost of a covenant's targets (bench/targets.py), and the console's start-up.
+Prints a table and writes it, with the machine, to the
 output file. Every request goes to 127.0.0.1; loops are bounded in count and time. ``--tiny`` (under a
 minute, no console) is what CI runs so the benchmark cannot rot; its figures mean nothing.
 """
@@ -30,6 +31,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bench import ack, burst, charts, fanout, recording, report, seeding, startup, sweeps
+from bench import targets as targets_bench
 from bench.report import Figure
 from bot.clock import ManualClock
 from bot.db.engine import make_engine, make_session_factory
@@ -55,7 +57,9 @@ RSS_MB = 120.0
 STARTUP_S = 1.5
 CHART_MS = 300.0
 CHART_RATIO = 3.0
-PARTS = ("ack", "burst", "sweep", "fanout", "console", "charts")
+PARTS = ("ack", "burst", "sweep", "fanout", "targets", "console", "charts")
+# The targets section of a status (every target, derived from this many companies over 5 cycles), at most:
+TARGETS_MS = 250.0
 
 
 @dataclass(frozen=True)
@@ -194,6 +198,8 @@ class Run:
             self._fanout(label, url, engine, seeder, population)
         if "charts" in self.args.only:
             self._charts(label, url, seeder)
+        if "targets" in self.args.only:
+            self._targets(label, engine)
         engine.dispose()
         if "burst" in self.args.only:  # last: it starts from a fresh, small database
             self._burst(label, url)
@@ -424,6 +430,21 @@ class Run:
                     met=timing.chart_ms < CHART_MS and timing.ratio <= CHART_RATIO,
                 )
             )
+
+    def _targets(self, label: str, engine: Any) -> None:
+        companies = {FULL: 2_000, QUICK: 500}.get(self.plan, 50)
+        result = targets_bench.measure(engine, companies, cycles=5, runs=5 if self.plan is TINY else 21)
+        _say(f"[{label}] targets: {result.figures_ms:.1f} ms against {result.baseline_ms:.1f} ms")
+        self.figures.append(
+            Figure(
+                "targets",
+                f"{label}, {result.targets} targets of a covenant with {result.companies:,} companies, 5 cycles",
+                f"{_ms(result.figures_ms)} ({result.ratio:.1f}× the baseline)",
+                f"one plan aggregate: {_ms(result.baseline_ms)}",
+                f"< {TARGETS_MS:.0f} ms",
+                met=result.figures_ms < TARGETS_MS,
+            )
+        )
 
     def console(self) -> None:
         result = startup.console_startup(self.plan.console_runs)

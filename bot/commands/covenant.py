@@ -26,7 +26,7 @@ from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
-from . import account, admin, charts, cohort, privacy, project
+from . import account, admin, charts, cohort, privacy, project, targets
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
@@ -238,6 +238,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     **dict.fromkeys(CONTEXT_WORDS, _context),
     **account.SUBCOMMANDS,
     **admin.SUBCOMMANDS,
+    **targets.SUBCOMMANDS,
 }
 # Typed without arguments: the usage to show (a key under ``usage.`` in the catalogs).
 _NEEDS_ARGUMENTS: dict[Subcommand, str] = {

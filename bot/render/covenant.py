@@ -7,6 +7,7 @@ from bot.db.models import Covenant
 from bot.i18n import t, tn
 from bot.parsing.text import phase_names
 from bot.render import charters
+from bot.render import targets as render_targets
 from bot.render.blocks import (
     Block,
     Reply,
@@ -154,6 +155,7 @@ def covenant_status(
         if overview.latest_minutes is not None:
             lines += [f"*{t(lang, 'status.latest_minutes')}*", minutes_line(overview.latest_minutes, lang)]
         blocks += [divider(), section("\n".join(lines))]
+    blocks += render_targets.status_blocks(list(overview.targets), lang)
     blocks += kind_blocks or []
 
     if overview.charter is not None:

@@ -45,6 +45,7 @@ from bot.db.models import (
 )
 from bot.services.charters import demo as charter_demo
 from bot.services.cohorts import demo as cohort_demo
+from bot.services.covenants import target_seed
 from bot.services.meetings import meetings as meetings_service
 from bot.services.plans.plans import plan_title
 from bot.services.projects import demo as project_demo
@@ -110,7 +111,9 @@ def load_public(session: Session) -> int:
     }
     entries = public_entries()
     for entry in entries:
-        _upsert_covenant(session, entry, stored.get(entry["slug"]))
+        stored[entry["slug"]] = _upsert_covenant(session, entry, stored.get(entry["slug"]))
+    session.flush()
+    target_seed.load(session, stored)
     session.commit()
     return len(entries)
 
@@ -289,6 +292,7 @@ def load_demo(session: Session, today: date, now: datetime) -> None:
     project_demo.load(session, data.get("projects") or [], slugs, orgs, people, groups, lambda v: _date(v, today))
     charter_demo.load(session, data.get("charters") or [], slugs, orgs, today, now)
     cohort_demo.load(session, data, today, now)
+    target_seed.load_demo(session, data.get("targets") or {}, slugs, lambda v: _date(v, today), now)
     session.commit()
 
 

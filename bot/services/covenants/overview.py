@@ -12,8 +12,9 @@ from bot.db.enums import CovenantKind
 from bot.db.models import Covenant, Minutes
 from bot.services.charters import signatories as charters
 from bot.services.charters.signatories import CharterOverview
-from bot.services.covenants import covenants
+from bot.services.covenants import covenants, targets
 from bot.services.covenants.covenants import CovenantStatus
+from bot.services.covenants.targets import TargetFigures
 from bot.services.meetings import groups
 from bot.services.meetings.occurrences import Occurrence
 from bot.services.minutes import minutes_status
@@ -35,6 +36,8 @@ class CovenantOverview:
     latest_minutes: Minutes | None
     # A charter's signatories and commitments, progress in aggregate (None for every other kind).
     charter: CharterOverview | None = None
+    # The public targets with their latest values (never the private ones: the status may be shared).
+    targets: tuple[TargetFigures, ...] = ()
 
 
 def overview(session: Session, covenant: Covenant, now: datetime, today: date) -> CovenantOverview:
@@ -47,4 +50,5 @@ def overview(session: Session, covenant: Covenant, now: datetime, today: date) -
         meetings=groups.next_meetings(session, covenant_groups, now, public_meeting, limit=NEXT_MEETINGS),
         latest_minutes=minutes_status.latest_approved(session, [g.id for g in covenant_groups], public_meeting),
         charter=charters.overview(session, covenant, today) if covenant.kind == CovenantKind.CHARTER else None,
+        targets=tuple(targets.target_figures(session, covenant, today, include_private=False)),
     )
