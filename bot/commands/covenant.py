@@ -26,7 +26,7 @@ from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
-from . import account, admin, cohort, privacy, project
+from . import account, admin, cohort, privacy, project, report
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
@@ -253,6 +253,8 @@ def run(ask: Ask, text: str) -> Outcome:
     command = split_command(text)
     if command.sub in privacy.WORDS:
         return privacy.run(ask, command)
+    if command.sub in report.WORDS:
+        return report.run(ask, command)
     handler = SUBCOMMANDS.get(command.sub)
     if handler is None:
         raise UsageError("covenant.unknown_subcommand", sub=command.sub)

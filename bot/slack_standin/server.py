@@ -246,6 +246,12 @@ class StandinSlack:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         if parsed.path.startswith("/upload/"):
+            # The upload URL can fail too (tests inject it as the method "upload").
+            fault = self.fault("upload", {}) if self.fault else None
+            if fault is not None:
+                self._record(Call("upload", {}, {"ok": False, "fault": fault[0]}, parsed.path))
+                self._send(request, fault[0], fault[2], fault[1])
+                return
             self._receive_upload(request, parsed.path.removeprefix("/upload/"), raw)
             return
         args = self._parse_args(raw, request.headers.get("Content-Type", ""), parsed.query)
@@ -496,8 +502,12 @@ class StandinSlack:
 
     def file_text(self, file_id: str) -> str:
         """The uploaded content of a file, as text."""
+        return self.file_content(file_id).decode("utf-8")
+
+    def file_content(self, file_id: str) -> bytes:
+        """The uploaded content of a file, as it was uploaded."""
         with self._lock:
-            return bytes(self.files[file_id].get("content", b"")).decode("utf-8")
+            return bytes(self.files[file_id].get("content", b""))
 
     def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("name") or not args.get("timestamp"):
