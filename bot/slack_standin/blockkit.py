@@ -32,6 +32,10 @@ LIMITS = {
     "option_value": 150,
     # Option object: text "maximum length ... 75 characters" (reference/block-kit/composition-objects).
     "option_text": 75,
+    # Image block: alt_text "Maximum length for this field is 2000 characters"; image_url 3000; title 2000.
+    "alt_text": 2000,
+    "image_url": 3000,
+    "image_title": 2000,
 }
 
 # Not a documented limit: Slack answered msg_blocks_too_long at ~13,200 characters in all blocks although every
@@ -79,6 +83,49 @@ def _check_element(element: dict[str, Any], where: str, problems: list[str]) -> 
         problems.append(f"{where}: plain_text_input max_length over {LIMITS['plain_text_input_max']}")
 
 
+def _check_image(image: dict[str, Any], where: str, problems: list[str]) -> None:
+    """An image block or element: alt_text required (≤ 2000), exactly one of image_url and slack_file, and a
+    slack_file with exactly one of id and url (reference/block-kit/blocks/image-block, composition-objects)."""
+    alt = image.get("alt_text")
+    if not isinstance(alt, str) or not alt:
+        problems.append(f"{where}: image without alt_text")
+    elif len(alt) > LIMITS["alt_text"]:
+        problems.append(f"{where}: alt_text longer than {LIMITS['alt_text']}")
+    has_url, has_file = "image_url" in image, "slack_file" in image
+    if has_url == has_file:
+        problems.append(f"{where}: an image needs exactly one of image_url and slack_file")
+    if has_url and (not isinstance(image["image_url"], str) or len(image["image_url"]) > LIMITS["image_url"]):
+        problems.append(f"{where}: image_url missing or longer than {LIMITS['image_url']}")
+    if has_file:
+        ref = image["slack_file"]
+        if not isinstance(ref, dict) or ("id" in ref) == ("url" in ref) or not (ref.get("id") or ref.get("url")):
+            problems.append(f"{where}: slack_file needs exactly one of id and url")
+    title = image.get("title")
+    if title is not None:
+        if not isinstance(title, dict) or title.get("type") != "plain_text":
+            problems.append(f"{where}: image title must be plain_text")
+        elif len(_text(title)) > LIMITS["image_title"]:
+            problems.append(f"{where}: image title longer than {LIMITS['image_title']}")
+
+
+def slack_files(blocks: list[dict[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+    """Every ``slack_file`` reference in ``blocks`` (image blocks, section accessories, context elements), with
+    where it is, as Slack names the place in its error (e.g. ``/blocks/0/slack_file``)."""
+    found: list[tuple[str, dict[str, Any]]] = []
+    for index, block in enumerate(blocks):
+        if not isinstance(block, dict):
+            continue
+        if isinstance(block.get("slack_file"), dict):
+            found.append((f"/blocks/{index}/slack_file", block["slack_file"]))
+        accessory = block.get("accessory")
+        if isinstance(accessory, dict) and isinstance(accessory.get("slack_file"), dict):
+            found.append((f"/blocks/{index}/accessory/slack_file", accessory["slack_file"]))
+        for number, element in enumerate(block.get("elements") or [] if block.get("type") == "context" else []):
+            if isinstance(element, dict) and isinstance(element.get("slack_file"), dict):
+                found.append((f"/blocks/{index}/elements/{number}/slack_file", element["slack_file"]))
+    return found
+
+
 def check_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> list[str]:
     """Every way ``blocks`` breaks a Block Kit limit (empty when Slack would accept them)."""
     problems: list[str] = []
@@ -118,8 +165,16 @@ def check_blocks(blocks: list[dict[str, Any]], max_blocks: int) -> list[str]:
                 problems.append(f"{where}: empty section text")
             if isinstance(block.get("accessory"), dict):
                 _check_element(block["accessory"], where, problems)
+        if kind == "image":
+            _check_image(block, where, problems)
+        if kind == "section" and isinstance(block.get("accessory"), dict) and block["accessory"].get("type") == "image":
+            _check_image(block["accessory"], where, problems)
         if kind == "context" and len(block.get("elements", [])) > LIMITS["context_elements"]:
             problems.append(f"{where}: more than {LIMITS['context_elements']} context elements")
+        if kind == "context":
+            for element in block.get("elements", []):
+                if isinstance(element, dict) and element.get("type") == "image":
+                    _check_image(element, where, problems)
         if kind == "actions":
             elements = block.get("elements", [])
             if len(elements) > LIMITS["actions_elements"]:

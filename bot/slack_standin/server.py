@@ -14,9 +14,22 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
-from bot.slack_standin.blockkit import check_message, check_view, message_warnings
+from bot.slack_standin.blockkit import check_message, check_view, message_warnings, slack_files
 from bot.slack_standin.ratelimits import SLACK_LIMITS, RateLimiter, RateLimits
-from bot.slack_standin.workspace import Channel, Workspace, dm_id
+from bot.slack_standin.workspace import Channel, Workspace, dm_id, share_targets
+
+# getUploadURLExternal: alt_txt_too_large "Description for the image is longer than the limit of 1000 character".
+MAX_ALT_TXT = 1000
+# Slack file object: "Currently only png, jpg, jpeg, and gif Slack image files are supported" in image blocks.
+IMAGE_MIMETYPES = frozenset({"image/png", "image/jpeg", "image/gif"})
+_MIMETYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "gif": "image/gif", "md": "text/markdown"}
+
+
+def mimetype_of(filename: str) -> str:
+    """The mimetype Slack gives an uploaded file, from its name's extension."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    return _MIMETYPES.get(extension, "text/plain" if extension in ("txt", "csv", "ics") else "application/octet-stream")
+
 
 # The errors with which Slack refuses what was sent (as opposed to where, when or how often).
 REFUSALS = frozenset({"invalid_blocks", "invalid_arguments"})
@@ -350,6 +363,9 @@ class StandinSlack:
             if refusal is not None:
                 return refusal.answer()
             warnings = message_warnings(args)
+            # A response_url names no conversation the stand-in can check a file against: refused, to be safe.
+            if refused := self.file_refusal(str(args.get("channel") or ""), args.get("blocks")):
+                return refused
         if method in ("views.open", "views.publish", "views.update", "views.push"):
             refusal = check_view(args.get("view") or {}, published=method == "views.publish")
             if refusal is not None:
@@ -460,54 +476,151 @@ class StandinSlack:
         }
 
     # -- files (the files_upload_v2 flow) --------------------------------------------------------------
+    # files.getUploadURLExternal issues an id and a URL on this server; the bytes are POSTed there (exactly
+    # `length` of them, else HTTP 400 as Slack's upload service answers and files_upload_v2 raises on); then
+    # files.completeUploadExternal finishes the upload and shares the files into the conversations it names (none:
+    # the file stays private to the bot, as Slack keeps it "only the uploader will have access"). Each share posts a
+    # message with the files, as Slack does. An id never issued, or whose bytes never arrived, or that was already
+    # completed, is answered file_not_found (wording not confirmed in Slack's reference).
     def _m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        if not args.get("filename") or not str(args.get("length", "")).isdigit():
-            return {"ok": False, "error": "invalid_arguments"}
+        if len(str(args.get("alt_txt") or "")) > MAX_ALT_TXT:
+            return {"ok": False, "error": "alt_txt_too_large"}
         file_id = "F" + uuid.uuid4().hex[:10].upper()
+        name = str(args["filename"])
         with self._lock:
-            self.files[file_id] = {"id": file_id, "name": args["filename"], "length": int(args["length"])}
+            self.files[file_id] = {
+                "id": file_id,
+                "name": name,
+                "length": int(args["length"]),
+                "mimetype": mimetype_of(name),
+                "alt_txt": args.get("alt_txt"),
+                "user": self.bot_user_id,
+                "shared_in": set(),
+                "completed": False,
+            }
         return {"ok": True, "upload_url": f"{self.base_url}/upload/{file_id}", "file_id": file_id}
 
     def _receive_upload(self, request: BaseHTTPRequestHandler, file_id: str, raw: bytes) -> None:
         with self._lock:
             known = self.files.get(file_id)
-            if known is not None:
+            fits = known is not None and "content" not in known and len(raw) == known["length"] and bool(raw)
+            if fits:
+                assert known is not None
                 known["content"] = raw
-        status = 200 if known is not None and len(raw) == known["length"] else 400
+        status = 200 if fits else (404 if known is None else 400)
+        body = f"OK - {len(raw)}".encode() if fits else b"upload refused"
         self._record(
-            Call("upload", {"file_id": file_id, "bytes": len(raw)}, {"ok": status == 200}, f"/upload/{file_id}")
+            Call(
+                "upload", {"file_id": file_id, "bytes": len(raw)}, {"ok": fits, "status": status}, f"/upload/{file_id}"
+            )
         )
         request.send_response(status)
         request.send_header("Content-Type", "text/plain")
-        request.send_header("Content-Length", "2")
+        request.send_header("Content-Length", str(len(body)))
         request.end_headers()
-        request.wfile.write(b"OK")
+        request.wfile.write(body)
 
     def _m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
-        wanted = args.get("files") or []
+        wanted = args.get("files")
         if isinstance(wanted, str):
             try:
                 wanted = json.loads(wanted)
             except ValueError:
                 return {"ok": False, "error": "invalid_arguments"}
-        done = []
+        if wanted is None or wanted == "":
+            return {"ok": False, "error": "missing_argument"}
+        if not isinstance(wanted, list) or not wanted or not all(isinstance(e, dict) and e.get("id") for e in wanted):
+            return {"ok": False, "error": "invalid_arguments"}
+        targets = share_targets(args)
         with self._lock:
-            for entry in wanted:
-                known = self.files.get(str(entry.get("id")))
-                if known is None or "content" not in known:
-                    return {"ok": False, "error": "file_not_found"}
-                known.update(title=entry.get("title"), channel=args.get("channel_id"))
-                done.append({"id": known["id"], "name": known["name"], "title": known.get("title")})
+            entries = [self.files.get(str(entry["id"])) for entry in wanted]
+            if any(known is None or "content" not in known or known["completed"] for known in entries):
+                return {"ok": False, "error": "file_not_found"}
+            done = []
+            for entry, known in zip(wanted, entries, strict=True):
+                assert known is not None
+                known.update(title=entry.get("title") or known["name"], completed=True)
+                known["shared_in"].update(self.workspace.conversation(target) for target in targets)
+                done.append(self._file_object(known))
+        for target in targets:
+            message = {
+                "type": "message",
+                "user": self.bot_user_id,
+                "text": args.get("initial_comment") or "",
+                "ts": self._next_ts(),
+                "files": [{"id": item["id"], "name": item["name"]} for item in done],
+                "bot_id": "BCOVENANT",
+                "thread_ts": args.get("thread_ts"),
+            }
+            self.workspace.add_message(self.workspace.conversation(target), message)
         return {"ok": True, "files": done}
+
+    def _file_object(self, known: dict[str, Any]) -> dict[str, Any]:
+        """A file as the Web API describes it (the fields the bot and the tests read)."""
+        shared = sorted(known["shared_in"])
+        return {
+            "id": known["id"],
+            "name": known["name"],
+            "title": known.get("title"),
+            "mimetype": known["mimetype"],
+            "filetype": known["name"].rsplit(".", 1)[-1].lower() if "." in known["name"] else "",
+            "size": len(known.get("content", b"")),
+            "user": known["user"],
+            "alt_txt": known.get("alt_txt"),
+            "url_private": f"{self.base_url}/files-pri/{self.team_id}-{known['id']}/{known['name']}",
+            "channels": [c for c in shared if c.startswith("C")],
+            "groups": [c for c in shared if c.startswith("G")],
+            "ims": [c for c in shared if c.startswith("D")],
+            "is_public": any(c.startswith("C") for c in shared),
+        }
+
+    def _m_files_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            known = self.files.get(str(args.get("file") or ""))
+            if known is None or not known["completed"]:
+                return {"ok": False, "error": "file_not_found"}
+            return {"ok": True, "file": self._file_object(known)}
+
+    def _m_files_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        with self._lock:
+            known = self.files.get(str(args.get("file") or ""))
+            if known is None or known.get("deleted"):
+                return {"ok": False, "error": "file_not_found" if known is None else "file_deleted"}
+            known["deleted"] = True
+            for messages in self.messages.values():
+                messages[:] = [m for m in messages if not any(f.get("id") == known["id"] for f in m.get("files", []))]
+        return {"ok": True}
+
+    def file_refusal(self, channel: str, blocks: Any) -> dict[str, Any] | None:
+        """invalid_blocks when an image names a ``slack_file`` Slack would not show there: unknown or deleted, not
+        completed, not an image (png, jpg, jpeg, gif), or not visible in the conversation the message goes to (a
+        file is visible where it was shared; a private one to its uploader alone, so not to the reader)."""
+        problems = []
+        conversation = self.workspace.conversation(channel) if channel else ""
+        with self._lock:
+            for where, ref in slack_files(blocks if isinstance(blocks, list) else []):
+                file_id = str(ref.get("id") or "")
+                if not file_id and isinstance(ref.get("url"), str):
+                    file_id = ref["url"].split(f"{self.team_id}-", 1)[-1].split("/", 1)[0]
+                known = self.files.get(file_id)
+                if known is None or known.get("deleted") or not known["completed"]:
+                    problems.append(f"{where}: invalid slack_file (no such file)")
+                elif known["mimetype"] not in IMAGE_MIMETYPES:
+                    problems.append(f"{where}: invalid slack_file (not an image)")
+                elif conversation not in known["shared_in"]:
+                    problems.append(f"{where}: invalid slack_file (not shared in {conversation or 'this place'})")
+        if not problems:
+            return None
+        return {"ok": False, "error": "invalid_blocks", "response_metadata": {"messages": problems}}
+
+    def file_bytes(self, file_id: str) -> bytes:
+        """The uploaded bytes of a file (a test helper: what a reader would download)."""
+        with self._lock:
+            return bytes(self.files[file_id].get("content", b""))
 
     def file_text(self, file_id: str) -> str:
         """The uploaded content of a file, as text."""
-        return self.file_content(file_id).decode("utf-8")
-
-    def file_content(self, file_id: str) -> bytes:
-        """The uploaded content of a file, as it was uploaded."""
-        with self._lock:
-            return bytes(self.files[file_id].get("content", b""))
+        return self.file_bytes(file_id).decode("utf-8")
 
     def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("name") or not args.get("timestamp"):

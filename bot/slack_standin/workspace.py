@@ -48,7 +48,16 @@ _ON_MESSAGE = {
 }
 _WITH_TEXT = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 # Scopes a method needs beyond what every bot token has (Slack's method pages, "Required scopes").
-_METHOD_SCOPES = {"users.lookupByEmail": "users:read.email", "users.info": "users:read"}
+_METHOD_SCOPES = {
+    "users.lookupByEmail": "users:read.email",
+    "users.info": "users:read",
+    # files.getUploadURLExternal / completeUploadExternal / files.delete: "Bot token: files:write";
+    # files.info: "files:read".
+    "files.getUploadURLExternal": "files:write",
+    "files.completeUploadExternal": "files:write",
+    "files.delete": "files:write",
+    "files.info": "files:read",
+}
 EMAIL_SCOPE = "users:read.email"
 
 
@@ -221,9 +230,7 @@ class Workspace:
         if method not in _IN_CHANNEL:
             return None
         if method == "files.completeUploadExternal":
-            if not args.get("channel_id"):
-                return None  # uploaded without sharing it anywhere
-            channel = str(args["channel_id"])
+            return self._share_refusal(args)
         else:
             channel = str(args.get("channel") or "")
         problem = self._channel_refusal(channel)
@@ -306,6 +313,18 @@ class Workspace:
             self.reactions.add(key)
         return None
 
+    def _share_refusal(self, args: dict[str, Any]) -> str | None:
+        """files.completeUploadExternal: every conversation named by ``channel_id`` or ``channels`` must take posts
+        from the bot (``thread_ts`` only with one conversation, as the reference says)."""
+        targets = share_targets(args)
+        for channel in targets:
+            problem = self._channel_refusal(channel)
+            if problem is not None:
+                return problem
+        if args.get("thread_ts") and len(targets) != 1:
+            return "invalid_arguments"
+        return None
+
     @staticmethod
     def _upload_refusal(args: dict[str, Any]) -> str | None:
         # Slack's reference lists `filename` and `length` as required; a missing one is missing_argument (not
@@ -316,6 +335,13 @@ class Workspace:
         if not length.isdigit() or int(length) == 0:
             return "invalid_arguments"
         return None
+
+
+def share_targets(args: dict[str, Any]) -> list[str]:
+    """The conversations a files.completeUploadExternal call shares its files into (none: kept private)."""
+    named = [str(args["channel_id"])] if args.get("channel_id") else []
+    named += [part.strip() for part in str(args.get("channels") or "").split(",") if part.strip()]
+    return list(dict.fromkeys(named))
 
 
 def _content_refusal(method: str, args: dict[str, Any]) -> str | None:

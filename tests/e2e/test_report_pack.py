@@ -24,7 +24,7 @@ def _uploaded(standin: StandinSlack, user: str) -> tuple[str, bytes]:
     opened = standin.calls_to("conversations.open")[-1]
     assert opened.args["users"] == user
     assert done.args["channel_id"] == opened.response["channel"]["id"]
-    return str(asked.args["filename"]), standin.file_content(asked.response["file_id"])
+    return str(asked.args["filename"]), standin.file_bytes(asked.response["file_id"])
 
 
 def test_the_secretariat_gets_the_pack_in_a_dm_with_the_figures_of_the_database(

@@ -467,7 +467,7 @@ class Console:
         elif call.method == "files.completeUploadExternal":
             for uploaded in call.response.get("files", []):
                 name = str(uploaded["name"])
-                content = self.standin.file_content(str(uploaded["id"]))
+                content = self.standin.file_bytes(str(uploaded["id"]))
                 if Path(name).suffix.lower() in BINARY_FILES:
                     self._say(f"--- file {name} in your DM, written to {_save(name, content)} ---\n")
                 else:
