@@ -1,5 +1,5 @@
-"""The annual report pack for the largest covenant of the benchmark database: gathered and written (workbook and
-Markdown summary), against the same queries answered as text (the Markdown summary alone) in the same run.
+"""The annual report pack for the largest covenant of the benchmark database: gathered and written (workbook, charts
+and Markdown summary), against the same queries answered as text (the Markdown summary alone) in the same run.
 
 Issue 17's target: the pack in < 5 s.
 """
@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from bot.commands.report import report_charts
 from bot.db.engine import make_session_factory
 from bot.db.models import ActionPlan, Covenant
 from bot.render import report_summary, report_workbook
@@ -73,9 +74,10 @@ def measure(engine: Engine, now: datetime, runs: int = 3) -> PackTiming:
             covenant = session.get(Covenant, covenant_id)
             assert covenant is not None
             found = gather(session, covenant, cycle, audience, now)
+            charts = report_charts(session, covenant, found, "nl") if workbook else []
         if workbook:
             written.append(len(report_workbook.workbook(found, "nl")))
-        report_summary.markdown(found, "nl", report_workbook.filename(found))
+        report_summary.markdown(found, "nl", report_workbook.filename(found), charts)
 
     def empty() -> None:
         Workbook().save(io.BytesIO())

@@ -380,7 +380,7 @@ class Run:
             Figure(
                 "report",
                 f"{label}, annual report pack of the largest covenant ({timing.slug}, {timing.plans:,} plans): "
-                "gathered, workbook and Markdown written",
+                "gathered, workbook, charts and Markdown written",
                 f"secretariat's pack {timing.pack_s:.2f} s ({timing.workbook_bytes / 1024:,.0f} KiB), public pack "
                 f"{timing.public_s:.2f} s",
                 f"the same queries as a text answer (the summary alone) {timing.text_s:.2f} s; an empty workbook "

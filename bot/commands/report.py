@@ -10,13 +10,18 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from sqlalchemy.orm import Session
+
+from bot.db.models import Covenant
 from bot.i18n import t
 from bot.interaction import Ask, Outcome, Upload
 from bot.render import report_workbook
+from bot.render.charts import ChartImage, render_chart
 from bot.render.minutes import line
 from bot.services.covenants import covenants
+from bot.services.covenants.charts import ChartKind, chart_data
 from bot.services.errors import UsageError
-from bot.services.reports.figures import Audience
+from bot.services.reports.figures import Audience, ReportPack
 from bot.services.reports.pack import gather
 
 if TYPE_CHECKING:
@@ -49,8 +54,6 @@ def run(ask: Ask, command: CommandText) -> Outcome:
 
 def report_answer(ask: Ask, covenant_id: int, cycle: int, audience: Audience) -> Outcome:
     """The pack of the covenant for ``cycle`` in the asker's DM, if they are its secretariat."""
-    from bot.db.models import Covenant
-
     covenant = ask.session.get(Covenant, covenant_id)
     assert covenant is not None
     lang = ask.lang
@@ -65,3 +68,15 @@ def report_answer(ask: Ask, covenant_id: int, cycle: int, audience: Audience) ->
         reply=line(t(lang, sent, cycle=cycle, covenant=covenant.name(lang), file=name)),
         if_failed=line(t(lang, "report.upload_failed")),
     )
+
+
+def report_charts(session: Session, covenant: Covenant, pack: ReportPack, lang: str) -> list[ChartImage]:
+    """The summary's charts (plans, outcomes, participants, and targets when there are any) as of the cycle's last
+    day or today, built from public data only unless the pack is the secretariat's."""
+    day = min(pack.period.last_day, pack.generated_at.date())
+    kinds = [ChartKind.PLANS, ChartKind.OUTCOMES, ChartKind.PARTICIPANTS] + (
+        [ChartKind.TARGETS] if pack.targets else []
+    )
+    return [
+        render_chart(chart_data(session, covenant, kind, day, secretariat=pack.secretariat), lang) for kind in kinds
+    ]

@@ -230,6 +230,7 @@ def _export(settings: Settings, covenant_name: str | None, output: str | None) -
 def _report(settings: Settings, args: argparse.Namespace) -> int:
     """``report``: write FILE.xlsx and FILE.md (same stem) for the secretariat, or with --public for publishing."""
     from bot.clock import SystemClock
+    from bot.commands.report import report_charts
     from bot.db.engine import make_engine, make_session_factory
     from bot.render import report_summary, report_workbook
     from bot.services.imports import resolve_covenant
@@ -248,12 +249,14 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
             return 2
         audience = Audience.PUBLIC if args.public else Audience.SECRETARIAT
         pack = gather(session, found, args.cycle, audience, SystemClock().now())
-    lang = args.lang or pack.language or settings.bot_language
+        lang = args.lang or pack.language or settings.bot_language
+        charts = report_charts(session, found, pack, lang)
     summary = target.with_suffix(".md")
     files = {
         target: report_workbook.workbook(pack, lang),
-        summary: report_summary.markdown(pack, lang, target.name).encode("utf-8"),
+        summary: report_summary.markdown(pack, lang, target.name, charts).encode("utf-8"),
     }
+    files.update({target.parent / chart.filename: chart.png for chart in charts})
     for path, content in files.items():
         # Written beside the target and renamed over it: a failed write never leaves half a file.
         descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
@@ -264,7 +267,7 @@ def _report(settings: Settings, args: argparse.Namespace) -> int:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-    print(f"{target}\n{summary}")
+    print("\n".join(str(path) for path in files))
     return 0
 
 

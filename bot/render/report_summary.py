@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from bot.i18n import t
+from bot.render.charts import ChartImage
 from bot.render.report_tables import outcomes_text
 from bot.services.reports.figures import ActionState, ReportPack
 from bot.services.reports.small_numbers import MINIMUM
 
 
-@dataclass(frozen=True)
-class ChartImage:
-    """A chart written beside the summary: its file name and the alt text that states its figures."""
-
-    filename: str
-    alt: str
+def _alt(text: str) -> str:
+    """Alt text on one line, without the brackets that would end it."""
+    return " ".join(text.replace("[", "(").replace("]", ")").split())
 
 
 def _number(value: float) -> str:
@@ -24,7 +21,7 @@ def _number(value: float) -> str:
 
 
 def markdown(pack: ReportPack, lang: str, workbook_name: str, charts: Sequence[ChartImage] = ()) -> str:
-    """The summary in ``lang``; ``charts`` are shown as images next to it."""
+    """The summary in ``lang``; ``charts`` (written beside it) are shown as images with their alt text."""
     span, p = pack.period, pack.participants
     lines = [
         f"# {t(lang, 'report.title', cycle=span.cycle, covenant=pack.name(lang))}",
@@ -114,6 +111,7 @@ def markdown(pack: ReportPack, lang: str, workbook_name: str, charts: Sequence[C
     ]
     if charts:
         lines += ["", f"## {t(lang, 'report.charts')}", ""]
-        lines += [f"![{chart.alt}]({chart.filename})" for chart in charts]
+        for chart in charts:
+            lines += [f"### {chart.title}", "", f"![{_alt(chart.alt_text)}]({chart.filename})", ""]
     lines += ["", t(lang, "report.summary.workbook", file=workbook_name), ""]
     return "\n".join(lines)

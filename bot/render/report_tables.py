@@ -143,7 +143,7 @@ def tables(pack: ReportPack, lang: str) -> list[Table]:
             target.target_date,
             target.measured_on,
             target.value,
-            target.source,
+            value(lang, target.source) if target.source else None,
         ]
         if pack.secretariat:
             cells.insert(4, _yes_no(target.public, lang))

@@ -162,4 +162,10 @@ def test_the_command_line_writes_the_workbook_and_the_summary(
     assert "12 van 14 plannen ingediend (7 op tijd, 5 te laat), 2 over tijd, 10 beoordeeld." in summary
     assert "Uitkomsten: voldoet: 5, op koers + blijft achter: 5." in summary
     assert [marker for marker in MARKERS if marker in summary] == []
+    charts = sorted(path.name for path in tmp_path.glob("*.png"))
+    assert charts == [f"chart-{SLUG}-outcomes.png", f"chart-{SLUG}-participants.png", f"chart-{SLUG}-plans-2026.png"]
+    for chart in charts:
+        assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")
+        assert f"]({chart})" in summary
+    assert "Secretariaat" not in summary and "secretariaat" not in summary.split("## Grafieken")[1]
     assert cli.main(["report", SLUG, "--cycle", "2026", "--output", str(tmp_path / "report.txt")]) == 2

@@ -3,32 +3,20 @@ in the secretariat's pack), from :func:`bot.services.covenants.targets.target_fi
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
-from typing import Any
 
 from sqlalchemy.orm import Session
 
 from bot.db.models import Covenant
+from bot.services.covenants.targets import target_figures
 from bot.services.reports.figures import Audience, Period, TargetRow
-
-
-def _target_service() -> Any | None:
-    """The targets service, once it is part of the bot (it is built beside this pack)."""
-    try:
-        return importlib.import_module("bot.services.covenants.targets")
-    except ModuleNotFoundError:
-        return None
 
 
 def targets(
     session: Session, covenant: Covenant, period: Period, today: date, audience: Audience
 ) -> tuple[TargetRow, ...]:
     """One row per target: its latest measurement in the cycle (or none)."""
-    service = _target_service()
-    if service is None:
-        return ()
-    found = service.target_figures(session, covenant, today, include_private=audience == Audience.SECRETARIAT)
+    found = target_figures(session, covenant, today, include_private=audience == Audience.SECRETARIAT)
     rows = []
     for figure in found:
         if not figure.public and audience != Audience.SECRETARIAT:
