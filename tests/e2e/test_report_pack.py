@@ -15,7 +15,17 @@ from bot.entry import cli
 from bot.slack_standin import StandinSlack
 from tests.support.demo import person
 from tests.support.harness import SlackHarness, reply_text
-from tests.support.report_pack import MARKERS, NOTES, SLUG, SMALL_CATEGORY, every_cell, plant, rows_of, sheets
+from tests.support.report_pack import (
+    MARKERS,
+    NOTES,
+    PRIVATE_TARGET,
+    SLUG,
+    SMALL_CATEGORY,
+    every_cell,
+    plant,
+    rows_of,
+    sheets,
+)
 
 
 def _uploaded(standin: StandinSlack, user: str) -> tuple[str, bytes]:
@@ -61,6 +71,12 @@ def test_the_secretariat_gets_the_pack_in_a_dm_with_the_figures_of_the_database(
     assert companies["Bedrijf A BV"]["Submitted on"] == datetime(2026, 5, 20)
     assert companies["Bedrijf A BV"]["On time"] == "yes"
     assert NOTES not in every_cell(found), "assessment notes are never in a pack"
+    targets = {row["Target"]: row for row in rows_of(found["Targets"])}
+    assert set(targets) == {"Marktdekking", PRIVATE_TARGET}
+    market = targets["Marktdekking"]
+    assert (market["Value"], market["Measured on"], market["Target value"], market["Public"]) == (
+        62.5, datetime(2026, 11, 1), 80, "yes",
+    )  # fmt: skip
     [meetings, assessments] = rows_of(found["Meetings"])
     assert meetings == {
         "Group": "Report working group", "Meetings held": 2, "Attending (yes)": 5, "Not attending": 1, "Maybe": 1,
@@ -102,6 +118,7 @@ def test_the_public_pack_has_aggregates_only_with_small_categories_merged(
     assert not {"Meetings held", "Minutes approved", "Decisions", "Action items list"} & set(found)
     outcomes = {row["Outcome"]: row["Companies"] for row in rows_of(found["Assessment outcomes"])}
     assert outcomes == {"fully meets": 5, "on track + lagging": 5}
+    assert [row["Target"] for row in rows_of(found["Targets"])] == ["Marktdekking"]
     # Who takes part is public; nothing else names a company, an assessment meeting or a note.
     everything_else = every_cell(found, leaving="Participants")
     assert [marker for marker in MARKERS if marker in everything_else] == []
@@ -163,7 +180,11 @@ def test_the_command_line_writes_the_workbook_and_the_summary(
     assert "Uitkomsten: voldoet: 5, op koers + blijft achter: 5." in summary
     assert [marker for marker in MARKERS if marker in summary] == []
     charts = sorted(path.name for path in tmp_path.glob("*.png"))
-    assert charts == [f"chart-{SLUG}-outcomes.png", f"chart-{SLUG}-participants.png", f"chart-{SLUG}-plans-2026.png"]
+    assert charts == [
+        f"chart-{SLUG}-outcomes.png", f"chart-{SLUG}-participants.png", f"chart-{SLUG}-plans-2026.png",
+        f"chart-{SLUG}-targets.png",
+    ]  # fmt: skip
+    assert "- Marktdekking: 62.5 percent (doel 80 percent)" in summary
     for chart in charts:
         assert (tmp_path / chart).read_bytes().startswith(b"\x89PNG")
         assert f"]({chart})" in summary

@@ -41,6 +41,7 @@ from bot.db.models import (
     Rsvp,
     WorkingGroup,
 )
+from bot.db.models.targets import Target, TargetMeasurement
 from tests.support.demo import person
 
 SLUG = "rapport-test"
@@ -50,7 +51,8 @@ NOTES = "INTERNENOTITIE3c1d"
 ASSESSMENT_TITLE = "Beoordelingsgesprek GEHEIMTITEL88a"
 ASSESSMENT_DECISION = "GEHEIMBESLUIT51f0"
 ASSESSMENT_TASK = "GEHEIMACTIE7e22"
-MARKERS = (*SMALL_CATEGORY, NOTES, ASSESSMENT_TITLE, ASSESSMENT_DECISION, ASSESSMENT_TASK)
+PRIVATE_TARGET = "Interne doelGEHEIM40b"
+MARKERS = (*SMALL_CATEGORY, NOTES, PRIVATE_TARGET, ASSESSMENT_TITLE, ASSESSMENT_DECISION, ASSESSMENT_TASK)
 
 
 @dataclass(frozen=True)
@@ -276,6 +278,28 @@ def plant(factory: SessionFactory) -> Planted:
             session.add(
                 AuditEntry(at=_at(date(2026, 4, 29)), actor="UR0", action=action, entity=entity, entity_id=entity_id)
             )
+        for key, name, public, measured in (
+            ("market", "Marktdekking", True, 62.5),
+            ("inner", PRIVATE_TARGET, False, 3),
+        ):
+            target = Target(
+                covenant_id=covenant.id,
+                key=key,
+                name_nl=name,
+                name_en=name,
+                unit="percent",
+                target_value=80,
+                target_date=date(2028, 12, 31),
+                public=public,
+            )
+            session.add(target)
+            session.flush()
+            for day, value in ((date(2025, 12, 1), 50.0), (date(2026, 11, 1), measured)):
+                session.add(
+                    TargetMeasurement(
+                        target_id=target.id, measured_on=day, cycle=day.year, value=value, entered_at=_at(day)
+                    )
+                )
         session.commit()
         return Planted(covenant.id, person("tom").slack_user_id)
 
