@@ -14,6 +14,9 @@ from bot.db.engine import SessionFactory
 from bot.entry import cli
 from bot.slack_standin import StandinSlack
 from tests.support.demo import person
+from tests.support.factories import MARKERS as PLANTED
+from tests.support.factories import NOTES_MARKER as PLANTED_NOTES
+from tests.support.factories import plant_confidential
 from tests.support.harness import SlackHarness, reply_text
 from tests.support.report_pack import (
     MARKERS,
@@ -190,3 +193,24 @@ def test_the_command_line_writes_the_workbook_and_the_summary(
         assert f"]({chart})" in summary
     assert "Secretariaat" not in summary and "secretariaat" not in summary.split("## Grafieken")[1]
     assert cli.main(["report", SLUG, "--cycle", "2026", "--output", str(tmp_path / "report.txt")]) == 2
+
+
+def test_only_the_covenants_secretariat_gets_a_file_and_its_public_pack_has_no_company_data(
+    slack: SlackHarness, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    plant_confidential(session_factory)
+    for key in ("tom", "pieter", "ingrid", "fatima", "hanneke"):
+        standin.reset()
+        answer = reply_text(slack.command("/covenant", "report hernieuwbare-energie 2026", person(key).slack_user_id))
+        assert "ecretaria" in answer, key  # the refusal names who may ask
+        assert standin.calls_to("files.getUploadURLExternal") == [], key
+    standin.reset()
+    sanne = person("sanne").slack_user_id
+    reply_text(slack.command("/covenant", "rapport hernieuwbare-energie 2026 openbaar", sanne))
+    _, content = _uploaded(standin, sanne)
+    found = sheets(content)
+    assert [marker for marker in PLANTED if marker in every_cell(found)] == []
+    standin.reset()
+    reply_text(slack.command("/covenant", "rapport hernieuwbare-energie 2026", sanne))
+    _, content = _uploaded(standin, sanne)
+    assert PLANTED_NOTES not in every_cell(sheets(content)), "assessment notes are never in a pack"
