@@ -35,6 +35,7 @@ class PackTiming:
     pack_s: float
     public_s: float
     text_s: float
+    charts_s: float
     empty_workbook_s: float
     workbook_bytes: int
 
@@ -79,6 +80,12 @@ def measure(engine: Engine, now: datetime, runs: int = 3) -> PackTiming:
             written.append(len(report_workbook.workbook(found, "nl")))
         report_summary.markdown(found, "nl", report_workbook.filename(found), charts)
 
+    def charts_only() -> None:
+        with factory() as session:
+            covenant = session.get(Covenant, covenant_id)
+            assert covenant is not None
+            report_charts(session, covenant, gather(session, covenant, cycle, Audience.SECRETARIAT, now), "nl")
+
     def empty() -> None:
         Workbook().save(io.BytesIO())
 
@@ -88,6 +95,7 @@ def measure(engine: Engine, now: datetime, runs: int = 3) -> PackTiming:
         pack_s=_median(runs, lambda: pack(Audience.SECRETARIAT)),
         public_s=_median(runs, lambda: pack(Audience.PUBLIC)),
         text_s=_median(runs, lambda: pack(Audience.SECRETARIAT, workbook=False)),
+        charts_s=_median(runs, charts_only),
         empty_workbook_s=_median(runs, empty),
         workbook_bytes=max(written),
     )

@@ -382,7 +382,7 @@ class Run:
                 f"{label}, annual report pack of the largest covenant ({timing.slug}, {timing.plans:,} plans): "
                 "gathered, workbook, charts and Markdown written",
                 f"secretariat's pack {timing.pack_s:.2f} s ({timing.workbook_bytes / 1024:,.0f} KiB), public pack "
-                f"{timing.public_s:.2f} s",
+                f"{timing.public_s:.2f} s; of which gathering and drawing the charts {timing.charts_s:.2f} s",
                 f"the same queries as a text answer (the summary alone) {timing.text_s:.2f} s; an empty workbook "
                 f"{timing.empty_workbook_s * 1000:.0f} ms",
                 f"< {report_pack.TARGET_S:.0f} s",
