@@ -26,7 +26,7 @@ from bot.services.people import open_items, people
 from bot.services.people.access import meeting_filter
 from bot.services.plans import plans
 
-from . import account, admin, charts, cohort, privacy, project, targets
+from . import account, admin, charts, cohort, privacy, project, report, targets
 
 HELP_WORDS = {"", "help", "hulp", "?"}
 LIST_WORDS = {"list", "lijst", "overzicht"}
@@ -256,6 +256,8 @@ def run(ask: Ask, text: str) -> Outcome:
         return privacy.run(ask, command)
     if command.sub in charts.WORDS:
         return charts.run(ask, command)
+    if command.sub in report.WORDS:
+        return report.run(ask, command)
     handler = SUBCOMMANDS.get(command.sub)
     if handler is None:
         raise UsageError("covenant.unknown_subcommand", sub=command.sub)

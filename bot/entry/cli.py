@@ -104,6 +104,14 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("what", choices=["deadlines"], help="what to export")
     export.add_argument("--covenant", metavar="X", help="only this covenant's deadlines (slug or name)")
     export.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of standard output")
+    report = commands.add_parser(
+        "report", help="the annual report pack of a covenant: an Excel workbook and a Markdown summary beside it"
+    )
+    report.add_argument("covenant", metavar="COVENANT", help="the covenant's slug or name")
+    report.add_argument("--cycle", type=int, required=True, metavar="YEAR", help="the cycle year, e.g. 2026")
+    report.add_argument("--output", "-o", default="report.xlsx", metavar="FILE.xlsx", help="default report.xlsx")
+    report.add_argument("--public", action="store_true", help="the pack for publishing: aggregates only")
+    report.add_argument("--lang", choices=["nl", "en"], help="default: the covenant's language, else BOT_LANGUAGE")
     return parser
 
 
@@ -225,6 +233,50 @@ def _export(settings: Settings, covenant_name: str | None, output: str | None) -
     return 0
 
 
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    """``report``: write FILE.xlsx and FILE.md (same stem) for the secretariat, or with --public for publishing."""
+    from bot.clock import SystemClock
+    from bot.commands.report import report_charts
+    from bot.db.engine import make_engine, make_session_factory
+    from bot.render import report_summary, report_workbook
+    from bot.services.imports import resolve_covenant
+    from bot.services.reports.figures import Audience
+    from bot.services.reports.pack import gather
+
+    target = Path(args.output)
+    if target.suffix.lower() != ".xlsx":
+        print("covenant-bot: --output must name an .xlsx file", file=sys.stderr)
+        return 2
+    factory = make_session_factory(make_engine(settings.database_url))
+    with factory() as session:
+        found = resolve_covenant(session, args.covenant)
+        if isinstance(found, str):
+            print(f"covenant-bot: {found}", file=sys.stderr)
+            return 2
+        audience = Audience.PUBLIC if args.public else Audience.SECRETARIAT
+        pack = gather(session, found, args.cycle, audience, SystemClock().now())
+        lang = args.lang or pack.language or settings.bot_language
+        charts = report_charts(session, found, pack, lang)
+    summary = target.with_suffix(".md")
+    files = {
+        target: report_workbook.workbook(pack, lang),
+        summary: report_summary.markdown(pack, lang, target.name, charts).encode("utf-8"),
+    }
+    files.update({target.parent / chart.filename: chart.png for chart in charts})
+    for path, content in files.items():
+        # Written beside the target and renamed over it: a failed write never leaves half a file.
+        descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            with open(descriptor, "wb") as handle:
+                handle.write(content)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+    print("\n".join(str(path) for path in files))
+    return 0
+
+
 def _admin(settings: Settings, args: argparse.Namespace) -> int:
     """``admin grant|revoke|list``: one line per change or member; a mistake is one line and exit code 2."""
     from bot.clock import SystemClock
@@ -320,7 +372,7 @@ def _privacy(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _data_command(settings: Settings, args: argparse.Namespace) -> int:
-    """Run ``import``, ``export``, ``admin`` or ``privacy``; an unreadable database is one line and exit code 2."""
+    """Run a data command (import, export, admin, privacy, report); an unreadable database is one line, exit code 2."""
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
@@ -330,6 +382,8 @@ def _data_command(settings: Settings, args: argparse.Namespace) -> int:
             return _admin(settings, args)
         if args.command == "privacy":
             return _privacy(settings, args)
+        if args.command == "report":
+            return _report(settings, args)
         return _export(settings, args.covenant, args.output)
     except SQLAlchemyError as error:
         reason = str(getattr(error, "orig", None) or error).splitlines()[0]
@@ -385,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _db(settings, args.db_command)
         if args.command == "seed":
             return _seed(settings, args.demo)
-        if args.command in ("import", "export", "admin", "privacy"):
+        if args.command in ("import", "export", "admin", "privacy", "report"):
             return _data_command(settings, args)
     except SettingsError as error:
         print(f"covenant-bot: {error}", file=sys.stderr)

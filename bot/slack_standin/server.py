@@ -259,6 +259,12 @@ class StandinSlack:
         length = int(request.headers.get("Content-Length") or 0)
         raw = request.rfile.read(length) if length else b""
         if parsed.path.startswith("/upload/"):
+            # The upload URL can fail too (tests inject it as the method "upload").
+            fault = self.fault("upload", {}) if self.fault else None
+            if fault is not None:
+                self._record(Call("upload", {}, {"ok": False, "fault": fault[0]}, parsed.path))
+                self._send(request, fault[0], fault[2], fault[1])
+                return
             self._receive_upload(request, parsed.path.removeprefix("/upload/"), raw)
             return
         args = self._parse_args(raw, request.headers.get("Content-Type", ""), parsed.query)

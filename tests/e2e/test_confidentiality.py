@@ -111,6 +111,7 @@ SURFACES = [
     Surface("/covenant contact", _command("contact hernieuwbare-energie"), public=False),
     Surface("/covenant mine", _command("mine"), public=False),
     Surface("/covenant privacy", _command("privacy"), public=True),  # the DM'd file: test_privacy_command.py
+    Surface("/covenant report", _command("report hernieuwbare-energie"), public=True),  # the file: test_report_pack.py
     Surface("mention: company", _mention("hoe staat Windkracht Energie ervoor?"), public=False, shows_company=True),
     Surface("mention: plans", _mention("how many action plans are overdue in renewable energy?"), public=True),
     Surface("mention: meetings", _mention("wanneer vergadert de werkgroep leefbaar loon?"), public=False),

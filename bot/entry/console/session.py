@@ -45,6 +45,8 @@ from config.settings import Settings
 CONSOLE_PUBLIC_URL = "http://localhost:3000"
 CONSOLE_SECRET = "console-signing-secret"
 CONSOLE_TOKEN = "xoxb-console"
+# Files the bot sends that are not text: written to a folder, their path printed.
+BINARY_FILES = {".xlsx", ".png", ".jpg", ".gif", ".pdf"}
 CONSOLE_USER = seed.DemoPerson("console", "UCONSOLE01", "Console user", "en-GB", "Europe/Amsterdam")
 CHANNEL = "CCONSOLE01"
 
@@ -476,8 +478,12 @@ class Console:
                 if str(uploaded.get("mimetype", "")).startswith("image/"):
                     self._save_picture(uploaded)
                     continue
-                content = self.standin.file_text(str(uploaded["id"]))
-                self._say(f"--- file {uploaded['name']} in your DM ---\n{content}")
+                name = str(uploaded["name"])
+                content = self.standin.file_bytes(str(uploaded["id"]))
+                if Path(name).suffix.lower() in BINARY_FILES:
+                    self._say(f"--- file {name} in your DM, written to {_save(name, content)} ---\n")
+                else:
+                    self._say(f"--- file {name} in your DM ---\n{content.decode('utf-8')}")
         elif call.method in ("views.open", "views.push", "views.update", "views.publish"):
             view = args.get("view") or {}
             title = view.get("title", {}).get("text", "App Home" if call.method == "views.publish" else "")
@@ -492,6 +498,15 @@ def _picture_path(folder: Path, name: str) -> Path:
     while target.exists():
         number += 1
         target = folder / f"{stem}-{number}.{suffix}"
+    return target
+
+
+def _save(name: str, content: bytes) -> Path:
+    """Write a file the bot sent (a workbook) where the person can open it after the console ends."""
+    folder = Path(tempfile.gettempdir()) / "covenant-bot-files"
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / Path(name).name
+    target.write_bytes(content)
     return target
 
 
