@@ -48,7 +48,13 @@ _ON_MESSAGE = {
 }
 _WITH_TEXT = frozenset({"chat.postMessage", "chat.postEphemeral", "chat.update"})
 # Scopes a method needs beyond what every bot token has (Slack's method pages, "Required scopes").
-_METHOD_SCOPES = {"users.lookupByEmail": "users:read.email", "users.info": "users:read"}
+_METHOD_SCOPES = {
+    "users.lookupByEmail": "users:read.email",
+    "users.info": "users:read",
+    "conversations.canvases.create": "canvases:write",
+    "canvases.edit": "canvases:write",
+    "canvases.sections.lookup": "canvases:read",
+}
 EMAIL_SCOPE = "users:read.email"
 
 
@@ -282,6 +288,12 @@ class Workspace:
             # A private channel the bot is not in is invisible to it.
             return "channel_not_found" if channel.private else "not_in_channel"
         return None
+
+    def canvas_channel_refusal(self, channel_id: str) -> str | None:
+        """What Slack answers for a channel canvas of ``channel_id`` (the bot must be in the channel)."""
+        if not channel_id.startswith(("C", "G")):
+            return "channel_not_found"
+        return self._channel_refusal(channel_id)
 
     def _ephemeral_refusal(self, channel_id: str, user_id: str) -> str | None:
         if user_id not in self.users:
