@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from sqlalchemy import select
+
 from bot.clock import ManualClock
 from bot.db.engine import SessionFactory
-from bot.db.enums import MinutesStatus
-from bot.db.models import ChannelCanvas
+from bot.db.enums import DeadlineStatus, MinutesStatus
+from bot.db.models import ChannelCanvas, Deadline, Meeting, Organisation
 from bot.delivery import Sweeper
 from bot.render import minutes as render
 from bot.slack_standin import StandinSlack
@@ -119,3 +121,64 @@ def test_without_the_scope_or_on_a_plan_without_canvases_the_secretariat_is_told
     assert len(told) == 1 and standin.canvases.markdown(METALS_CHANNEL) is None
     sweeper.run_once()
     assert len([c for c in standin.calls_to("chat.postMessage") if "canvases:write" in str(c.args)]) == 1
+
+
+def test_assessment_minutes_never_reach_a_group_canvas(
+    slack: SlackHarness, clock: ManualClock, sweeper: Sweeper, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    minutes_id = write_minutes(slack, session_factory)
+    click(slack, uid("tom"), render.ACTION_CIRCULATE, str(minutes_id))
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.CIRCULATED)
+    with session_factory() as session:
+        minutes = call_minutes(session)
+        minutes.summary = "PLANTED-ASSESSMENT-MARKER: the company's plan lags."
+        meeting = session.get(Meeting, minutes.meeting_id)
+        assert meeting is not None
+        meeting.organisation_id = session.scalar(select(Organisation.id).order_by(Organisation.id))
+        session.commit()  # now an assessment meeting about one company, held in the group's channel
+    click(slack, uid("sanne"), render.ACTION_APPROVE, str(minutes_id))  # the secretariat approves it
+    eventually(session_factory, lambda s: call_minutes(s).status == MinutesStatus.APPROVED)
+    eventually(session_factory, lambda s: "Open action items" in (standin.canvases.markdown(METALS_CHANNEL) or ""))
+    clock.advance(timedelta(minutes=5))
+    sweeper.run_once()
+    markdown = standin.canvases.markdown(METALS_CHANNEL) or ""
+    assert "PLANTED-ASSESSMENT-MARKER" not in markdown and "smelter" not in markdown
+    assert "No approved minutes yet." in markdown
+    edits = standin.calls_to("canvases.edit", "conversations.canvases.create")
+    assert edits and not any("PLANTED-ASSESSMENT-MARKER" in str(call.args) for call in edits)
+
+
+def test_a_plan_without_canvases_is_told_once_and_approval_goes_on(
+    slack: SlackHarness, clock: ManualClock, sweeper: Sweeper, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    standin.canvases.enabled = False
+    standin.expected_refusals.add("team_tier_cannot_create_channel_canvases")
+    end_the_call(clock, sweeper, standin)
+    _approve(slack, session_factory, write_minutes(slack, session_factory))
+    told = standin.wait_until(lambda c: c.method == "chat.postMessage" and "kanaalcanvassen" in str(c.args.get("text")))
+    assert len(told) == 1 and "abonnement" in str(told[0].args["text"])  # the metals covenant reads Dutch
+    sweeper.run_once()
+    clock.advance(timedelta(minutes=5))
+    sweeper.run_once()
+    notices = [c for c in standin.calls_to("chat.postMessage") if "channel canvases" in str(c.args.get("text"))]
+    notices += [c for c in standin.calls_to("chat.postMessage") if "kanaalcanvassen" in str(c.args.get("text"))]
+    assert len(notices) == 1
+    assert len(standin.calls_to("conversations.canvases.create")) == 1  # dropped until something changes
+
+
+def test_an_action_item_done_updates_the_canvas_at_the_next_sweep(
+    slack: SlackHarness, clock: ManualClock, sweeper: Sweeper, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    _approve(slack, session_factory, write_minutes(slack, session_factory))
+    eventually(session_factory, lambda s: "smelter list" in (standin.canvases.markdown(METALS_CHANNEL) or ""))
+    eventually(session_factory, lambda s: s.get(ChannelCanvas, METALS_CHANNEL).owed_since is None)  # type: ignore[union-attr]
+    with session_factory() as session:
+        deadline = session.scalar(select(Deadline).where(Deadline.title == "share the smelter list template"))
+        assert deadline is not None
+        deadline.status = DeadlineStatus.DONE
+        session.commit()
+    sweeper.run_once()
+    open_items = (standin.canvases.markdown(METALS_CHANNEL) or "").split("## Open action items")[1]
+    assert "smelter list" not in open_items and "No open action items." in open_items
