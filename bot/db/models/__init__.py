@@ -21,6 +21,7 @@ from bot.db.models.meetings import Meeting, MeetingException, Rsvp, WorkingGroup
 from bot.db.models.minutes import ActionItem, Decision, Minutes, MinutesContribution
 from bot.db.models.plans import ActionPlan, Deadline
 from bot.db.models.projects import Project, ProjectParty, ProjectUpdate
+from bot.db.models.targets import Target, TargetMeasurement
 
 __all__ = [
     "AckedWork",
@@ -59,6 +60,8 @@ __all__ = [
     "Role",
     "Rsvp",
     "SlackProfile",
+    "Target",
+    "TargetMeasurement",
     "Timestamped",
     "UsedLink",
     "WorkingGroup",
