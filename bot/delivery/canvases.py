@@ -16,18 +16,22 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from bot.clock import Clock
 from bot.db.engine import SessionFactory
 from bot.db.models import Covenant
 from bot.i18n import t
+from bot.render import canvas_dashboard
 from bot.render import canvases as render
-from bot.services.canvases import canvas_owed, group_record
+from bot.render.canvases import CanvasDocument
+from bot.services.canvases import canvas_owed, dashboard_record, group_record
 
 logger = logging.getLogger(__name__)
 
@@ -67,54 +71,72 @@ class CanvasKeeper:
         marked = 0
         now = self.clock.now()
         with self.session_factory() as session:
-            for channel in group_record.group_channels(session):
+            channels = group_record.group_channels(session) + dashboard_record.secretariat_channels(session)
+            for channel in channels:
                 row = canvas_owed.canvas_of(session, channel)
                 if row is None or row.canvas_id is None or row.owed_since is not None:
                     continue
-                record = group_record.record(session, channel, self.default_language, now.date())
-                if record is not None and canvas_owed.is_stale(
-                    session, channel, render.digest(render.document(record))
-                ):
+                document = self._document(session, channel, now.date())
+                digest = render.digest(document.markdown) if document is not None else None
+                if digest is not None and canvas_owed.is_stale(session, channel, digest):
                     canvas_owed.owe(session, channel, now)
                     marked += 1
             session.commit()
         return marked
 
+    def owe_dashboards(self) -> int:
+        """Owe every covenant's secretariat channel its dashboard update (the daily job); returns how many."""
+        now = self.clock.now()
+        with self.session_factory() as session:
+            channels = dashboard_record.secretariat_channels(session)
+            for channel in channels:
+                canvas_owed.owe(session, channel, now)
+            session.commit()
+        return len(channels)
+
+    def _document(self, session: Session, channel: str, today: date) -> CanvasDocument | None:
+        """The canvas a channel gets: its working group's record, else its covenant's dashboard, else none."""
+        group = group_record.record(session, channel, self.default_language, today)
+        if group is not None:
+            return render.document(group)
+        dashboard = dashboard_record.record(session, channel, self.default_language, today)
+        return canvas_dashboard.document(dashboard) if dashboard is not None else None
+
     # -- one channel --------------------------------------------------------------------------------------------
     def _update(self, channel: str, claimed_at: datetime) -> bool:
         with self.session_factory() as session:
-            record = group_record.record(session, channel, self.default_language, claimed_at.date())
+            document = self._document(session, channel, claimed_at.date())
             row = canvas_owed.canvas_of(session, channel)
             canvas_id = row.canvas_id if row is not None else None
-            if record is None:
+            if document is None:
                 canvas_owed.drop(session, channel, self.worker, "no_group")
                 return False
-        document = render.document(record)
         try:
             if canvas_id is None:
-                canvas_id, made = self._create(channel, document)
+                canvas_id, made = self._create(channel, document.markdown)
                 if not made:
-                    self._write_sections(canvas_id, record)
+                    self._write_sections(canvas_id, document)
             else:
                 try:
-                    self._write_sections(canvas_id, record)
+                    self._write_sections(canvas_id, document)
                 except CanvasRefused as refused:
                     if refused.error != "canvas_not_found":
                         raise
-                    canvas_id, made = self._create(channel, document)  # deleted by a person: made again
+                    canvas_id, made = self._create(channel, document.markdown)  # deleted by a person: made again
                     if not made:
-                        self._write_sections(canvas_id, record)
+                        self._write_sections(canvas_id, document)
         except CanvasRefused as refused:
-            return self._refused(channel, refused.error, record.lang)
+            return self._refused(channel, refused.error)
         except Exception as error:  # a timeout, a 5xx: tried again by a later sweep
             logger.warning("canvas of %s not updated: %s", channel, error)
             with self.session_factory() as session:
                 canvas_owed.give_back(session, channel, self.worker, type(error).__name__, self.clock.now())
             return False
         with self.session_factory() as session:
-            return canvas_owed.finish(session, channel, self.worker, claimed_at, canvas_id, render.digest(document))
+            digest = render.digest(document.markdown)
+            return canvas_owed.finish(session, channel, self.worker, claimed_at, canvas_id, digest)
 
-    def _refused(self, channel: str, error: str, lang: str) -> bool:
+    def _refused(self, channel: str, error: str) -> bool:
         with self.session_factory() as session:
             if error in NO_SCOPE or error in UNAVAILABLE or error in NO_CHANNEL:
                 canvas_owed.drop(session, channel, self.worker, error)
@@ -132,7 +154,11 @@ class CanvasKeeper:
         """Tell the secretariat of the channel's covenant, once for the whole installation."""
         with self.session_factory() as session:
             groups = group_record.groups_of(session, channel)
-            covenant = session.get(Covenant, groups[0].covenant_id) if groups else None
+            covenant = (
+                session.get(Covenant, groups[0].covenant_id)
+                if groups
+                else session.scalar(select(Covenant).where(Covenant.secretariat_channel == channel).limit(1))
+            )
             target = covenant.secretariat_channel if covenant is not None else None
             lang = (covenant.language if covenant is not None else None) or self.default_language
             if target is None or not canvas_owed.first_notice(session, reason, self.clock.now()):
@@ -167,8 +193,8 @@ class CanvasKeeper:
             raise CanvasRefused("canvas_not_found")
         return str(canvas["file_id"]), False
 
-    def _write_sections(self, canvas_id: str, record: group_record.GroupRecord) -> None:
-        for header, markdown in zip(render.headers(record.lang), render.sections(record), strict=True):
+    def _write_sections(self, canvas_id: str, document: CanvasDocument) -> None:
+        for header, markdown in document.sections:
             found = self._call(
                 self.client.canvases_sections_lookup,
                 canvas_id=canvas_id,

@@ -155,6 +155,12 @@ class Sweeper:
         keeper = CanvasKeeper(self.session_factory, self.client, self.clock, self.settings.bot_language, self.worker)
         return keeper.keep(only)
 
+    def keep_dashboards(self) -> int:
+        """The daily job: every covenant's dashboard canvas is written again (its figures change by the day)."""
+        keeper = CanvasKeeper(self.session_factory, self.client, self.clock, self.settings.bot_language, self.worker)
+        keeper.owe_dashboards()
+        return keeper.keep()
+
     def _keep_canvases(self) -> None:
         keeper = CanvasKeeper(self.session_factory, self.client, self.clock, self.settings.bot_language, self.worker)
         try:

@@ -9,12 +9,25 @@ from __future__ import annotations
 
 import hashlib
 import re
+from dataclasses import dataclass
 
 from bot.i18n import t
 from bot.services.canvases.group_record import GroupRecord, OpenItem
 
 SECTION_KEYS = ("canvases.latest", "canvases.earlier", "canvases.decisions", "canvases.open_items")
 _HEADER_LIKE = re.compile(r"^(\s*)#", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class CanvasDocument:
+    """A canvas: its title block (h1 and a line) and its sections as (h2 header text, Markdown from the header)."""
+
+    title: str
+    sections: tuple[tuple[str, str], ...]
+
+    @property
+    def markdown(self) -> str:
+        return "\n".join([self.title, *(markdown for _, markdown in self.sections)])
 
 
 def plain(text: str) -> str:
@@ -106,9 +119,9 @@ def sections(record: GroupRecord) -> list[str]:
     return [_latest(record), _earlier(record), _decisions(record), _open_items(record)]
 
 
-def document(record: GroupRecord) -> str:
+def document(record: GroupRecord) -> CanvasDocument:
     """The whole canvas: title and sections."""
-    return "\n".join([title(record), *sections(record)])
+    return CanvasDocument(title(record), tuple(zip(headers(record.lang), sections(record), strict=True)))
 
 
 def digest(markdown: str) -> str:

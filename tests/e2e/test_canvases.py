@@ -182,3 +182,43 @@ def test_an_action_item_done_updates_the_canvas_at_the_next_sweep(
     sweeper.run_once()
     open_items = (standin.canvases.markdown(METALS_CHANNEL) or "").split("## Open action items")[1]
     assert "smelter list" not in open_items and "No open action items." in open_items
+
+
+def test_the_secretariat_channel_gets_a_dashboard_updated_daily_and_when_a_measurement_is_entered(
+    clock: ManualClock, sweeper: Sweeper, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    from bot.db.models import Covenant, Target
+    from bot.services.covenants import targets
+
+    with session_factory() as session:
+        covenant = session.scalar(
+            select(Covenant).where(Covenant.secretariat_channel.is_not(None)).order_by(Covenant.id)
+        )
+        assert covenant is not None and covenant.secretariat_channel
+        channel = covenant.secretariat_channel
+        target = Target(
+            covenant_id=covenant.id,
+            key="living-wage",
+            name_nl="Leefbaar loon",
+            name_en="Living wage",
+            unit="%",
+            target_value=80,
+            public=False,
+        )
+        session.add(target)
+        session.flush()
+        targets.record(session, target, 41, clock.now().date(), None, clock.now())
+        session.commit()
+    assert sweeper.keep_dashboards() >= 1
+    markdown = standin.canvases.markdown(channel) or ""
+    assert "Leefbaar loon" in markdown or "Living wage" in markdown
+    assert "41 %" in markdown and "80 %" in markdown
+    with session_factory() as session:
+        target = session.scalar(select(Target).where(Target.key == "living-wage"))
+        assert target is not None
+        clock.advance(timedelta(days=1))
+        targets.record(session, target, 55, clock.now().date(), None, clock.now())
+        session.commit()
+    sweeper.run_once()  # the sweep sees the dashboard's figures changed and rewrites its section
+    markdown = standin.canvases.markdown(channel) or ""
+    assert "55 %" in markdown and "↑" in markdown and markdown.count("## ") == 2

@@ -1,7 +1,7 @@
 """canvases
 
 Revision ID: 0016_canvases
-Revises: 0015_email_links
+Revises: 0016_targets
 Create Date: 2026-12-02 14:50:00
 
 ``channel_canvas``: the canvas the bot keeps in a channel and the update owed to it (leased while written);
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0016_canvases'
-down_revision: str | None = '0015_email_links'
+down_revision: str | None = '0016_targets'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
