@@ -71,11 +71,7 @@ class CanvasKeeper:
         marked = 0
         now = self.clock.now()
         with self.session_factory() as session:
-            channels = group_record.group_channels(session) + dashboard_record.secretariat_channels(session)
-            for channel in channels:
-                row = canvas_owed.canvas_of(session, channel)
-                if row is None or row.canvas_id is None or row.owed_since is not None:
-                    continue
+            for channel in canvas_owed.kept_channels(session):
                 document = self._document(session, channel, now.date())
                 digest = render.digest(document.markdown) if document is not None else None
                 if digest is not None and canvas_owed.is_stale(session, channel, digest):

@@ -222,3 +222,32 @@ def test_the_secretariat_channel_gets_a_dashboard_updated_daily_and_when_a_measu
     sweeper.run_once()  # the sweep sees the dashboard's figures changed and rewrites its section
     markdown = standin.canvases.markdown(channel) or ""
     assert "55 %" in markdown and "↑" in markdown and markdown.count("## ") == 2
+
+
+def test_a_failing_canvases_edit_keeps_the_update_owed_until_a_sweep_writes_it(
+    slack: SlackHarness, clock: ManualClock, sweeper: Sweeper, standin: StandinSlack, session_factory: SessionFactory
+) -> None:
+    end_the_call(clock, sweeper, standin)
+    first = write_minutes(slack, session_factory)
+    _approve(slack, session_factory, first)
+    eventually(session_factory, lambda s: "Open action items" in (standin.canvases.markdown(METALS_CHANNEL) or ""))
+    eventually(session_factory, lambda s: s.get(ChannelCanvas, METALS_CHANNEL).owed_since is None)  # type: ignore[union-attr]
+    failing = {"on": True}
+
+    def fault(method: str, args: dict[str, Any]) -> tuple[int, dict[str, str], dict[str, Any]] | None:
+        if failing["on"] and method == "canvases.edit":
+            return 200, {}, {"ok": False, "error": "canvas_editing_failed"}
+        return None
+
+    standin.fault = fault
+    _, before = click(slack, uid("tom"), render.ACTION_CORRECT, str(first))
+    assert submit(slack, uid("tom"), opened_view(slack, before), summary="Corrected round.", actions="") == {}
+    second = eventually(session_factory, lambda s: call_minutes(s).id if call_minutes(s).version == 2 else None)
+    _approve(slack, session_factory, second)
+    eventually(session_factory, lambda s: (s.get(ChannelCanvas, METALS_CHANNEL) or ChannelCanvas()).attempts)
+    assert "Corrected round." not in (standin.canvases.markdown(METALS_CHANNEL) or "")
+    failing["on"] = False
+    clock.advance(timedelta(minutes=5))
+    sweeper.run_once()
+    markdown = standin.canvases.markdown(METALS_CHANNEL) or ""
+    assert "Corrected round." in markdown and markdown.count("## Latest approved minutes") == 1

@@ -120,6 +120,17 @@ def first_notice(session: Session, reason: str, now: datetime) -> bool:
     return True
 
 
+def kept_channels(session: Session) -> list[str]:
+    """The channels whose canvas the bot made (or found) and owes nothing now: one query, however many groups."""
+    return list(
+        session.scalars(
+            select(ChannelCanvas.channel_id).where(
+                ChannelCanvas.canvas_id.is_not(None), ChannelCanvas.owed_since.is_(None)
+            )
+        )
+    )
+
+
 def canvas_of(session: Session, channel_id: str) -> ChannelCanvas | None:
     return session.get(ChannelCanvas, channel_id)
 
