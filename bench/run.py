@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import shlex
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -30,7 +31,7 @@ if __package__ in (None, ""):
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import ack, burst, charts, fanout, recording, report, report_pack, seeding, startup, sweeps
+from bench import ack, burst, canvases, charts, fanout, recording, report, report_pack, seeding, startup, sweeps
 from bench import targets as targets_bench
 from bench.report import Figure
 from bot.clock import ManualClock
@@ -57,7 +58,7 @@ RSS_MB = 120.0
 STARTUP_S = 1.5
 CHART_MS = 300.0
 CHART_RATIO = 3.0
-PARTS = ("ack", "burst", "sweep", "fanout", "targets", "report", "console", "charts")
+PARTS = ("ack", "burst", "sweep", "fanout", "targets", "report", "console", "charts", "canvases")
 # The targets section of a status (every target, derived from this many companies over 5 cycles), at most:
 TARGETS_MS = 250.0
 
@@ -480,6 +481,22 @@ class Run:
             )
         )
 
+    def canvases(self, approvals: int) -> None:
+        result = canvases.measure(approvals)
+        mine, bare = statistics.median(result.with_canvas_ms), statistics.median(result.without_ms)
+        _say(f"approving with the canvas: median {mine:.1f} ms, without {bare:.1f} ms")
+        self.figures.append(
+            Figure(
+                "canvases",
+                f"SQLite, pressing Approve until the answer, the group canvas kept ({approvals} versions)",
+                f"median {_ms(mine)}, max {_ms(max(result.with_canvas_ms))} ({result.ratio:.2f}× without); "
+                f"{result.canvas_edits} canvas writes",
+                f"without canvases: median {_ms(bare)}",
+                f"≤ {canvases.RATIO}× without",
+                met=result.ratio <= canvases.RATIO,
+            )
+        )
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -503,11 +520,13 @@ def main(argv: list[str] | None = None) -> int:
     elif args.database == "both":
         run.notes.append("PostgreSQL did not answer: only SQLite was measured.")
     try:
-        if args.only - {"console"}:
+        if args.only - {"console", "canvases"}:
             for label, url in databases:
                 run.database(label, url)
         if "console" in args.only:
             run.console()
+        if "canvases" in args.only:
+            run.canvases(3 if args.tiny else 10)
     finally:
         shutil.rmtree(run.folder, ignore_errors=True)
     box.seconds = time.perf_counter() - started

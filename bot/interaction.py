@@ -90,6 +90,8 @@ class Outcome:
     modal: dict[str, Any] | None = None
     # Owed notices (ReminderDelivery ids) the reminder engine sends at once; the next sweep retries a failure.
     deliveries: list[int] = field(default_factory=list)
+    # Channels whose canvas is owed an update: written after the answer (the next sweep retries a failure).
+    canvases: list[str] = field(default_factory=list)
     updates: list[MessageUpdate] = field(default_factory=list)
     # The asker's App Home tab, published again.
     home: dict[str, Any] | None = None

@@ -63,6 +63,14 @@ def add_jobs(scheduler: BaseScheduler, sweeper: Sweeper) -> None:
         id="directory",
         replace_existing=True,
     )
+    # The covenants' dashboard canvases (bot.delivery.canvases), once a day besides a measurement's own update.
+    scheduler.add_job(
+        _dashboards,
+        CronTrigger(hour=6, minute=15, timezone=ZONE),
+        args=[sweeper],
+        id="canvas-dashboards",
+        replace_existing=True,
+    )
     scheduler.add_job(
         _retention,
         CronTrigger(hour=3, minute=40, timezone=ZONE),
@@ -70,6 +78,13 @@ def add_jobs(scheduler: BaseScheduler, sweeper: Sweeper) -> None:
         id="privacy-retention",
         replace_existing=True,
     )
+
+
+def _dashboards(sweeper: Sweeper) -> None:
+    try:
+        sweeper.keep_dashboards()
+    except Exception:
+        logger.exception("dashboard canvases failed; tomorrow's run and the sweep try again")
 
 
 def _retention(sweeper: Sweeper) -> None:

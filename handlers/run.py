@@ -267,6 +267,11 @@ def carry_out(outcome: Outcome, deps: Deps, client: WebClient, asker: Asker, lan
         answer_once(lambda: _answer(client, asker, reply, replacing))
     for dm in outcome.dms:
         _call(client.chat_postMessage, channel=dm.user, **dm.reply.as_message())
+    if outcome.canvases:  # after the answer: the approver does not wait for the canvas
+        try:
+            deps.sweeper.keep_canvases(outcome.canvases)
+        except Exception:  # the update stays owed: the next sweep writes it
+            logger.exception("could not update the canvases of %s now; the next sweep will", outcome.canvases)
 
 
 def _answer(client: WebClient, asker: Asker, reply: Reply, replacing: bool) -> None:

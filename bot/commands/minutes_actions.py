@@ -119,6 +119,8 @@ def approve(ask: Ask, value: str, default: str) -> Outcome:
         when = datetime_token(minutes.approved_at or ask.now, minutes.meeting.timezone, ask.lang)
         return _line(ask, "minutes.done.approved_already", minutes, who=f"<@{minutes.approved_by}>", when=when)
     outcome = _line(ask, "minutes.done.approved", minutes)
+    if minutes.meeting.group.channel_id:
+        outcome.canvases = [minutes.meeting.group.channel_id]
     posted = service.posted(ask.session, minutes, "minutes-circulated")
     # Each message in the language it was sent in: a channel's audience's, a person's own.
     outcome.updates = [

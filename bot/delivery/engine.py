@@ -36,6 +36,7 @@ from bot.db.engine import SessionFactory
 from bot.db.enums import DeliveryStatus
 from bot.db.models import Deadline, ReminderDelivery
 from bot.delivery import email_route, store
+from bot.delivery.canvases import CanvasKeeper
 from bot.delivery.email_route import LinkFor, no_links
 from bot.delivery.families import FAMILIES
 from bot.delivery.family import Family, kind
@@ -129,6 +130,7 @@ class Sweeper:
     def run_once(self) -> SweepResult:
         """Plan what changed, then claim and send everything due now; returns what happened."""
         result = SweepResult(planned=self.plan())
+        self._keep_canvases()
         rounds_after_skips = 0
         while True:
             now = self.clock.now()
@@ -147,6 +149,25 @@ class Sweeper:
             if len(ids) < self.batch and (batch.skipped == 0 or rounds_after_skips >= 3):
                 return result
             rounds_after_skips += batch.skipped > 0
+
+    def keep_canvases(self, only: list[str] | None = None) -> int:
+        """Write the owed channel-canvas updates (of ``only`` these channels): bot.delivery.canvases."""
+        keeper = CanvasKeeper(self.session_factory, self.client, self.clock, self.settings.bot_language, self.worker)
+        return keeper.keep(only)
+
+    def keep_dashboards(self) -> int:
+        """The daily job: every covenant's dashboard canvas is written again (its figures change by the day)."""
+        keeper = CanvasKeeper(self.session_factory, self.client, self.clock, self.settings.bot_language, self.worker)
+        keeper.owe_dashboards()
+        return keeper.keep()
+
+    def _keep_canvases(self) -> None:
+        keeper = CanvasKeeper(self.session_factory, self.client, self.clock, self.settings.bot_language, self.worker)
+        try:
+            keeper.mark_stale()
+            keeper.keep()
+        except Exception:  # canvases never hold up the reminders
+            logger.exception("canvas updates failed; the next sweep tries again")
 
     def plan(self) -> int:
         """Learn the time zones of new deadline recipients, then run every family's planner."""

@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlparse
 
 from bot.slack_standin.blockkit import check_message, check_view, message_warnings, slack_files
+from bot.slack_standin.canvases import Canvases
 from bot.slack_standin.ratelimits import SLACK_LIMITS, RateLimiter, RateLimits
 from bot.slack_standin.workspace import Channel, Workspace, dm_id, share_targets
 
@@ -105,6 +106,8 @@ class StandinSlack:
         self.messages: dict[str, list[dict[str, Any]]] = self.workspace.messages
         # Files uploaded through files.getUploadURLExternal + the upload URL: id -> name, title, bytes.
         self.files: dict[str, dict[str, Any]] = {}
+        # Channel canvases (``canvases.enabled = False``: a plan without canvases).
+        self.canvases = Canvases(self.workspace, lock=self._lock)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> StandinSlack:
@@ -621,6 +624,26 @@ class StandinSlack:
     def file_text(self, file_id: str) -> str:
         """The uploaded content of a file, as text."""
         return self.file_bytes(file_id).decode("utf-8")
+
+    # -- canvases (bot.slack_standin.canvases) --------------------------------------------------------------------
+    def _m_conversations_canvases_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.canvases.create(args)
+
+    def _m_conversations_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        channel = self.workspace.channels.get(str(args.get("channel") or ""))
+        if channel is None or (channel.private and self.bot_user_id not in channel.members):
+            return {"ok": False, "error": "channel_not_found"}
+        info: dict[str, Any] = {"id": channel.id, "name": channel.name, "is_private": channel.private}
+        canvas = self.canvases.of_channel(channel.id)
+        if canvas is not None:
+            info["properties"] = {"canvas": {"file_id": canvas.id, "is_empty": not canvas.sections}}
+        return {"ok": True, "channel": info}
+
+    def _m_canvases_edit(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.canvases.edit(args)
+
+    def _m_canvases_sections_lookup(self, args: dict[str, Any]) -> dict[str, Any]:
+        return self.canvases.lookup(args)
 
     def _m_reactions_add(self, args: dict[str, Any]) -> dict[str, Any]:
         if not args.get("name") or not args.get("timestamp"):

@@ -57,6 +57,9 @@ _METHOD_SCOPES = {
     "files.completeUploadExternal": "files:write",
     "files.delete": "files:write",
     "files.info": "files:read",
+    "conversations.canvases.create": "canvases:write",
+    "canvases.edit": "canvases:write",
+    "canvases.sections.lookup": "canvases:read",
 }
 EMAIL_SCOPE = "users:read.email"
 
@@ -289,6 +292,12 @@ class Workspace:
             # A private channel the bot is not in is invisible to it.
             return "channel_not_found" if channel.private else "not_in_channel"
         return None
+
+    def canvas_channel_refusal(self, channel_id: str) -> str | None:
+        """What Slack answers for a channel canvas of ``channel_id`` (the bot must be in the channel)."""
+        if not channel_id.startswith(("C", "G")):
+            return "channel_not_found"
+        return self._channel_refusal(channel_id)
 
     def _ephemeral_refusal(self, channel_id: str, user_id: str) -> str | None:
         if user_id not in self.users:

@@ -40,3 +40,26 @@ def test_console_collects_replies_saves_the_form_and_prints_the_export(tmp_path:
     assert "--- file minutes-metals-due-diligence-working-group-weekly-call-" in text
     assert "- **Emma Clarke (demo)** — share the template — due" in text
     assert "Traceback" not in text
+
+
+def test_console_prints_the_group_canvas_after_an_approval(tmp_path: Path) -> None:
+    lines = [
+        "!canvas #CDEMOWG002",  # nothing approved yet: no canvas
+        "!advance 3d",
+        "!as tom",
+        "/minutes add metals",
+        '!submit summary="Round of updates." actions="@Emma — share the template — in 1 week"',
+        "!click 4",  # Circulate
+        "!as emma",
+        "!click 6",  # Approve
+        "!canvas #CDEMOWG002",
+    ]
+    out = io.StringIO()
+    settings = Settings(DATABASE_URL=f"sqlite:///{tmp_path / 'unused.sqlite3'}")
+    assert run(settings, demo=True, as_person="tom", stdin=io.StringIO("\n".join(lines) + "\n"), out=out) == 0
+    text = out.getvalue()
+    assert "(#CDEMOWG002 has no canvas yet)" in text
+    canvas = text.split("# Metals due diligence working group: the record", 1)[1]
+    assert "## Latest approved minutes" in canvas and "Round of updates." in canvas
+    assert "## Open action items\n- share the template (owner <@UDEMOCOM05>" in canvas
+    assert "Traceback" not in text

@@ -373,4 +373,4 @@ def test_button_and_form_code_loads_confidential_objects_only_through_the_loader
         if _DIRECT_LOAD.search(line)
     ]
     # A reply in a minutes thread names its minutes by the thread it is in, not by a value the sender chose.
-    assert found == ["bot/commands/minutes_actions.py:261: service.load(session, minutes_id),"]
+    assert found == ["bot/commands/minutes_actions.py:263: service.load(session, minutes_id),"]

@@ -25,7 +25,14 @@ def test_jobs_are_cron_triggers_in_amsterdam_time(sweeper: Sweeper) -> None:
     scheduler.start(paused=True)  # job defaults apply when jobs reach the job store
     try:
         jobs = {job.id: job for job in scheduler.get_jobs()}
-        assert set(jobs) == {"sweep", "secretariat-digest", "group-digest", "directory", "privacy-retention"}
+        assert set(jobs) == {
+            "sweep",
+            "secretariat-digest",
+            "group-digest",
+            "directory",
+            "privacy-retention",
+            "canvas-dashboards",
+        }
         for job in jobs.values():
             assert str(job.trigger.timezone) == "Europe/Amsterdam"
             assert job.coalesce is True and job.max_instances == 1 and job.misfire_grace_time >= 30

@@ -2,6 +2,7 @@
 
 from bot.db.models.acked_work import AckedWork
 from bot.db.models.base import Base, Timestamped
+from bot.db.models.canvases import CanvasNotice, ChannelCanvas
 from bot.db.models.charters import CharterSignatory, Commitment, CommitmentUpdate
 from bot.db.models.cohorts import Cohort, CohortMaterial, CohortMilestone, CohortParticipant, MilestoneCheckin
 from bot.db.models.covenants import (
@@ -28,6 +29,8 @@ __all__ = [
     "ActionPlan",
     "AuditEntry",
     "Base",
+    "CanvasNotice",
+    "ChannelCanvas",
     "CharterSignatory",
     "Cohort",
     "CohortMaterial",

@@ -69,6 +69,7 @@ HELP = """Type what you would type in Slack:
   !open <url|n> [confirm]       follow a link from an email (n: the n-th link !mail lists): the page it shows;
                                 with confirm, press the page's button
   !time                         show the console's clock
+  !canvas #<channel>            print the channel's canvas (Markdown), as the bot keeps it
   !in #<channel>                type in another channel (a new one the bot is not in yet)
   /invite @covenant-bot         invite the bot to the channel you type in (it cannot post where it is not)
   !as <person>                  act as another demo person (!people lists them)
@@ -186,6 +187,8 @@ class Console:
         elif line.split(" ", 1)[0] in ("!reply", "!say", "!edit", "!delete", "!shortcut"):
             command, _, rest = line.partition(" ")
             self._channel_line(command, rest.strip())
+        elif line.startswith("!canvas"):
+            self._canvas(line.removeprefix("!canvas").strip())
         elif line.startswith("!in"):
             self._enter(line.removeprefix("!in").strip())
         elif line.startswith("!as"):
@@ -250,6 +253,20 @@ class Console:
         self.channel = channel_id
         member = self.standin.bot_user_id in known.members
         self._say(f"(now in #{channel_id}; the bot is {'a member' if member else 'not in it: /invite @covenant-bot'})")
+
+    def _canvas(self, name: str) -> None:
+        """``!canvas #channel``: the channel canvas's Markdown (by channel id or name)."""
+        wanted = name.lstrip("#").strip()
+        if not wanted:
+            self._say("(usage: !canvas #channel)")
+            return
+        channels = self.standin.workspace.channels.values()
+        found = next((c.id for c in channels if wanted.upper() == c.id or wanted.lower() == c.name.lower()), None)
+        markdown = self.standin.canvases.markdown(found) if found else None
+        if markdown is None:
+            self._say(f"(#{wanted} has no canvas yet)")
+            return
+        print(markdown, file=self.out, flush=True)
 
     def _invite(self, text: str) -> None:
         """``/invite @covenant-bot``: the bot joins the channel the console types in."""

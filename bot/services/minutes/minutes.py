@@ -17,6 +17,7 @@ from bot.db.enums import DeliveryStatus, MinutesStatus
 from bot.db.models import ActionItem, Decision, Meeting, Minutes, ReminderDelivery, WorkingGroup
 from bot.services import locking
 from bot.services.administration import audit
+from bot.services.canvases import canvas_owed
 from bot.services.errors import UsageError
 from bot.services.minutes import action_items, minutes_search
 from bot.services.minutes.action_items import ActionItemDraft, ReplaceResult
@@ -294,6 +295,7 @@ def approve(session: Session, minutes: Minutes, viewer: Viewer, now: datetime) -
     if not getattr(changed, "rowcount", 0):
         return False
     session.refresh(minutes)
+    canvas_owed.owe_for_meeting(session, minutes.meeting, now)  # the group's canvas shows the new version
     audit.record(
         session, at=now, actor=viewer.slack_user_id, action="minutes.approved", entity="minutes", entity_id=minutes.id
     )
