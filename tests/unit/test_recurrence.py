@@ -66,6 +66,10 @@ def test_custom_rules_are_normalised_with_a_local_until() -> None:
         ("FREQ=WEEKLY;BYMONTHDAY=15", "meeting.bad_rrule"),
         ("FREQ=DAILY;BYDAY=-5FR", "meeting.bad_rrule"),
         ("FREQ=MONTHLY;BYDAY=+99999999999MO", "meeting.bad_rrule"),
+        # A weekday comes at most five times in a month: dateutil raised IndexError on 29MO, searched to 9999 on 6MO.
+        ("FREQ=MONTHLY;BYDAY=3MO,29MO", "meeting.bad_rrule"),
+        ("FREQ=MONTHLY;BYDAY=-6MO", "meeting.bad_rrule"),
+        ("FREQ=YEARLY;BYMONTH=3;BYDAY=6MO", "meeting.bad_rrule"),
         ("FREQ=YEARLY;BYEASTER=99999999", "meeting.bad_rrule"),
         ("FREQ=WEEKLY;UNTIL=20271399T100000Z", "meeting.bad_rrule"),
         ("FREQ=WEEKLY;UNTIL=00000101T000000Z", "meeting.bad_rrule"),

@@ -127,7 +127,17 @@ def _parts_fit_frequency(fields: dict[str, str]) -> bool:
         _WEEKDAY_ORDINAL.match(d) for d in fields.get("BYDAY", "").split(",")
     ):
         return False  # "the 5th Friday" means something in a month or a year only
+    if (frequency == "MONTHLY" or "BYMONTH" in fields) and not _ordinals_fit_a_month(fields.get("BYDAY", "")):
+        return False
     return not ("BYMONTHDAY" in fields and frequency == "WEEKLY")
+
+
+def _ordinals_fit_a_month(by_day: str) -> bool:
+    """Within a month a weekday comes at most five times, so ``6MO`` matches nothing there. dateutil raised
+    IndexError for FREQ=MONTHLY;BYDAY=3MO,29MO and searched up to the year 9999 for BYDAY=6MO (the fuzzer found
+    both)."""
+    days = [_WEEKDAY.match(day) for day in by_day.split(",")] if by_day else []
+    return all(d is None or d.group(2) is None or int(d.group(2)) <= 5 for d in days)
 
 
 def _some_month_has_the_day(fields: dict[str, str]) -> bool:
