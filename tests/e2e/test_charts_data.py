@@ -200,7 +200,7 @@ def plant_targets(session_factory: SessionFactory) -> None:
             key="markt",
             name_nl="Marktdekking",
             name_en="Market coverage",
-            unit="%",
+            unit="percent",
             target_value=80.0,
             target_date=date(2027, 12, 31),
             public=True,
@@ -210,11 +210,20 @@ def plant_targets(session_factory: SessionFactory) -> None:
             key="geheim",
             name_nl="GEHEIM-DOEL-4411",
             name_en="SECRET-TARGET-4411",
-            unit="%",
+            unit="percent",
             target_value=50.0,
             public=False,
         )
-        session.add_all([public, private])
+        unmeasured = Target(
+            covenant_id=covenant.id,
+            key="leeg",
+            name_nl="Nog niet gemeten",
+            name_en="Not measured yet",
+            unit="count",
+            target_value=20.0,
+            public=True,
+        )
+        session.add_all([public, private, unmeasured])
         session.flush()
         stamp = datetime(2026, 1, 1, tzinfo=UTC)
         for target, values in ((public, (41.0, 55.5)), (private, (12.0, 13.0))):
@@ -232,7 +241,7 @@ def test_targets_against_measurements_private_ones_only_for_the_secretariat(
 ) -> None:
     plant_targets(session_factory)
     public = data(session_factory, ChartKind.TARGETS, secretariat=False)
-    [panel] = public.panels
+    [panel] = public.panels  # the target without measurements has no panel of its own
     [series] = panel.series
     assert series.names == ("Marktdekking", "Market coverage")
     assert series.values == (41.0, 55.5) and series.target == 80.0 and series.unit == "%"

@@ -241,11 +241,17 @@ def chart_data(session: Session, covenant: Covenant, kind: ChartKind, today: dat
     return target_chart(session, covenant, today, secretariat=secretariat)
 
 
+# How a target's unit is written after its figures (a count needs no sign).
+_UNIT_SIGNS = {"percent": "%"}
+
+
 def target_chart(session: Session, covenant: Covenant, today: date, *, secretariat: bool) -> ChartData:
     """Each target against its measurements, one panel a target (private targets only for the secretariat; derived
     public percentages over too few companies are left out by :func:`targets.target_figures`)."""
     base = _base(covenant, ChartKind.TARGETS, secretariat)
-    found = targets.target_figures(session, covenant, today, include_private=secretariat)[:MAX_TARGET_PANELS]
+    every = targets.target_figures(session, covenant, today, include_private=secretariat)
+    # A target without measurements has nothing to draw: the panels go to those with figures.
+    found = [figures for figures in every if figures.measurements][:MAX_TARGET_PANELS]
     panels = tuple(
         ChartData(
             points=tuple(m.on for m in figures.measurements),
@@ -254,7 +260,7 @@ def target_chart(session: Session, covenant: Covenant, today: date, *, secretari
                     (),
                     tuple(m.value for m in figures.measurements),
                     names=(figures.name_nl, figures.name_en),
-                    unit=figures.unit,
+                    unit=_UNIT_SIGNS.get(figures.unit, ""),
                     target=figures.target_value,
                 ),
             ),
@@ -262,5 +268,5 @@ def target_chart(session: Session, covenant: Covenant, today: date, *, secretari
         )
         for figures in found
     )
-    notes = ("charts.note_suppressed",) if any(figures.suppressed for figures in found) else ()
+    notes = ("charts.note_suppressed",) if any(figures.suppressed for figures in every) else ()
     return ChartData(points=(), series=(), panels=panels, notes=notes, **base)  # type: ignore[arg-type]
