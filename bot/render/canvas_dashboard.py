@@ -8,24 +8,21 @@ from __future__ import annotations
 
 from bot.i18n import t
 from bot.render.canvases import CanvasDocument, plain
+from bot.render.targets import value_text
 from bot.services.canvases.dashboard_record import DashboardRecord
 from bot.services.covenants.targets import TargetFigures
 
 _TREND = {"up": "↑", "down": "↓", "flat": "→"}
 
 
-def _number(value: float) -> str:
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-
-
 def _target(figures: TargetFigures, lang: str) -> str:
     latest = figures.latest
     now = (
-        t(lang, "canvases.dash_latest", value=_number(latest.value), unit=figures.unit, on=latest.on.isoformat())
+        t(lang, "canvases.dash_latest", value=value_text(latest.value, figures.unit, lang), on=latest.on.isoformat())
         if latest is not None
         else t(lang, "canvases.dash_no_measurement")
     )
-    goal = t(lang, "canvases.dash_goal", value=_number(figures.target_value), unit=figures.unit)
+    goal = t(lang, "canvases.dash_goal", value=value_text(figures.target_value, figures.unit, lang))
     if figures.target_date is not None:
         goal += " " + t(lang, "canvases.dash_by", date=figures.target_date.isoformat())
     trend = f" {_TREND[figures.trend]}" if figures.trend else ""

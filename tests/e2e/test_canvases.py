@@ -201,7 +201,7 @@ def test_the_secretariat_channel_gets_a_dashboard_updated_daily_and_when_a_measu
             key="living-wage",
             name_nl="Leefbaar loon",
             name_en="Living wage",
-            unit="%",
+            unit="percent",
             target_value=80,
             public=False,
         )
@@ -212,7 +212,7 @@ def test_the_secretariat_channel_gets_a_dashboard_updated_daily_and_when_a_measu
     assert sweeper.keep_dashboards() >= 1
     markdown = standin.canvases.markdown(channel) or ""
     assert "Leefbaar loon" in markdown or "Living wage" in markdown
-    assert "41 %" in markdown and "80 %" in markdown
+    assert "41%" in markdown and "80%" in markdown
     with session_factory() as session:
         target = session.scalar(select(Target).where(Target.key == "living-wage"))
         assert target is not None
@@ -221,7 +221,7 @@ def test_the_secretariat_channel_gets_a_dashboard_updated_daily_and_when_a_measu
         session.commit()
     sweeper.run_once()  # the sweep sees the dashboard's figures changed and rewrites its section
     markdown = standin.canvases.markdown(channel) or ""
-    assert "55 %" in markdown and "↑" in markdown and markdown.count("## ") == 2
+    assert "55%" in markdown and "↑" in markdown and markdown.count("## ") == 2
 
 
 def test_a_failing_canvases_edit_keeps_the_update_owed_until_a_sweep_writes_it(
@@ -251,3 +251,13 @@ def test_a_failing_canvases_edit_keeps_the_update_owed_until_a_sweep_writes_it(
     sweeper.run_once()
     markdown = standin.canvases.markdown(METALS_CHANNEL) or ""
     assert "Corrected round." in markdown and markdown.count("## Latest approved minutes") == 1
+
+
+def test_a_measurement_entered_in_slack_brings_the_dashboard_at_the_next_sweep_without_the_daily_job(
+    slack: SlackHarness, sweeper: Sweeper, standin: StandinSlack
+) -> None:
+    assert standin.canvases.markdown("CDEMOSECHE") is None
+    slack.command("/covenant", "meet wind grievance-access 60,5% 20-11-2026", uid("sanne"))
+    sweeper.run_once()
+    markdown = standin.canvases.markdown("CDEMOSECHE") or ""
+    assert "60,5%" in markdown or "60.5%" in markdown

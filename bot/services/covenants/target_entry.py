@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from bot.db.models import Covenant, Target
 from bot.services import locking
 from bot.services.administration import audit
+from bot.services.canvases import canvas_owed
 from bot.services.covenants import targets
 from bot.services.errors import UsageError
 from bot.services.people.access import Viewer
@@ -86,6 +87,8 @@ def measure(
         entity_id=target.id,
         detail={"covenant": covenant.slug, "target": target.key, "on": on.isoformat(), "from": before, "to": value},
     )
+    # The secretariat's dashboard canvas shows the new figure at the next sweep (the first one too).
+    canvas_owed.owe(session, covenant.secretariat_channel, now)
     session.commit()
     figures = targets.figures(session, covenant, target, today)
     return Entered(covenant=covenant, target=figures, value=value, on=on, previous=before)
