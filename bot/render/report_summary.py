@@ -8,7 +8,7 @@ from bot.i18n import t
 from bot.render.charts import ChartImage
 from bot.render.report_tables import outcomes_text
 from bot.services.reports.figures import ActionState, ReportPack
-from bot.services.reports.small_numbers import MINIMUM
+from bot.services.small_numbers import MINIMUM
 
 
 def _alt(text: str) -> str:

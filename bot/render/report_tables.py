@@ -11,7 +11,7 @@ from datetime import date, datetime
 
 from bot.i18n import t
 from bot.services.reports.figures import ActionState, CycleFigures, ReportPack
-from bot.services.reports.small_numbers import MINIMUM, Bucket
+from bot.services.small_numbers import MINIMUM, Bucket
 
 Cell = str | int | float | date | datetime | None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services.reports.small_numbers import Bucket, merge_small
+from bot.services.small_numbers import Bucket, merge_small
 
 
 def test_categories_of_five_or_more_stay_as_they_are() -> None:

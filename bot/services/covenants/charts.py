@@ -17,11 +17,12 @@ from sqlalchemy.orm import Session
 
 from bot.db.enums import AssessmentOutcome
 from bot.db.models import ActionPlan, Covenant, Participation
+from bot.services import small_numbers
 from bot.services.covenants import targets
 from bot.services.plans import plans
 
 # Fewer companies than this in an aggregate: merged with a neighbour or suppressed for everyone but the secretariat.
-SMALL = 5
+SMALL = small_numbers.MINIMUM
 MAX_TARGET_PANELS = 6  # targets drawn in one picture (each its own panel)
 
 
@@ -134,19 +135,10 @@ _ORDER = tuple(AssessmentOutcome)  # meets, on track, lagging: neighbours may be
 
 
 def merge_small(counts: dict[AssessmentOutcome, int]) -> list[tuple[tuple[AssessmentOutcome, ...], int]]:
-    """Outcome categories of one cycle with every category of 1 to SMALL-1 companies merged into its smaller
-    neighbour until none is left (zero is no company and stays)."""
-    groups: list[tuple[tuple[AssessmentOutcome, ...], int]] = [((o,), counts.get(o, 0)) for o in _ORDER]
-    while len(groups) > 1:
-        small = [i for i, (_, n) in enumerate(groups) if 0 < n < SMALL]
-        if not small:
-            break
-        i = small[0]
-        neighbours = [j for j in (i - 1, i + 1) if 0 <= j < len(groups)]
-        j = min(neighbours, key=lambda k: (groups[k][1] == 0, groups[k][1]))
-        a, b = sorted((i, j))
-        groups[a : b + 1] = [(groups[a][0] + groups[b][0], groups[a][1] + groups[b][1])]
-    return groups
+    """Outcome categories of one cycle merged by the small-numbers rule the annual report uses too
+    (:func:`bot.services.small_numbers.merge_small`); the caller has left out cycles of fewer than SMALL."""
+    buckets = small_numbers.merge_small([(o.value, counts.get(o, 0)) for o in _ORDER], SMALL) or ()
+    return [(tuple(AssessmentOutcome(key) for key in bucket.keys), bucket.count) for bucket in buckets]
 
 
 def outcome_chart(session: Session, covenant: Covenant, today: date, *, secretariat: bool) -> ChartData:

@@ -19,7 +19,7 @@ from bot.services.reports.figures import (
     Period,
     PlanFigures,
 )
-from bot.services.reports.small_numbers import Bucket, merge_small
+from bot.services.small_numbers import Bucket, merge_small
 
 
 def participants(session: Session, covenant_id: int, period: Period) -> ParticipantFigures:

@@ -6,7 +6,7 @@ import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from bot.services.reports.small_numbers import Bucket
+from bot.services.small_numbers import Bucket
 
 
 class Audience(enum.StrEnum):
