@@ -62,7 +62,8 @@ class ApprovalLatency:
 
 
 @contextmanager
-def _bot(folder: Path, name: str) -> Iterator[tuple[SlackHarness, ManualClock, Sweeper, StandinSlack]]:
+def demo_bot(folder: Path, name: str) -> Iterator[tuple[SlackHarness, ManualClock, Sweeper, StandinSlack]]:
+    """The real app on the demo database (SQLite in ``folder``) behind a real HTTP server, with the stand-in."""
     standin = StandinSlack(rate_limits=SLACK_LIMITS.raised(1000)).start()
     furnish(standin, seed.demo_people(), seed.demo_channels())
     engine = make_engine(f"sqlite:///{folder / name}.sqlite3")
@@ -97,7 +98,7 @@ def _version_id(wanted: int) -> Callable[[Session], int | None]:
 def _approvals(folder: Path, name: str, approvals: int) -> tuple[list[float], int]:
     """Milliseconds from pressing Approve to the answer, for ``approvals`` versions; and the canvas edits made."""
     timings = []
-    with _bot(folder, name) as (slack, clock, sweeper, standin):
+    with demo_bot(folder, name) as (slack, clock, sweeper, standin):
         session_factory = sweeper.session_factory
         end_the_call(clock, sweeper, standin)
         minutes_id = write_minutes(slack, session_factory)

@@ -31,7 +31,20 @@ if __package__ in (None, ""):
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench import ack, burst, canvases, charts, fanout, recording, report, report_pack, seeding, startup, sweeps
+from bench import (
+    ack,
+    burst,
+    canvases,
+    chart_latency,
+    charts,
+    fanout,
+    recording,
+    report,
+    report_pack,
+    seeding,
+    startup,
+    sweeps,
+)
 from bench import targets as targets_bench
 from bench.report import Figure
 from bot.clock import ManualClock
@@ -58,7 +71,7 @@ RSS_MB = 120.0
 STARTUP_S = 1.5
 CHART_MS = 300.0
 CHART_RATIO = 3.0
-PARTS = ("ack", "burst", "sweep", "fanout", "targets", "report", "console", "charts", "canvases")
+PARTS = ("ack", "burst", "sweep", "fanout", "targets", "report", "console", "charts", "chart-view", "canvases")
 # The targets section of a status (every target, derived from this many companies over 5 cycles), at most:
 TARGETS_MS = 250.0
 
@@ -497,6 +510,21 @@ class Run:
             )
         )
 
+    def chart_view(self, runs: int) -> None:
+        result = chart_latency.measure(runs)
+        _say(f"chart until seen: {result.chart_ms}; text answer {result.text_ms:.1f} ms")
+        for kind, ms in result.chart_ms.items():
+            self.figures.append(
+                Figure(
+                    "chart-view",
+                    f"SQLite demo, /covenant chart metaal {kind} until the picture shows in the DM (upload included)",
+                    f"median {_ms(ms)} ({result.ratio(kind):.1f}× the text answer)",
+                    f"/covenant status metaal until its answer shows: median {_ms(result.text_ms)}",
+                    f"≤ {chart_latency.RATIO:g}× the text answer",
+                    met=result.ratio(kind) <= chart_latency.RATIO,
+                )
+            )
+
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
@@ -520,13 +548,15 @@ def main(argv: list[str] | None = None) -> int:
     elif args.database == "both":
         run.notes.append("PostgreSQL did not answer: only SQLite was measured.")
     try:
-        if args.only - {"console", "canvases"}:
+        if args.only - {"console", "canvases", "chart-view"}:
             for label, url in databases:
                 run.database(label, url)
         if "console" in args.only:
             run.console()
         if "canvases" in args.only:
             run.canvases(3 if args.tiny else 10)
+        if "chart-view" in args.only:
+            run.chart_view(2 if args.tiny else 5)
     finally:
         shutil.rmtree(run.folder, ignore_errors=True)
     box.seconds = time.perf_counter() - started
